@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-lcore run-to-completion loop, as in DPDK's l3fwd: receive a
+ * burst on each port, parse and dispatch it (ARP, ICMP, TCP), run the
+ * timers and the load generator, and send what was queued when a burst
+ * has filled or the TX deadline has passed. The main lcore also does the
+ * control work (links, statistics, the end of the run) between bursts,
+ * so it needs no core of its own.
+ */
+#include <stdio.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "tt_common.h"
+#include "tt_main.h"
+#include "gen/tt_gen.h"
+
+#define TT_MAX_BURST 64
+#define TT_CTL_EVERY 64		/* loop iterations between control checks */
+
+static struct tt_worker *
+find_worker(struct tt_app *app)
+{
+	unsigned int i, lcore = rte_lcore_id();
+
+	for (i = 0; i < app->n_workers; i++)
+		if (app->workers[i]->lcore_id == lcore)
+			return app->workers[i];
+	return NULL;
+}
+
+/* Hand the queued packets to their ports; free and count what is refused. */
+static void
+tx_flush(struct tt_app *app, struct tt_worker *w)
+{
+	struct rte_mbuf *out[TT_MAX_PORTS][TT_TXQ_SIZE];
+	uint16_t cnt[TT_MAX_PORTS] = { 0 };
+	struct tt_txq *q = &w->txq;
+	uint16_t i, p, sent;
+
+	for (i = 0; i < q->n; i++) {
+		struct rte_mbuf *m = q->m[i];
+
+		p = m->port;
+		if (unlikely(p >= app->n_ports || !app->ports[p].link_up)) {
+			TT_DROP(&w->stats, TT_DROP_tx_full);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		w->stats.c[TT_STAT_tx_bytes] += m->pkt_len;
+		out[p][cnt[p]++] = m;
+	}
+	q->n = 0;
+	for (p = 0; p < app->n_ports; p++) {
+		if (cnt[p] == 0)
+			continue;
+		sent = 0;
+		/* A full TX ring gets a few more chances before we drop. */
+		for (i = 0; i < 4 && sent < cnt[p]; i++)
+			sent += rte_eth_tx_burst(p, w->queue, &out[p][sent], cnt[p] - sent);
+		w->stats.c[TT_STAT_tx_pkts] += sent;
+		if (unlikely(sent < cnt[p])) {
+			for (i = sent; i < cnt[p]; i++) {
+				w->stats.c[TT_STAT_tx_bytes] -= out[p][i]->pkt_len;
+				rte_pktmbuf_free(out[p][i]);
+			}
+			w->stats.drop[TT_DROP_tx_full] += cnt[p] - sent;
+		}
+	}
+}
+
+static void
+rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
+{
+	struct rte_mbuf *pkts[TT_MAX_BURST];
+	struct rte_mbuf *tcp_m[TT_MAX_BURST];
+	struct tt_pkt tcp_p[TT_MAX_BURST];
+	const struct tt_iface *ifc = &app->ports[port].ifc;
+	struct tt_pkt pkt;
+	unsigned int n_tcp = 0;
+	uint16_t i, nb;
+
+	nb = rte_eth_rx_burst(port, w->queue, pkts, burst);
+	if (nb == 0)
+		return;
+	w->stats.c[TT_STAT_rx_pkts] += nb;
+	for (i = 0; i < nb; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < nb; i++) {
+		struct rte_mbuf *m = pkts[i];
+		enum tt_drop_reason r;
+
+		w->stats.c[TT_STAT_rx_bytes] += m->pkt_len;
+		r = tt_pkt_parse(ifc, m, &pkt);
+		if (unlikely(r != TT_DROP_NONE)) {
+			TT_DROP(&w->stats, r);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		switch (pkt.kind) {
+		case TT_PKT_TCP:
+			tcp_m[n_tcp] = m;
+			tcp_p[n_tcp++] = pkt;
+			break;
+		case TT_PKT_ARP:
+			tt_arp_input(&w->net, ifc, m, &pkt);
+			break;
+		case TT_PKT_ICMP:
+			tt_icmp_input(&w->net, ifc, m, &pkt);
+			break;
+		default:
+			TT_DROP(&w->stats, TT_DROP_unsupported_proto);
+			rte_pktmbuf_free(m);
+			break;
+		}
+	}
+	if (n_tcp > 0)
+		tt_tcp_input_burst(w->tcp, ifc, tcp_m, tcp_p, n_tcp);
+}
+
+/* The end of the run: every generator has drained (or there is none). */
+static bool
+all_drained(struct tt_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->n_workers; i++) {
+		struct tt_gen *g = app->workers[i]->tcp->gen;
+
+		if (g != NULL && !tt_gen_finished(g))
+			return false;
+	}
+	return true;
+}
+
+static bool
+any_generator(struct tt_app *app)
+{
+	return app->cfg.client.enabled;
+}
+
+/* Control work of the main lcore, between bursts. */
+static void
+control(struct tt_app *app, uint64_t now, uint64_t *next_link, uint64_t *next_stats)
+{
+	double elapsed = (double)(now - app->start_tsc) / app->tsc_hz;
+	unsigned int i;
+
+	if (now >= *next_link) {
+		tt_ports_check_links(app);
+		*next_link = now + app->tsc_hz / 100;
+	}
+	if (app->cfg.general.stats_interval_ms != 0 && now >= *next_stats) {
+		tt_report_line(app, stdout);
+		*next_stats += app->tsc_hz * app->cfg.general.stats_interval_ms / 1000;
+	}
+	if (!app->stopping && app->duration > 0 && elapsed >= app->duration) {
+		TT_LOG(INFO, "duration of %.1f s reached, stopping", app->duration);
+		app->stopping = true;
+	}
+	if (app->stop_req && !app->stopping) {
+		TT_LOG(INFO, "signal received, stopping");
+		app->stopping = true;
+	}
+	if (any_generator(app)) {
+		/* Tell the generators; they drain; then everyone stops together. */
+		for (i = 0; i < app->n_workers; i++)
+			if (app->stopping && app->workers[i]->tcp->gen != NULL)
+				tt_gen_request_stop(app->workers[i]->tcp->gen);
+		if (all_drained(app))
+			app->quit = true;
+	} else if (app->stopping) {
+		app->quit = true;
+	}
+}
+
+int
+tt_worker_loop(void *arg)
+{
+	struct tt_app *app = &tt_app;
+	struct tt_worker *w = find_worker(app);
+	uint64_t hz = app->tsc_hz;
+	uint64_t drain_tsc = hz * app->cfg.general.tx_drain_us / 1000000;
+	/* now_us = tsc * us_mult >> 20: one multiply per loop, no division. */
+	uint64_t us_mult = (1000000ULL << 20) / hz;
+	uint64_t next_link = 0, next_stats, next_house = 0;
+	uint16_t burst = app->cfg.general.burst;
+	unsigned int iter = 0;
+	uint16_t p;
+
+	(void)arg;
+	if (w == NULL)
+		return 0;
+	next_stats = app->start_tsc + hz * app->cfg.general.stats_interval_ms / 1000;
+	TT_LOG(INFO, "lcore %u: worker %u started%s", w->lcore_id, w->queue,
+	       w->is_main ? " (main: control work too)" : "");
+
+	/* Announce ourselves: RFC 5227 style gratuitous ARP from the first worker. */
+	if (w->queue == 0) {
+		for (p = 0; p < app->n_ports; p++)
+			if (app->ports[p].used && app->ports[p].ifc.ip != 0)
+				tt_arp_gratuitous(&w->net, p);
+	}
+	w->tx_deadline = rte_rdtsc() + drain_tsc;
+
+	while (likely(!app->quit)) {
+		uint64_t now = rte_rdtsc();
+		uint64_t now_us = ((now - app->start_tsc) * us_mult) >> 20;
+
+		w->net.now_us = now_us;
+		tt_tcp_set_time(w->tcp, now_us);
+
+		for (p = 0; p < app->n_ports; p++)
+			if (app->ports[p].used && app->ports[p].link_up)
+				rx_port(app, w, p, burst);
+
+		tt_tcp_timers(w->tcp);
+		if (w->tcp->gen != NULL)
+			tt_gen_poll(w->tcp->gen, now);
+
+		if (w->txq.n >= burst || (w->txq.n > 0 && now >= w->tx_deadline)) {
+			tx_flush(app, w);
+			w->tx_deadline = now + drain_tsc;
+		} else if (w->txq.n == 0) {
+			w->tx_deadline = now + drain_tsc;
+		}
+
+		if (unlikely(++iter % TT_CTL_EVERY == 0)) {
+			if (now >= next_house) {
+				for (p = 0; p < app->n_ports; p++)
+					if (app->ports[p].used)
+						tt_arp_housekeeping(&w->net, p);
+				next_house = now + hz / 10;
+			}
+			if (w->is_main)
+				control(app, now, &next_link, &next_stats);
+		}
+	}
+	if (w->txq.n > 0)
+		tx_flush(app, w);
+	w->done = true;
+	return 0;
+}

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tcpterm: a DPDK TCP terminator and stateful TCP load generator.
+ *
+ * main() is a flat, checked sequence as in DPDK's l3fwd: configuration
+ * (before EAL, so a bad file never starts a port), EAL init, signals,
+ * ports, per-lcore contexts, launch, wait, report, cleanup.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "tt_common.h"
+#include "tt_main.h"
+#include "gen/tt_gen.h"
+
+struct tt_app tt_app;
+
+#define TT_MAX_SETS 64
+#define TT_MAX_EAL_ARGS 128
+
+static void
+usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"usage: %s [EAL options --] -c FILE [options]\n"
+		"  -c, --config FILE       ini configuration (required)\n"
+		"  -s, --set SEC.KEY=VAL   override one key (repeatable)\n"
+		"      --check             validate, print the effective configuration, exit\n"
+		"  -d, --duration SECONDS  run time (overrides [general] duration)\n"
+		"  -j, --json FILE         write the final summary as JSON\n"
+		"      --csv FILE          write the per-second series as CSV\n"
+		"  -h, --help              this text\n"
+		"EAL options before -- are added after [eal] args and win over them.\n",
+		prog);
+}
+
+static void
+signal_handler(int sig)
+{
+	/* First signal: stop cleanly (generators drain); second: at once. */
+	if (tt_app.stop_req)
+		tt_app.quit = true;
+	tt_app.stop_req = true;
+	(void)sig;
+}
+
+/* Split @p s on whitespace into argv (modifies s). */
+static int
+split_args(char *s, char **argv, int max)
+{
+	int n = 0;
+	char *save = NULL;
+	char *tok;
+
+	for (tok = strtok_r(s, " \t\r\n", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n >= max)
+			return -E2BIG;
+		argv[n++] = tok;
+	}
+	return n;
+}
+
+static int
+parse_double(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || *out < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static char eal_buf[TT_CFG_EAL_ARGS_LEN];
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "csv", required_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sets[TT_MAX_SETS];
+	char *eal_argv[TT_MAX_EAL_ARGS];
+	char err[TT_CFG_ERR_LEN];
+	const char *cfg_file = NULL;
+	struct tt_app *app = &tt_app;
+	unsigned int n_sets = 0;
+	int app_argc, eal_argc, i, n, opt, ret;
+	double duration = -1;
+	bool check = false;
+	char **app_argv;
+	unsigned int lcore;
+	int sep = -1;
+
+	/* Everything before "--" belongs to the EAL; without "--", nothing. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			sep = i;
+			break;
+		}
+	}
+	app_argv = sep >= 0 ? &argv[sep] : argv;
+	app_argc = sep >= 0 ? argc - sep : argc;
+
+	optind = 1;
+	while ((opt = getopt_long(app_argc, app_argv, "c:s:d:j:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			cfg_file = optarg;
+			break;
+		case 's':
+			if (n_sets >= TT_MAX_SETS) {
+				fprintf(stderr, "tcpterm: too many --set options (max %d)\n",
+					TT_MAX_SETS);
+				return 2;
+			}
+			sets[n_sets++] = optarg;
+			break;
+		case 'C':
+			check = true;
+			break;
+		case 'd':
+			if (parse_double(optarg, &duration) < 0) {
+				fprintf(stderr, "tcpterm: --duration '%s': not a number of seconds >= 0\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'j':
+			app->json_path = optarg;
+			break;
+		case 'v':
+			app->csv_path = optarg;
+			break;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 0;
+		default:
+			usage(stderr, argv[0]);
+			return 2;
+		}
+	}
+	if (optind < app_argc) {
+		fprintf(stderr, "tcpterm: unexpected argument '%s'\n", app_argv[optind]);
+		usage(stderr, argv[0]);
+		return 2;
+	}
+	if (cfg_file == NULL) {
+		fprintf(stderr, "tcpterm: no configuration file (-c FILE)\n");
+		usage(stderr, argv[0]);
+		return 2;
+	}
+
+	/* The whole configuration is checked before anything starts. */
+	tt_cfg_defaults(&app->cfg);
+	if (tt_cfg_load(&app->cfg, cfg_file, sets, n_sets, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpterm: config error: %s\n", err);
+		return 2;
+	}
+	if (check) {
+		tt_cfg_dump(&app->cfg, stdout);
+		return 0;
+	}
+	app->duration = duration >= 0 ? duration : app->cfg.general.duration;
+
+	/* EAL: argv[0], the file's args, then the command line's (they win). */
+	snprintf(eal_buf, sizeof(eal_buf), "%s", app->cfg.eal_args);
+	eal_argv[0] = argv[0];
+	n = split_args(eal_buf, &eal_argv[1], TT_MAX_EAL_ARGS - 2);
+	if (n < 0) {
+		fprintf(stderr, "tcpterm: config error: %s: [eal] args: too many arguments\n",
+			cfg_file);
+		return 2;
+	}
+	eal_argc = 1 + n;
+	for (i = 1; sep > 0 && i < sep; i++) {
+		if (eal_argc >= TT_MAX_EAL_ARGS - 1) {
+			fprintf(stderr, "tcpterm: too many EAL arguments\n");
+			return 2;
+		}
+		eal_argv[eal_argc++] = argv[i];
+	}
+	eal_argv[eal_argc] = NULL;
+
+	ret = rte_eal_init(eal_argc, eal_argv);
+	if (ret < 0) {
+		fprintf(stderr, "tcpterm: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		return 1;
+	}
+
+	signal(SIGINT, signal_handler);
+	signal(SIGTERM, signal_handler);
+
+	app->tsc_hz = rte_get_tsc_hz();
+	app->n_workers = 0;
+	RTE_LCORE_FOREACH(lcore) {
+		struct tt_worker *w;
+
+		w = rte_zmalloc_socket("tt_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+				       rte_lcore_to_socket_id(lcore));
+		if (w == NULL) {
+			TT_LOG(ERR, "cannot allocate the context of lcore %u", lcore);
+			ret = 1;
+			goto out_eal;
+		}
+		w->lcore_id = lcore;
+		w->queue = app->n_workers;
+		w->is_main = lcore == rte_get_main_lcore();
+		app->workers[app->n_workers++] = w;
+	}
+	TT_LOG(INFO, "%u worker lcore(s), main lcore %u", app->n_workers,
+	       rte_get_main_lcore());
+
+	if (tt_ports_init(app) < 0) {
+		ret = 1;
+		goto out_ports;
+	}
+
+	for (i = 0; i < (int)app->n_workers; i++) {
+		struct tt_worker *w = app->workers[i];
+		unsigned int p;
+
+		w->net.stats = &w->stats;
+		w->net.txq = &w->txq;
+		w->net.n_ifs = app->n_ports;
+		for (p = 0; p < app->n_ports; p++) {
+			if (app->ports[p].used)
+				w->net.ifs[p] = &app->ports[p].ifc;
+			tt_arp_init(&w->net.arp[p]);
+		}
+		w->tcp = tt_tcp_ctx_create(&app->cfg, &w->net, w->queue,
+					   rte_lcore_to_socket_id(w->lcore_id));
+		if (w->tcp == NULL) {
+			TT_LOG(ERR, "cannot create the TCP context of lcore %u: %s",
+			       w->lcore_id, rte_strerror(rte_errno));
+			ret = 1;
+			goto out_ports;
+		}
+		if (app->cfg.client.enabled) {
+			w->tcp->gen = tt_gen_create(&app->cfg, w->tcp, w->queue,
+						    app->n_workers,
+						    rte_lcore_to_socket_id(w->lcore_id));
+			if (w->tcp->gen == NULL) {
+				TT_LOG(ERR, "cannot create the load generator of lcore %u: %s",
+				       w->lcore_id, rte_strerror(rte_errno));
+				ret = 1;
+				goto out_ports;
+			}
+		}
+	}
+
+	app->start_tsc = rte_rdtsc();
+	rte_eal_mp_remote_launch(tt_worker_loop, NULL, CALL_MAIN);
+	rte_eal_mp_wait_lcore();
+	app->stop_tsc = rte_rdtsc();
+
+	tt_report_summary(app, stdout);
+	ret = 0;
+	if (app->json_path != NULL && tt_report_json(app, app->json_path) < 0) {
+		TT_LOG(ERR, "cannot write %s: %s", app->json_path, strerror(errno));
+		ret = 1;
+	}
+	for (i = 0; i < (int)app->n_workers; i++) {
+		struct tt_gen *g = app->workers[i]->tcp ? app->workers[i]->tcp->gen : NULL;
+
+		if (g != NULL && tt_gen_failed(g))
+			ret = 1;
+	}
+out_ports:
+	tt_ports_close(app);
+	for (i = 0; i < (int)app->n_workers; i++) {
+		if (app->workers[i]->tcp != NULL) {
+			tt_gen_free(app->workers[i]->tcp->gen);
+			tt_tcp_ctx_free(app->workers[i]->tcp);
+		}
+		rte_free(app->workers[i]);
+	}
+out_eal:
+	rte_eal_cleanup();
+	return ret;
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Port bring-up: in-process ring pairs, one RX and one TX queue per worker
+ * on every configured port, a mempool on the port's NUMA socket, and the
+ * checksum offloads the port has (software fallback where it has none).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "tt_common.h"
+#include "tt_main.h"
+
+#define TT_POOL_CACHE 256
+
+/* Create ring pair @p k: two ports wired back to back, one ring per queue and direction. */
+static int
+ring_pair_create(unsigned int k, unsigned int n_queues)
+{
+	struct rte_ring *ab[RTE_MAX_LCORE], *ba[RTE_MAX_LCORE];
+	char name[RTE_RING_NAMESIZE];
+	unsigned int q;
+	int a, b;
+
+	for (q = 0; q < n_queues; q++) {
+		snprintf(name, sizeof(name), "tt_r%u_ab%u", k, q);
+		ab[q] = rte_ring_create(name, 4096, rte_socket_id(),
+					RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "tt_r%u_ba%u", k, q);
+		ba[q] = rte_ring_create(name, 4096, rte_socket_id(),
+					RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (ab[q] == NULL || ba[q] == NULL) {
+			TT_LOG(ERR, "cannot create ring %s: %s", name, rte_strerror(rte_errno));
+			return -1;
+		}
+	}
+	snprintf(name, sizeof(name), "tt_ring%ua", k);
+	a = rte_eth_from_rings(name, ba, n_queues, ab, n_queues, rte_socket_id());
+	snprintf(name, sizeof(name), "tt_ring%ub", k);
+	b = rte_eth_from_rings(name, ab, n_queues, ba, n_queues, rte_socket_id());
+	if (a < 0 || b < 0) {
+		TT_LOG(ERR, "cannot create ring port pair %u: %s", k, rte_strerror(rte_errno));
+		return -1;
+	}
+	TT_LOG(INFO, "ring pair %u: ports %d and %d wired back to back", k, a, b);
+	return 0;
+}
+
+static int
+port_init(struct tt_app *app, uint16_t port_id)
+{
+	const struct tt_port_cfg *pc = &app->cfg.port[port_id];
+	struct tt_port *p = &app->ports[port_id];
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	struct rte_eth_txconf txconf;
+	struct rte_eth_rxconf rxconf;
+	uint16_t nb_rxd = pc->rx_desc, nb_txd = pc->tx_desc;
+	unsigned int nq = app->n_workers;
+	uint16_t mtu;
+	int socket, ret;
+	unsigned int q;
+
+	ret = rte_eth_dev_info_get(port_id, &info);
+	if (ret != 0) {
+		TT_LOG(ERR, "port %u: cannot get device info: %s", port_id, strerror(-ret));
+		return -1;
+	}
+	if (info.max_rx_queues < nq || info.max_tx_queues < nq) {
+		TT_LOG(ERR, "port %u (%s): %u workers need %u queues, the port has %u rx / %u tx",
+		       port_id, info.driver_name, nq, nq, info.max_rx_queues,
+		       info.max_tx_queues);
+		return -1;
+	}
+	socket = rte_eth_dev_socket_id(port_id);
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+
+	p->used = true;
+	p->ifc.port_id = port_id;
+	p->ifc.ip = pc->ip;
+	p->ifc.mask = pc->prefix == 0 ? 0 : ~0u << (32 - pc->prefix);
+	p->ifc.gateway = pc->gateway;
+	p->ifc.mtu = pc->mtu;
+
+	/* Checksum offloads where the port has them, as testpmd's csumonly does. */
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) {
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+		p->ifc.tx_ip_cksum = true;
+	}
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) {
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+		p->ifc.tx_tcp_cksum = true;
+	}
+	if ((info.rx_offload_capa & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+				     RTE_ETH_RX_OFFLOAD_TCP_CKSUM)) ==
+	    (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM)) {
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+					RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+		p->ifc.rx_cksum = true;
+	}
+	if (nq > 1 && info.flow_type_rss_offloads != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP) &
+						   info.flow_type_rss_offloads;
+	}
+	TT_LOG(INFO, "port %u (%s): %u queue(s), tx checksum %s/%s, rx checksum %s",
+	       port_id, info.driver_name, nq,
+	       p->ifc.tx_ip_cksum ? "ip:hw" : "ip:sw",
+	       p->ifc.tx_tcp_cksum ? "tcp:hw" : "tcp:sw",
+	       p->ifc.rx_cksum ? "hw" : "sw");
+
+	/* Room for the MTU plus the Ethernet header, in one segment. */
+	snprintf(p->pool_name, sizeof(p->pool_name), "tt_pool_p%u", port_id);
+	p->pool_size = app->cfg.general.mbufs;
+	p->ifc.pool = rte_pktmbuf_pool_create(p->pool_name, p->pool_size,
+		RTE_MIN(TT_POOL_CACHE, p->pool_size / 8), 0,
+		RTE_MAX((unsigned int)RTE_MBUF_DEFAULT_BUF_SIZE,
+			(unsigned int)(pc->mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN +
+				       RTE_PKTMBUF_HEADROOM)),
+		socket);
+	if (p->ifc.pool == NULL) {
+		TT_LOG(ERR, "port %u: cannot create a pool of %u mbufs on socket %d: %s",
+		       port_id, p->pool_size, socket, rte_strerror(rte_errno));
+		return -1;
+	}
+
+	ret = rte_eth_dev_configure(port_id, nq, nq, &conf);
+	if (ret < 0) {
+		TT_LOG(ERR, "port %u: configure failed: %s", port_id, strerror(-ret));
+		return -1;
+	}
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nb_rxd, &nb_txd);
+	if (ret < 0) {
+		TT_LOG(ERR, "port %u: descriptor counts: %s", port_id, strerror(-ret));
+		return -1;
+	}
+	if (rte_eth_dev_get_mtu(port_id, &mtu) == 0 && mtu != pc->mtu) {
+		ret = rte_eth_dev_set_mtu(port_id, pc->mtu);
+		if (ret < 0)
+			TT_LOG(WARNING, "port %u: cannot set MTU %u (keeping %u): %s",
+			       port_id, pc->mtu, mtu, strerror(-ret));
+	}
+	rxconf = info.default_rxconf;
+	rxconf.offloads = conf.rxmode.offloads;
+	txconf = info.default_txconf;
+	txconf.offloads = conf.txmode.offloads;
+	for (q = 0; q < nq; q++) {
+		ret = rte_eth_rx_queue_setup(port_id, q, nb_rxd, socket, &rxconf, p->ifc.pool);
+		if (ret < 0) {
+			TT_LOG(ERR, "port %u: rx queue %u: %s", port_id, q, strerror(-ret));
+			return -1;
+		}
+		ret = rte_eth_tx_queue_setup(port_id, q, nb_txd, socket, &txconf);
+		if (ret < 0) {
+			TT_LOG(ERR, "port %u: tx queue %u: %s", port_id, q, strerror(-ret));
+			return -1;
+		}
+	}
+	ret = rte_eth_macaddr_get(port_id, &p->ifc.mac);
+	if (ret < 0) {
+		TT_LOG(ERR, "port %u: no MAC address: %s", port_id, strerror(-ret));
+		return -1;
+	}
+	ret = rte_eth_dev_start(port_id);
+	if (ret < 0) {
+		TT_LOG(ERR, "port %u: start failed: %s", port_id, strerror(-ret));
+		return -1;
+	}
+	p->pool_avail_start = rte_mempool_avail_count(p->ifc.pool);
+	TT_LOG(INFO, "port %u: " RTE_ETHER_ADDR_PRT_FMT " %u.%u.%u.%u/%u mtu %u, %u mbufs",
+	       port_id, RTE_ETHER_ADDR_BYTES(&p->ifc.mac),
+	       pc->ip >> 24, (pc->ip >> 16) & 0xff, (pc->ip >> 8) & 0xff, pc->ip & 0xff,
+	       pc->prefix, pc->mtu, p->pool_size);
+	return 0;
+}
+
+int
+tt_ports_init(struct tt_app *app)
+{
+	uint16_t n_eal = rte_eth_dev_count_avail();
+	uint16_t port_id;
+	unsigned int k;
+
+	for (k = 0; k < app->cfg.general.ring_pairs; k++)
+		if (ring_pair_create(k, app->n_workers) < 0)
+			return -1;
+	app->n_ports = rte_eth_dev_count_avail();
+	TT_LOG(INFO, "%u port(s): %u from EAL, %u from ring pairs", app->n_ports, n_eal,
+	       app->n_ports - n_eal);
+	if (app->n_ports == 0) {
+		/* A vdev that failed to load can leave no port and no EAL error. */
+		TT_LOG(ERR, "no DPDK port: check the --vdev / PCI arguments in [eal] args");
+		return -1;
+	}
+	if (app->n_ports > TT_MAX_PORTS) {
+		TT_LOG(WARNING, "%u ports, only the first %u are used", app->n_ports,
+		       TT_MAX_PORTS);
+		app->n_ports = TT_MAX_PORTS;
+	}
+	for (k = 0; k < TT_MAX_PORTS; k++) {
+		if (app->cfg.port[k].present && k >= app->n_ports) {
+			TT_LOG(ERR, "config %s: [port%u] configured but only %u port(s) exist",
+			       app->cfg.file, k, app->n_ports);
+			return -1;
+		}
+	}
+	RTE_ETH_FOREACH_DEV(port_id) {
+		if (port_id >= app->n_ports)
+			break;
+		if (!app->cfg.port[port_id].present) {
+			TT_LOG(INFO, "port %u: no [port%u] section, not used", port_id, port_id);
+			continue;
+		}
+		if (port_init(app, port_id) < 0)
+			return -1;
+	}
+	tt_ports_check_links(app);
+	return 0;
+}
+
+void
+tt_ports_check_links(struct tt_app *app)
+{
+	struct rte_eth_link link;
+	uint16_t i;
+
+	for (i = 0; i < app->n_ports; i++) {
+		struct tt_port *p = &app->ports[i];
+		bool up;
+
+		if (!p->used)
+			continue;
+		memset(&link, 0, sizeof(link));
+		if (rte_eth_link_get_nowait(i, &link) != 0)
+			continue;
+		up = link.link_status == RTE_ETH_LINK_UP;
+		if (up != p->link_up)
+			TT_LOG(INFO, "port %u: link %s", i, up ? "up" : "down, no longer polled");
+		p->link_up = up;
+	}
+}
+
+void
+tt_ports_close(struct tt_app *app)
+{
+	uint16_t i;
+	int ret;
+
+	for (i = 0; i < app->n_ports; i++) {
+		if (!app->ports[i].used)
+			continue;
+		ret = rte_eth_dev_stop(i);
+		if (ret != 0)
+			TT_LOG(WARNING, "port %u: stop: %s", i, strerror(-ret));
+		rte_eth_dev_close(i);
+	}
+}

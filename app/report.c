@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Statistics output: the live line, the final summary (text) and the JSON
+ * summary. Counters are per lcore and summed here, on read.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "tt_common.h"
+#include "tt_main.h"
+#include "gen/tt_gen.h"
+
+void
+tt_stats_collect(struct tt_app *app, struct tt_stats *sum)
+{
+	const struct tt_stats *in[RTE_MAX_LCORE];
+	unsigned int i;
+
+	for (i = 0; i < app->n_workers; i++)
+		in[i] = &app->workers[i]->stats;
+	tt_stats_sum(sum, in, app->n_workers);
+}
+
+static uint32_t
+flows_in_use(struct tt_app *app)
+{
+	uint32_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < app->n_workers; i++)
+		if (app->workers[i]->tcp != NULL)
+			n += tt_tcp_flows_in_use(app->workers[i]->tcp);
+	return n;
+}
+
+static uint32_t
+gen_active(struct tt_app *app)
+{
+	uint32_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < app->n_workers; i++)
+		if (app->workers[i]->tcp != NULL && app->workers[i]->tcp->gen != NULL)
+			n += tt_gen_active(app->workers[i]->tcp->gen);
+	return n;
+}
+
+/* Merge one histogram kind over all lcores. */
+static void
+gen_hist(struct tt_app *app, enum tt_gen_hist_id id, struct tt_hist *out)
+{
+	unsigned int i;
+
+	tt_hist_init(out);
+	for (i = 0; i < app->n_workers; i++)
+		if (app->workers[i]->tcp != NULL && app->workers[i]->tcp->gen != NULL)
+			tt_hist_merge(out, tt_gen_hist(app->workers[i]->tcp->gen, id));
+}
+
+static struct tt_stats last_line;
+static uint64_t last_line_tsc;
+static FILE *csv_file;
+
+void
+tt_report_line(struct tt_app *app, FILE *f)
+{
+	static struct tt_stats now;
+	uint64_t tsc = rte_rdtsc();
+	double dt, t;
+	const uint64_t *c = now.c, *l = last_line.c;
+
+	tt_stats_collect(app, &now);
+	if (last_line_tsc == 0)
+		last_line_tsc = app->start_tsc;
+	dt = (double)(tsc - last_line_tsc) / app->tsc_hz;
+	t = (double)(tsc - app->start_tsc) / app->tsc_hz;
+	if (dt <= 0)
+		dt = 1;
+#define D(name) ((double)(c[TT_STAT_ ## name] - l[TT_STAT_ ## name]) / dt)
+	fprintf(f, "[%7.1fs] rx %.0f pps tx %.0f pps | accepted %.0f/s established %.0f/s "
+		"flows %u | drops %" PRIu64 " retrans %" PRIu64,
+		t, D(rx_pkts), D(tx_pkts), D(conn_accepted), D(conn_established),
+		flows_in_use(app), tt_stats_drops(&now),
+		c[TT_STAT_retrans_syn] + c[TT_STAT_retrans_synack] +
+		c[TT_STAT_retrans_data] + c[TT_STAT_retrans_fin]);
+	if (app->cfg.client.enabled) {
+		uint64_t fail = c[TT_STAT_client_fail_refused] + c[TT_STAT_client_fail_timeout] +
+				c[TT_STAT_client_fail_reset] +
+				c[TT_STAT_client_fail_bad_response];
+
+		fprintf(f, " | client new %.0f/s done %.0f/s active %u failed %" PRIu64
+			" | in %.1f Mbit/s out %.1f Mbit/s",
+			D(conn_attempted), D(client_completed), gen_active(app), fail,
+			D(tcp_bytes_in) * 8 / 1e6, D(tcp_bytes_out) * 8 / 1e6);
+	}
+	fprintf(f, "\n");
+	fflush(f);
+
+	if (app->csv_path != NULL) {
+		if (csv_file == NULL) {
+			csv_file = fopen(app->csv_path, "w");
+			if (csv_file != NULL)
+				fprintf(csv_file, "time_s,new_per_s,completed_per_s,"
+					"failed_refused,failed_timeout,failed_reset,"
+					"failed_bad_response,active,retransmissions,"
+					"rx_mbps,tx_mbps,accepted_per_s,flows\n");
+		}
+		if (csv_file != NULL) {
+			fprintf(csv_file, "%.3f,%.1f,%.1f,%.0f,%.0f,%.0f,%.0f,%u,%.0f,%.3f,%.3f,%.1f,%u\n",
+				t, D(conn_attempted), D(client_completed),
+				D(client_fail_refused) * dt, D(client_fail_timeout) * dt,
+				D(client_fail_reset) * dt, D(client_fail_bad_response) * dt,
+				gen_active(app),
+				(D(retrans_syn) + D(retrans_synack) + D(retrans_data) +
+				 D(retrans_fin)) * dt,
+				D(tcp_bytes_in) * 8 / 1e6, D(tcp_bytes_out) * 8 / 1e6,
+				D(conn_accepted), flows_in_use(app));
+			fflush(csv_file);
+		}
+	}
+#undef D
+	last_line = now;
+	last_line_tsc = tsc;
+}
+
+static double
+run_seconds(struct tt_app *app)
+{
+	uint64_t end = app->stop_tsc ? app->stop_tsc : rte_rdtsc();
+
+	return (double)(end - app->start_tsc) / app->tsc_hz;
+}
+
+/* Achieved client rate over the generator's own active period. */
+static double
+client_rate(struct tt_app *app, uint64_t opened)
+{
+	uint64_t start = UINT64_MAX, stop = 0;
+	unsigned int i;
+
+	for (i = 0; i < app->n_workers; i++) {
+		struct tt_gen *g = app->workers[i]->tcp ? app->workers[i]->tcp->gen : NULL;
+
+		if (g == NULL || tt_gen_start_tsc(g) == 0)
+			continue;
+		start = RTE_MIN(start, tt_gen_start_tsc(g));
+		stop = RTE_MAX(stop, tt_gen_stop_tsc(g) ? tt_gen_stop_tsc(g) : app->stop_tsc);
+	}
+	if (start == UINT64_MAX || stop <= start)
+		return 0;
+	return (double)opened / ((double)(stop - start) / app->tsc_hz);
+}
+
+void
+tt_report_summary(struct tt_app *app, FILE *f)
+{
+	struct tt_stats s;
+	struct tt_hist h;
+	unsigned int i, k;
+	double secs = run_seconds(app);
+
+	if (csv_file != NULL) {
+		fclose(csv_file);
+		csv_file = NULL;
+	}
+	tt_stats_collect(app, &s);
+	fprintf(f, "\n==== tcpterm summary: %.2f s, %u lcore(s) ====\n", secs, app->n_workers);
+	fprintf(f, "%-28s %16s %14s\n", "counter", "total", "per second");
+	for (i = 0; i < TT_STAT_MAX; i++) {
+		if (s.c[i] == 0)
+			continue;
+		fprintf(f, "%-28s %16" PRIu64 " %14.1f\n", tt_stat_name(i), s.c[i],
+			secs > 0 ? s.c[i] / secs : 0);
+	}
+	fprintf(f, "drops: %" PRIu64 "\n", tt_stats_drops(&s));
+	for (i = 1; i < TT_DROP_MAX; i++)
+		if (s.drop[i] != 0)
+			fprintf(f, "  %-26s %16" PRIu64 "\n", tt_drop_name(i), s.drop[i]);
+	fprintf(f, "connections by state (netstat view):\n");
+	for (i = 0; i < TT_NB_TCP_STATES; i++)
+		fprintf(f, "  %-12s %" PRId64 "\n", tt_tcp_state_name(i), s.state[i]);
+	fprintf(f, "flows in use: %u\n", flows_in_use(app));
+	if (app->cfg.client.enabled) {
+		uint64_t opened = s.c[TT_STAT_conn_attempted];
+		uint64_t missed = 0;
+
+		for (i = 0; i < app->n_workers; i++)
+			if (app->workers[i]->tcp->gen != NULL)
+				missed += tt_gen_missed(app->workers[i]->tcp->gen);
+		fprintf(f, "client: %" PRIu64 " opened, %" PRIu64 " completed, failed: "
+			"%" PRIu64 " refused, %" PRIu64 " timeout, %" PRIu64 " reset, %" PRIu64
+			" bad response\n", opened, s.c[TT_STAT_client_completed],
+			s.c[TT_STAT_client_fail_refused], s.c[TT_STAT_client_fail_timeout],
+			s.c[TT_STAT_client_fail_reset], s.c[TT_STAT_client_fail_bad_response]);
+		fprintf(f, "client rate: achieved %.1f conn/s", client_rate(app, opened));
+		if (app->cfg.client.rate != 0)
+			fprintf(f, ", target %" PRIu64 " conn/s (%s; %" PRIu64
+				" opens behind schedule)", app->cfg.client.rate,
+				client_rate(app, opened) >= 0.99 * app->cfg.client.rate ?
+				"met" : "NOT met", missed);
+		fprintf(f, "\n");
+		fprintf(f, "%-12s %10s %10s %10s %10s %10s %10s (microseconds)\n", "latency",
+			"count", "p50", "p90", "p99", "p99.9", "max");
+		for (k = 0; k < TT_GH_MAX; k++) {
+			gen_hist(app, k, &h);
+			fprintf(f, "%-12s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+				" %10" PRIu64 " %10" PRIu64 "\n", tt_gen_hist_name(k),
+				tt_hist_count(&h), tt_hist_percentile(&h, 50),
+				tt_hist_percentile(&h, 90), tt_hist_percentile(&h, 99),
+				tt_hist_percentile(&h, 99.9), tt_hist_percentile(&h, 100));
+		}
+	}
+	for (i = 0; i < app->n_ports; i++) {
+		struct tt_port *p = &app->ports[i];
+
+		if (!p->used)
+			continue;
+		fprintf(f, "mempool %s: %u of %u mbufs free (%u at start)\n", p->pool_name,
+			rte_mempool_avail_count(p->ifc.pool), p->pool_size, p->pool_avail_start);
+	}
+	fflush(f);
+}
+
+static void
+json_hist(FILE *f, const struct tt_hist *h)
+{
+	fprintf(f, "{\"count\": %" PRIu64 ", \"min\": %" PRIu64 ", \"mean\": %.1f, "
+		"\"p50\": %" PRIu64 ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64
+		", \"p99.9\": %" PRIu64 ", \"max\": %" PRIu64 ", \"buckets\": ",
+		tt_hist_count(h), tt_hist_percentile(h, 0), tt_hist_mean(h),
+		tt_hist_percentile(h, 50), tt_hist_percentile(h, 90),
+		tt_hist_percentile(h, 99), tt_hist_percentile(h, 99.9),
+		tt_hist_percentile(h, 100));
+	tt_hist_json_buckets(h, f);
+	fprintf(f, "}");
+}
+
+int
+tt_report_json(struct tt_app *app, const char *path)
+{
+	struct rte_eth_stats es;
+	struct tt_stats s;
+	struct tt_hist h;
+	unsigned int i;
+	FILE *f;
+	bool first;
+
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -errno;
+	tt_stats_collect(app, &s);
+	fprintf(f, "{\n  \"config\": \"%s\",\n  \"lcores\": %u,\n  \"duration_s\": %.3f,\n",
+		app->cfg.file, app->n_workers, run_seconds(app));
+	fprintf(f, "  \"counters\": {");
+	for (i = 0; i < TT_STAT_MAX; i++)
+		fprintf(f, "%s\n    \"%s\": %" PRIu64, i ? "," : "", tt_stat_name(i), s.c[i]);
+	fprintf(f, "\n  },\n  \"drops\": {");
+	for (i = 1; i < TT_DROP_MAX; i++)
+		fprintf(f, "%s\n    \"%s\": %" PRIu64, i > 1 ? "," : "", tt_drop_name(i),
+			s.drop[i]);
+	fprintf(f, "\n  },\n  \"drops_total\": %" PRIu64 ",\n  \"states\": {",
+		tt_stats_drops(&s));
+	for (i = 0; i < TT_NB_TCP_STATES; i++)
+		fprintf(f, "%s\"%s\": %" PRId64, i ? ", " : "", tt_tcp_state_name(i),
+			s.state[i]);
+	fprintf(f, "},\n  \"flows_in_use\": %u,\n  \"mempools\": [", flows_in_use(app));
+	first = true;
+	for (i = 0; i < app->n_ports; i++) {
+		struct tt_port *p = &app->ports[i];
+
+		if (!p->used)
+			continue;
+		fprintf(f, "%s\n    {\"name\": \"%s\", \"size\": %u, \"avail_start\": %u, "
+			"\"avail_end\": %u}", first ? "" : ",", p->pool_name, p->pool_size,
+			p->pool_avail_start, rte_mempool_avail_count(p->ifc.pool));
+		first = false;
+	}
+	fprintf(f, "\n  ],\n  \"ports\": [");
+	first = true;
+	for (i = 0; i < app->n_ports; i++) {
+		if (!app->ports[i].used || rte_eth_stats_get(i, &es) != 0)
+			continue;
+		fprintf(f, "%s\n    {\"port\": %u, \"ipackets\": %" PRIu64 ", \"opackets\": %"
+			PRIu64 ", \"imissed\": %" PRIu64 ", \"ierrors\": %" PRIu64
+			", \"oerrors\": %" PRIu64 ", \"rx_nombuf\": %" PRIu64 "}",
+			first ? "" : ",", i, es.ipackets, es.opackets, es.imissed, es.ierrors,
+			es.oerrors, es.rx_nombuf);
+		first = false;
+	}
+	fprintf(f, "\n  ]");
+	if (app->cfg.client.enabled) {
+		uint64_t opened = s.c[TT_STAT_conn_attempted];
+		uint64_t missed = 0;
+
+		for (i = 0; i < app->n_workers; i++)
+			if (app->workers[i]->tcp->gen != NULL)
+				missed += tt_gen_missed(app->workers[i]->tcp->gen);
+		fprintf(f, ",\n  \"client\": {\n    \"opened\": %" PRIu64 ",\n    \"completed\": %"
+			PRIu64 ",\n    \"failed\": {\"refused\": %" PRIu64 ", \"timeout\": %" PRIu64
+			", \"reset\": %" PRIu64 ", \"bad_response\": %" PRIu64 "},\n"
+			"    \"rate_target\": %" PRIu64 ",\n    \"rate_achieved\": %.1f,\n"
+			"    \"behind_schedule\": %" PRIu64 ",\n    \"latency_us\": {",
+			opened, s.c[TT_STAT_client_completed], s.c[TT_STAT_client_fail_refused],
+			s.c[TT_STAT_client_fail_timeout], s.c[TT_STAT_client_fail_reset],
+			s.c[TT_STAT_client_fail_bad_response], app->cfg.client.rate,
+			client_rate(app, opened), missed);
+		for (i = 0; i < TT_GH_MAX; i++) {
+			gen_hist(app, i, &h);
+			fprintf(f, "%s\n      \"%s\": ", i ? "," : "", tt_gen_hist_name(i));
+			json_hist(f, &h);
+		}
+		fprintf(f, "\n    }\n  }");
+	}
+	fprintf(f, "\n}\n");
+	if (fclose(f) != 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef _TT_MAIN_H_
+#define _TT_MAIN_H_
+
+/**
+ * @file
+ * What the tcpterm application shares between main.c, port.c, lcore.c and
+ * report.c: the per-lcore worker contexts and the port table.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "cfg/tt_cfg.h"
+#include "net/tt_net.h"
+#include "stats/tt_stats.h"
+#include "tcp/tt_tcp.h"
+
+/** Per-lcore worker: everything its loop touches lives here. */
+struct tt_worker {
+	unsigned int lcore_id;
+	uint16_t queue;			/**< RX/TX queue index on every port */
+	bool is_main;			/**< runs the control work too */
+	struct tt_stats stats;
+	struct tt_txq txq;
+	struct tt_net net;
+	struct tt_tcp_ctx *tcp;
+	uint64_t tx_deadline;		/**< TSC at which queued TX is flushed */
+	volatile bool done;		/**< the worker's loop has returned */
+} __rte_cache_aligned;
+
+struct tt_port {
+	bool used;
+	bool link_up;			/**< written by the control work only */
+	struct tt_iface ifc;
+	unsigned int pool_size;
+	unsigned int pool_avail_start;
+	char pool_name[RTE_MEMPOOL_NAMESIZE];
+};
+
+struct tt_app {
+	struct tt_config cfg;
+	unsigned int n_workers;
+	struct tt_worker *workers[RTE_MAX_LCORE];
+	uint16_t n_ports;
+	struct tt_port ports[TT_MAX_PORTS];
+	uint64_t tsc_hz;
+	uint64_t start_tsc;
+	uint64_t stop_tsc;		/**< when the run ended */
+	double duration;		/**< seconds to run, 0 = until done/signal */
+	const char *json_path;
+	const char *csv_path;
+	volatile bool stop_req;		/**< set by SIGINT/SIGTERM */
+	volatile bool stopping;		/**< the run is ending: generators drain */
+	volatile bool quit;		/**< every loop returns */
+};
+
+extern struct tt_app tt_app;
+
+int tt_ports_init(struct tt_app *app);
+void tt_ports_check_links(struct tt_app *app);
+void tt_ports_close(struct tt_app *app);
+
+int tt_worker_loop(void *arg);
+
+void tt_report_line(struct tt_app *app, FILE *f);
+void tt_report_summary(struct tt_app *app, FILE *f);
+int tt_report_json(struct tt_app *app, const char *path);
+void tt_stats_collect(struct tt_app *app, struct tt_stats *sum);
+
+#endif /* _TT_MAIN_H_ */

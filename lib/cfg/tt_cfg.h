@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef _TT_CFG_H_
+#define _TT_CFG_H_
+
+/**
+ * @file
+ * The typed configuration of tcpterm, read from an ini file with rte_cfgfile.
+ *
+ * Every key has a default, a unit and a range; docs/configuration.md lists
+ * them. Errors name the file, the section, the key and the bad value.
+ * Addresses are kept in host byte order.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <limits.h>
+
+#include "tt_common.h"
+
+#define TT_CFG_MAX_LISTEN 16
+#define TT_CFG_MAX_TARGETS 16
+#define TT_CFG_EAL_ARGS_LEN 1024
+#define TT_CFG_PATH_LEN 256
+#define TT_CFG_ERR_LEN 512
+
+/** Layer-7 applications of either role. */
+enum tt_app_kind {
+	TT_APP_HTTP = 0,
+	TT_APP_ECHO,
+	TT_APP_DISCARD,
+	TT_APP_FIXED,
+	TT_APP_SEND,	/**< client only: push request_bytes and close */
+};
+
+/** How the client ends a connection. */
+enum tt_close_mode {
+	TT_CLOSE_ACTIVE = 0,	/**< client sends FIN after the last response */
+	TT_CLOSE_PASSIVE,	/**< client waits for the server's FIN */
+	TT_CLOSE_RESET,		/**< client aborts with RST */
+};
+
+struct tt_port_cfg {
+	bool present;		/**< a [portN] section exists */
+	uint32_t ip;		/**< host order; 0 = none */
+	uint8_t prefix;		/**< prefix length 1-32 */
+	uint32_t gateway;	/**< host order; 0 = none (on-link only) */
+	uint16_t mtu;		/**< bytes, 576-9000, default 1500 */
+	uint16_t rx_desc;	/**< default 1024 */
+	uint16_t tx_desc;	/**< default 1024 */
+};
+
+struct tt_tcp_cfg {
+	uint16_t mss;		/**< bytes advertised; default 1460, capped by MTU-40 */
+	uint8_t wscale;		/**< 0-14, default 7 */
+	bool sack;		/**< offer/accept SACK-permitted, default true */
+	bool timestamps;	/**< offer/accept timestamps, default true */
+	uint32_t msl_ms;	/**< maximum segment lifetime, default 30000; TIME_WAIT = 2*MSL */
+	uint32_t max_flows;	/**< connections per lcore, default 65536 */
+	bool syn_cookies;	/**< default false (later issue) */
+	uint32_t rcv_wnd;	/**< receive window bytes, default 65535*4 */
+	uint32_t rto_init_ms;	/**< initial RTO, default 1000 (RFC 6298 2.1) */
+	uint32_t rto_min_ms;	/**< lower bound of RTO, default 200 */
+	uint32_t rto_max_ms;	/**< upper bound of RTO, default 60000 */
+	uint32_t max_retries;	/**< retransmissions before reset, default 6 */
+	uint32_t syn_retries;	/**< SYN/SYN-ACK retransmissions, default 5 */
+	uint32_t delack_ms;	/**< delayed ACK timer, default 40 */
+	uint32_t init_cwnd;	/**< initial window in segments, default 10 (RFC 6928) */
+};
+
+struct tt_server_cfg {
+	bool enabled;		/**< true when listen has at least one port */
+	uint16_t listen[TT_CFG_MAX_LISTEN];
+	unsigned int n_listen;
+	enum tt_app_kind app;	/**< http (default), echo, discard, fixed */
+	uint32_t response_bytes;	/**< body (http) or response (fixed), default 100 */
+	uint32_t request_bytes;	/**< fixed: request size that triggers a response, default 100 */
+	uint32_t idle_timeout_ms;	/**< 0 = none, default 60000 */
+};
+
+struct tt_target {
+	uint32_t ip;		/**< host order */
+	uint16_t port;
+};
+
+struct tt_client_cfg {
+	bool enabled;		/**< true when target is set */
+	struct tt_target target[TT_CFG_MAX_TARGETS];
+	unsigned int n_target;
+	uint32_t src_ip_first;	/**< host order; 0 = the port's ip */
+	uint32_t src_ip_last;
+	uint16_t sport_first;	/**< default 1024 */
+	uint16_t sport_last;	/**< default 65535 */
+	uint64_t rate;		/**< connections/s, 0 = as fast as possible */
+	uint32_t concurrency;	/**< most open at once, default 64 */
+	uint64_t connections;	/**< total, 0 = unlimited (use duration) */
+	double duration;	/**< seconds, 0 = unlimited */
+	double ramp_up;		/**< seconds, default 0 */
+	enum tt_app_kind app;	/**< http, fixed, echo, send */
+	char path[TT_CFG_PATH_LEN];	/**< http request path, default "/" */
+	char host[TT_CFG_PATH_LEN];	/**< http Host header, default target ip */
+	uint32_t request_bytes;	/**< default 100 */
+	uint32_t response_bytes;	/**< fixed: expected response, default 100 */
+	uint32_t requests_per_connection;	/**< default 1 */
+	enum tt_close_mode close;	/**< default active */
+	uint32_t arp_timeout_ms;	/**< default 10000 */
+	uint32_t drain_ms;	/**< time allowed to finish at stop, default 2000 */
+	uint32_t conn_timeout_ms;	/**< whole-connection timeout, default 30000 */
+};
+
+struct tt_general_cfg {
+	double duration;	/**< seconds the process runs, 0 = until done/signal */
+	uint32_t stats_interval_ms;	/**< live line period, default 1000, 0 = off */
+	uint32_t mbufs;		/**< mbufs per port pool, default 16383 */
+	uint32_t ring_pairs;	/**< net_ring port pairs created in-process, default 0 */
+	uint32_t burst;		/**< RX burst, default 32 */
+	uint32_t tx_drain_us;	/**< TX flush deadline, default 100 */
+};
+
+struct tt_config {
+	char file[PATH_MAX];
+	char eal_args[TT_CFG_EAL_ARGS_LEN];
+	struct tt_general_cfg general;
+	struct tt_port_cfg port[TT_MAX_PORTS];
+	struct tt_tcp_cfg tcp;
+	struct tt_server_cfg server;
+	struct tt_client_cfg client;
+};
+
+/** Fill @p cfg with every default. */
+void tt_cfg_defaults(struct tt_config *cfg);
+
+/**
+ * Load @p file over the defaults, then apply @p n_sets overrides of the form
+ * "section.key=value". Returns 0, or -EINVAL with a message in @p err that
+ * names the file, section, key and value (the caller exits with status 2).
+ */
+int tt_cfg_load(struct tt_config *cfg, const char *file,
+		const char *const *sets, unsigned int n_sets,
+		char *err, size_t errlen);
+
+/** Print the effective configuration as ini text (what --check shows). */
+void tt_cfg_dump(const struct tt_config *cfg, FILE *f);
+
+/** Name of an application kind ("http", ...). */
+const char *tt_app_name(enum tt_app_kind app);
+const char *tt_close_name(enum tt_close_mode mode);
+
+#endif /* _TT_CFG_H_ */

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The load generator of one lcore. Its clock starts once every next hop is
+ * resolved; connections then open on the TSC schedule of tt_rate, within
+ * the concurrency limit, on 4-tuples that are neither in use nor in
+ * TIME_WAIT here (the incarnation rule: a tuple is free only when its flow
+ * is gone from our table). At the end it stops opening, lets open
+ * connections finish for drain_ms, then resets the rest.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "tt_common.h"
+#include "gen/tt_gen.h"
+#include "gen/tt_hist.h"
+#include "gen/tt_rate.h"
+#include "tcp/tt_tcp.h"
+
+/* Tuple probes per new connection before giving up for this round. */
+#define TT_GEN_PROBES 64
+/* Opens per poll, so one lcore never stalls its receive path. */
+#define TT_GEN_BURST 32
+
+enum tt_gen_phase {
+	TT_GEN_RESOLVING = 0,	/**< waiting for ARP of the next hops */
+	TT_GEN_RUNNING,
+	TT_GEN_DRAINING,	/**< stopped opening, waiting for the open ones */
+	TT_GEN_FINISHED,
+};
+
+struct tt_gen_target {
+	uint32_t ip;
+	uint16_t port;
+	uint16_t ifport;	/**< DPDK port it is reached through */
+	uint32_t nexthop;
+	bool resolved;
+	struct rte_ether_addr mac;
+};
+
+struct tt_gen {
+	const struct tt_config *cfg;
+	struct tt_tcp_ctx *tcp;
+	enum tt_gen_phase phase;
+	bool failed;
+	bool stop_req;
+	unsigned int idx, n_workers;
+	uint64_t hz;
+	uint64_t start_tsc, stop_tsc, resolve_deadline, drain_deadline, duration_tsc;
+	uint64_t total;		/**< connections to open here, 0 = unlimited */
+	uint64_t opened;
+	uint32_t concurrency;	/**< this lcore's share */
+	uint32_t active;	/**< opened and not yet done (TIME_WAIT is done) */
+	uint8_t app;		/**< enum tt_conn_app of new connections */
+	/* Tuple space and cursor. */
+	uint32_t n_targets;
+	struct tt_gen_target targets[TT_CFG_MAX_TARGETS];
+	uint32_t sip_first, n_sip;
+	uint32_t sport_first, n_sport;	/**< this lcore's share of the ports */
+	uint64_t cursor, n_tuples;
+	struct tt_rate rate;
+	struct tt_hist hist[TT_GH_MAX];
+};
+
+static const char *const hist_names[TT_GH_MAX] = {
+	[TT_GH_CONNECT] = "connect",
+	[TT_GH_FIRST_BYTE] = "first_byte",
+	[TT_GH_LAST_BYTE] = "last_byte",
+	[TT_GH_LIFETIME] = "lifetime",
+};
+
+const char *
+tt_gen_hist_name(enum tt_gen_hist_id id)
+{
+	return id < TT_GH_MAX ? hist_names[id] : "?";
+}
+
+/* The port whose subnet holds @p ip, else the first port with a gateway. */
+static int
+port_for(const struct tt_config *cfg, uint32_t ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < TT_MAX_PORTS; i++) {
+		const struct tt_port_cfg *p = &cfg->port[i];
+		uint32_t mask = p->prefix ? ~0u << (32 - p->prefix) : 0;
+
+		if (p->present && p->ip != 0 && (p->ip & mask) == (ip & mask))
+			return (int)i;
+	}
+	for (i = 0; i < TT_MAX_PORTS; i++)
+		if (cfg->port[i].present && cfg->port[i].gateway != 0)
+			return (int)i;
+	return -1;
+}
+
+static uint64_t
+share(uint64_t total, unsigned int idx, unsigned int n)
+{
+	return total / n + (idx < total % n ? 1 : 0);
+}
+
+struct tt_gen *
+tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int idx,
+	      unsigned int n_workers, int socket)
+{
+	const struct tt_client_cfg *cc = &cfg->client;
+	struct tt_gen *g;
+	unsigned int i, k;
+	uint32_t nports;
+
+	g = rte_zmalloc_socket("tt_gen", sizeof(*g), RTE_CACHE_LINE_SIZE, socket);
+	if (g == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	g->cfg = cfg;
+	g->tcp = tcp;
+	g->idx = idx;
+	g->n_workers = n_workers;
+	g->hz = rte_get_tsc_hz();
+	for (k = 0; k < TT_GH_MAX; k++)
+		tt_hist_init(&g->hist[k]);
+
+	switch (cc->app) {
+	case TT_APP_FIXED:
+		g->app = TT_CAPP_CLI_FIXED;
+		break;
+	case TT_APP_ECHO:
+		g->app = TT_CAPP_CLI_ECHO;
+		break;
+	case TT_APP_SEND:
+		g->app = TT_CAPP_CLI_SEND;
+		break;
+	default:
+		g->app = TT_CAPP_CLI_HTTP;
+		break;
+	}
+
+	for (i = 0; i < cc->n_target; i++) {
+		struct tt_gen_target *t = &g->targets[i];
+		int p = port_for(cfg, cc->target[i].ip);
+
+		if (p < 0) {
+			TT_LOG(ERR, "client: no port reaches target %u.%u.%u.%u",
+			       cc->target[i].ip >> 24, (cc->target[i].ip >> 16) & 0xff,
+			       (cc->target[i].ip >> 8) & 0xff, cc->target[i].ip & 0xff);
+			rte_free(g);
+			rte_errno = EINVAL;
+			return NULL;
+		}
+		t->ip = cc->target[i].ip;
+		t->port = cc->target[i].port;
+		t->ifport = (uint16_t)p;
+	}
+	g->n_targets = cc->n_target;
+
+	if (cc->src_ip_first != 0) {
+		g->sip_first = cc->src_ip_first;
+		g->n_sip = cc->src_ip_last - cc->src_ip_first + 1;
+	} else {
+		g->sip_first = cfg->port[g->targets[0].ifport].ip;
+		g->n_sip = 1;
+	}
+	/*
+	 * Each lcore owns a disjoint slice of the source ports, so no two
+	 * lcores ever pick the same tuple.
+	 */
+	nports = cc->sport_last - cc->sport_first + 1;
+	g->n_sport = (uint32_t)share(nports, idx, n_workers);
+	g->sport_first = cc->sport_first;
+	for (i = 0; i < idx; i++)
+		g->sport_first += (uint32_t)share(nports, i, n_workers);
+	g->n_tuples = (uint64_t)g->n_sport * g->n_sip * g->n_targets;
+	if (g->n_tuples == 0) {
+		TT_LOG(ERR, "client: lcore %u has no source port (range too small)", idx);
+		rte_free(g);
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	g->concurrency = (uint32_t)share(cc->concurrency, idx, n_workers);
+	g->total = cc->connections ? share(cc->connections, idx, n_workers) : 0;
+	if (cc->connections != 0 && g->total == 0)
+		g->phase = TT_GEN_FINISHED;	/* nothing for this lcore to do */
+	g->duration_tsc = (uint64_t)(cc->duration * g->hz);
+	tcp->gen = g;
+	return g;
+}
+
+void
+tt_gen_free(struct tt_gen *g)
+{
+	rte_free(g);
+}
+
+/* Resolve every target's next hop; the clock starts when all are known. */
+static void
+resolve(struct tt_gen *g, uint64_t now)
+{
+	struct tt_net *net = g->tcp->net;
+	bool all = true;
+	unsigned int i;
+
+	if (g->resolve_deadline == 0)
+		g->resolve_deadline = now + g->hz * g->cfg->client.arp_timeout_ms / 1000;
+	for (i = 0; i < g->n_targets; i++) {
+		struct tt_gen_target *t = &g->targets[i];
+		const struct tt_iface *ifc = net->ifs[t->ifport];
+
+		if (t->resolved)
+			continue;
+		if (ifc == NULL) {
+			all = false;
+			continue;
+		}
+		if (t->nexthop == 0)
+			t->nexthop = tt_arp_nexthop(ifc, t->ip);
+		if (t->nexthop != 0 && tt_arp_resolve(net, t->ifport, t->nexthop, &t->mac) == 0)
+			t->resolved = true;
+		else
+			all = false;
+	}
+	if (all) {
+		g->phase = TT_GEN_RUNNING;
+		g->start_tsc = now;
+		tt_rate_init(&g->rate, g->hz, (double)g->cfg->client.rate / g->n_workers,
+			     g->cfg->client.ramp_up, now);
+		TT_LOG(INFO, "client lcore %u: next hops resolved, starting", g->idx);
+		return;
+	}
+	if (now >= g->resolve_deadline) {
+		for (i = 0; i < g->n_targets; i++)
+			if (!g->targets[i].resolved)
+				TT_LOG(ERR, "client: no ARP answer for %u.%u.%u.%u (next hop of "
+				       "target %u.%u.%u.%u) within %u ms",
+				       g->targets[i].nexthop >> 24,
+				       (g->targets[i].nexthop >> 16) & 0xff,
+				       (g->targets[i].nexthop >> 8) & 0xff,
+				       g->targets[i].nexthop & 0xff, g->targets[i].ip >> 24,
+				       (g->targets[i].ip >> 16) & 0xff,
+				       (g->targets[i].ip >> 8) & 0xff, g->targets[i].ip & 0xff,
+				       g->cfg->client.arp_timeout_ms);
+		g->failed = true;
+		g->phase = TT_GEN_FINISHED;
+		g->stop_tsc = now;
+	}
+}
+
+/* Open one connection on the next free tuple. Returns false when none is free. */
+static bool
+open_one(struct tt_gen *g)
+{
+	struct tt_tcp_ctx *tcp = g->tcp;
+	unsigned int probe;
+	int err;
+
+	for (probe = 0; probe < TT_GEN_PROBES; probe++) {
+		uint64_t cur = g->cursor++;
+		struct tt_gen_target *t;
+		uint32_t sport, sip;
+		struct tt_conn *c;
+
+		if (g->cursor >= g->n_tuples)
+			g->cursor = 0;
+		/* Targets vary fastest, then source addresses, then ports. */
+		t = &g->targets[cur % g->n_targets];
+		cur /= g->n_targets;
+		sip = g->sip_first + (uint32_t)(cur % g->n_sip);
+		sport = g->sport_first + (uint32_t)(cur / g->n_sip);
+		if (tt_tcp_lookup(tcp, sip, (uint16_t)sport, t->ip, t->port) != NULL)
+			continue;	/* in use or in TIME_WAIT: not a new incarnation yet */
+		c = tt_tcp_connect(tcp, t->ifport, sip, (uint16_t)sport, t->ip, t->port,
+				   &t->mac, &err);
+		if (c == NULL)
+			return false;
+		c->app = g->app;
+		tt_tcp_connect_start(tcp, c);
+		g->opened++;
+		g->active++;
+		return true;
+	}
+	return false;
+}
+
+static void
+stop_opening(struct tt_gen *g, uint64_t now)
+{
+	if (g->phase != TT_GEN_RUNNING && g->phase != TT_GEN_RESOLVING)
+		return;
+	g->phase = TT_GEN_DRAINING;
+	g->stop_tsc = now;
+	g->drain_deadline = now + g->hz * g->cfg->client.drain_ms / 1000;
+}
+
+void
+tt_gen_poll(struct tt_gen *g, uint64_t now)
+{
+	uint32_t due, room, i;
+
+	switch (g->phase) {
+	case TT_GEN_FINISHED:
+		return;
+	case TT_GEN_RESOLVING:
+		if (g->stop_req) {
+			g->phase = TT_GEN_FINISHED;
+			g->stop_tsc = now;
+			return;
+		}
+		resolve(g, now);
+		return;
+	case TT_GEN_DRAINING:
+		if (g->active == 0) {
+			g->phase = TT_GEN_FINISHED;
+			return;
+		}
+		if (now >= g->drain_deadline) {
+			uint32_t n = tt_tcp_abort_all(g->tcp);
+
+			TT_LOG(INFO, "client lcore %u: drain time over, %u connection(s) reset",
+			       g->idx, n);
+			g->phase = TT_GEN_FINISHED;
+		}
+		return;
+	case TT_GEN_RUNNING:
+		break;
+	}
+	if (g->stop_req || (g->duration_tsc != 0 && now - g->start_tsc >= g->duration_tsc) ||
+	    (g->total != 0 && g->opened >= g->total)) {
+		stop_opening(g, now);
+		return;
+	}
+	room = g->active < g->concurrency ? g->concurrency - g->active : 0;
+	if (g->total != 0)
+		room = (uint32_t)RTE_MIN((uint64_t)room, g->total - g->opened);
+	room = RTE_MIN(room, (uint32_t)TT_GEN_BURST);
+	if (room == 0) {
+		/* Concurrency-bound: the schedule keeps what it owes (within its cap). */
+		tt_rate_due(&g->rate, now, 0);
+		return;
+	}
+	due = tt_rate_due(&g->rate, now, room);
+	for (i = 0; i < due; i++) {
+		if (!open_one(g)) {
+			TT_STAT_INC(g->tcp->stats, client_tuples_exhausted);
+			break;
+		}
+	}
+}
+
+void
+tt_gen_request_stop(struct tt_gen *g)
+{
+	g->stop_req = true;
+}
+
+bool
+tt_gen_finished(const struct tt_gen *g)
+{
+	return g->phase == TT_GEN_FINISHED;
+}
+
+bool
+tt_gen_failed(const struct tt_gen *g)
+{
+	return g->failed;
+}
+
+const struct tt_hist *
+tt_gen_hist(const struct tt_gen *g, enum tt_gen_hist_id id)
+{
+	return &g->hist[id];
+}
+
+uint32_t
+tt_gen_active(const struct tt_gen *g)
+{
+	return g->active;
+}
+
+uint64_t
+tt_gen_opened(const struct tt_gen *g)
+{
+	return g->opened;
+}
+
+uint64_t
+tt_gen_missed(const struct tt_gen *g)
+{
+	return g->phase == TT_GEN_RESOLVING ? 0 : tt_rate_missed(&g->rate);
+}
+
+uint64_t
+tt_gen_start_tsc(const struct tt_gen *g)
+{
+	return g->start_tsc;
+}
+
+uint64_t
+tt_gen_stop_tsc(const struct tt_gen *g)
+{
+	return g->stop_tsc;
+}
+
+void
+tt_gen_record(struct tt_gen *g, enum tt_gen_hist_id id, uint32_t us)
+{
+	tt_hist_record(&g->hist[id], us);
+}
+
+void
+tt_gen_conn_done(struct tt_gen *g, struct tt_conn *c)
+{
+	(void)c;
+	if (g->active > 0)
+		g->active--;
+}

@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The layer-7 applications. A connection's send stream is app_n copies of
+ * its normal template followed, when final_n is set, by one final variant
+ * (a closing response, a 400, the last request): tt_app_fill() regenerates
+ * any byte of it from the offset, so nothing is buffered per connection.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "tt_common.h"
+#include "tcp/tt_tcp.h"
+#include "l7/tt_app.h"
+#include "l7/tt_http.h"
+#include "gen/tt_gen.h"
+
+#define TT_HEAD_MAX 1024
+
+static int
+tmpl_set(struct tt_tmpl *t, const char *head, int head_len, uint32_t body, int socket)
+{
+	if (head_len < 0)
+		return head_len;
+	t->head_len = (uint32_t)head_len;
+	t->len = (uint32_t)head_len + body;
+	if (head_len == 0) {
+		t->head = NULL;
+		return 0;
+	}
+	t->head = rte_malloc_socket("tt_tmpl", head_len, 0, socket);
+	if (t->head == NULL)
+		return -ENOMEM;
+	memcpy(t->head, head, head_len);
+	return 0;
+}
+
+int
+tt_app_ctx_init(struct tt_tcp_ctx *ctx, int socket)
+{
+	const struct tt_server_cfg *sc = &ctx->cfg->server;
+	const struct tt_client_cfg *cc = &ctx->cfg->client;
+	char buf[TT_HEAD_MAX];
+	char host[64];
+	int n, ret = 0;
+
+	n = tt_http_build_response(buf, sizeof(buf), 200, sc->response_bytes, true);
+	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_OK], buf, n, sc->response_bytes, socket);
+	n = tt_http_build_response(buf, sizeof(buf), 200, sc->response_bytes, false);
+	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_OK_CLOSE], buf, n, sc->response_bytes, socket);
+	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_HEAD_CLOSE], buf, n, 0, socket);
+	n = tt_http_build_response(buf, sizeof(buf), 400, 0, false);
+	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_BAD], buf, n, 0, socket);
+	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_FIXED], NULL, 0, sc->response_bytes, socket);
+	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_CLI_DATA], NULL, 0, cc->request_bytes, socket);
+	if (cc->enabled) {
+		const char *h = cc->host;
+
+		if (h[0] == '\0') {
+			uint32_t ip = cc->target[0].ip;
+
+			snprintf(host, sizeof(host), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
+				 (ip >> 8) & 0xff, ip & 0xff);
+			h = host;
+		}
+		n = tt_http_build_request(buf, sizeof(buf), cc->path, h, true);
+		ret |= tmpl_set(&ctx->tmpl[TT_TMPL_CLI_REQ], buf, n, 0, socket);
+		n = tt_http_build_request(buf, sizeof(buf), cc->path, h, false);
+		ret |= tmpl_set(&ctx->tmpl[TT_TMPL_CLI_REQ_CLOSE], buf, n, 0, socket);
+	}
+	return ret < 0 ? -ENOMEM : 0;
+}
+
+void
+tt_app_ctx_free(struct tt_tcp_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < TT_TMPL_MAX; i++) {
+		rte_free(ctx->tmpl[i].head);
+		ctx->tmpl[i].head = NULL;
+	}
+}
+
+static inline enum tt_tmpl_id
+normal_tmpl(const struct tt_conn *c)
+{
+	switch (c->app) {
+	case TT_CAPP_SRV_HTTP:
+		return TT_TMPL_SRV_OK;
+	case TT_CAPP_SRV_FIXED:
+		return TT_TMPL_SRV_FIXED;
+	case TT_CAPP_CLI_HTTP:
+		return TT_TMPL_CLI_REQ;
+	default:
+		return TT_TMPL_CLI_DATA;
+	}
+}
+
+/* Queue one more normal template. */
+static void
+queue_normal(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	c->app_n++;
+	tt_tcp_app_send(ctx, c, ctx->tmpl[normal_tmpl(c)].len);
+}
+
+/* Queue the final variant; nothing follows it. */
+static void
+queue_final(struct tt_tcp_ctx *ctx, struct tt_conn *c, enum tt_tmpl_id id)
+{
+	c->final_n = c->app_n;
+	c->final_kind = (uint8_t)id;
+	tt_tcp_app_send(ctx, c, ctx->tmpl[id].len);
+}
+
+static void
+tmpl_copy(const struct tt_tmpl *t, uint32_t within, uint8_t *dst, uint32_t len)
+{
+	if (within < t->head_len) {
+		uint32_t n = RTE_MIN(len, t->head_len - within);
+
+		memcpy(dst, t->head + within, n);
+		dst += n;
+		len -= n;
+		within += n;
+	}
+	if (len > 0)
+		tt_http_fill_body(dst, within - t->head_len, len);
+}
+
+/* Echo: copy from the held receive mbufs, which start at head_seq. */
+static void
+echo_fill(struct tt_conn *c, uint64_t off, uint8_t *dst, uint32_t len)
+{
+	uint32_t seq = c->snd_una + (uint32_t)(off - c->tx_una_off);
+	uint32_t at = seq - c->u.echo.head_seq;
+	struct rte_mbuf *m = c->u.echo.head;
+
+	while (m != NULL && len > 0) {
+		uint32_t dl = m->data_len;
+
+		if (at >= dl) {
+			at -= dl;
+		} else {
+			uint32_t n = RTE_MIN(len, dl - at);
+
+			memcpy(dst, rte_pktmbuf_mtod_offset(m, uint8_t *, at), n);
+			dst += n;
+			len -= n;
+			at = 0;
+		}
+		m = m->next;
+	}
+}
+
+void
+tt_app_fill(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint64_t off, uint8_t *dst,
+	    uint32_t len)
+{
+	const struct tt_tmpl *t;
+	uint64_t final_off;
+	uint32_t within, n;
+
+	if (c->app == TT_CAPP_SRV_ECHO) {
+		echo_fill(c, off, dst, len);
+		return;
+	}
+	t = &ctx->tmpl[normal_tmpl(c)];
+	final_off = c->final_n == UINT32_MAX ? UINT64_MAX : (uint64_t)c->final_n * t->len;
+	while (len > 0) {
+		if (off >= final_off) {
+			const struct tt_tmpl *f = &ctx->tmpl[c->final_kind];
+
+			within = (uint32_t)(off - final_off);
+			tmpl_copy(f, within, dst, RTE_MIN(len, f->len - within));
+			return;
+		}
+		/* Most streams hold one template in flight: avoid the division then. */
+		within = off < t->len ? (uint32_t)off : (uint32_t)(off % t->len);
+		n = RTE_MIN(len, t->len - within);
+		if (off + n > final_off)
+			n = (uint32_t)(final_off - off);
+		tmpl_copy(t, within, dst, n);
+		dst += n;
+		len -= n;
+		off += n;
+	}
+}
+
+uint32_t
+tt_app_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+{
+	(void)ctx;
+	if (c->app != TT_CAPP_SRV_ECHO || c->u.echo.head == NULL)
+		return 0;
+	/* Echo data not yet acknowledged by the peer. */
+	return c->snd_end - c->u.echo.head_seq;
+}
+
+void
+tt_app_accept(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	switch (ctx->cfg->server.app) {
+	case TT_APP_ECHO:
+		c->app = TT_CAPP_SRV_ECHO;
+		c->u.echo.head = NULL;
+		c->u.echo.tail = NULL;
+		break;
+	case TT_APP_DISCARD:
+		c->app = TT_CAPP_SRV_DISCARD;
+		break;
+	case TT_APP_FIXED:
+		c->app = TT_CAPP_SRV_FIXED;
+		break;
+	default:
+		c->app = TT_CAPP_SRV_HTTP;
+		tt_http_req_init(&c->u.req);
+		break;
+	}
+}
+
+/* ---- Client side. ---- */
+
+static void
+client_record(struct tt_tcp_ctx *ctx, struct tt_conn *c, enum tt_gen_hist_id id)
+{
+	if (ctx->gen != NULL)
+		tt_gen_record(ctx->gen, id, (uint32_t)ctx->now_us - c->t_start);
+}
+
+/* Queue the next client request, the last one possibly asking to close. */
+static void
+client_next_request(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	const struct tt_client_cfg *cc = &ctx->cfg->client;
+	bool last = c->app_n + 1 >= cc->requests_per_connection;
+
+	TT_STAT_INC(ctx->stats, client_requests);
+	if (c->app == TT_CAPP_CLI_HTTP && last && cc->close == TT_CLOSE_PASSIVE)
+		queue_final(ctx, c, TT_TMPL_CLI_REQ_CLOSE);
+	else
+		queue_normal(ctx, c);
+}
+
+/* The client's work on this connection is done: close as configured. */
+static void
+client_complete(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	if (c->flags & TT_CF_CLIENT_DONE)
+		return;
+	c->flags |= TT_CF_CLIENT_DONE;
+	TT_STAT_INC(ctx->stats, client_completed);
+	client_record(ctx, c, TT_GH_LAST_BYTE);
+	switch (ctx->cfg->client.close) {
+	case TT_CLOSE_RESET:
+		tt_tcp_app_abort(ctx, c);
+		break;
+	case TT_CLOSE_PASSIVE:
+		/* Wait for the server's FIN; tt_app_eof closes our side. */
+		break;
+	default:
+		tt_tcp_app_close(ctx, c);
+		break;
+	}
+}
+
+static void
+client_fail(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	if (c->flags & TT_CF_CLIENT_DONE)
+		return;
+	c->flags |= TT_CF_CLIENT_DONE | TT_CF_BAD_RESP;
+	TT_STAT_INC(ctx->stats, client_fail_bad_response);
+	tt_tcp_app_abort(ctx, c);
+}
+
+/* One response complete; returns false when the connection was closed. */
+static bool
+client_response_done(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	TT_STAT_INC(ctx->stats, client_responses);
+	c->app_done++;
+	if (c->app_done >= ctx->cfg->client.requests_per_connection) {
+		client_complete(ctx, c);
+		return false;
+	}
+	client_next_request(ctx, c);
+	return true;
+}
+
+static void
+client_http_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, const uint8_t *data,
+		 uint32_t len)
+{
+	uint32_t used;
+
+	while (len > 0 && !(c->flags & TT_CF_CLIENT_DONE)) {
+		enum tt_http_rc rc = tt_http_resp_feed(&c->u.resp, data, len, &used);
+
+		if (rc == TT_HTTP_ERROR) {
+			client_fail(ctx, c);
+			return;
+		}
+		data += used;
+		len -= used;
+		if (rc != TT_HTTP_DONE)
+			return;
+		if (c->u.resp.status < 100 || c->u.resp.status >= 400) {
+			client_fail(ctx, c);
+			return;
+		}
+		if (c->u.resp.status < 200)
+			continue;	/* 1xx: the final response follows */
+		if (!client_response_done(ctx, c))
+			return;
+	}
+}
+
+static void
+client_data_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, const uint8_t *data,
+		 uint32_t len)
+{
+	const struct tt_client_cfg *cc = &ctx->cfg->client;
+	uint64_t start = c->rx_off - len;	/* stream offset of data[0] */
+	uint32_t per = c->app == TT_CAPP_CLI_ECHO ? cc->request_bytes : cc->response_bytes;
+
+	if (c->app == TT_CAPP_CLI_SEND)
+		return;	/* a sink test expects nothing back */
+	if (c->app == TT_CAPP_CLI_ECHO) {
+		/* Every echoed byte must equal what we sent at the same offset. */
+		uint64_t off = start;
+		uint32_t left = len;
+		const uint8_t *p = data;
+
+		while (left > 0) {
+			uint32_t within = (uint32_t)(off % per);
+			uint32_t n = RTE_MIN(left, per - within);
+
+			if (!tt_http_check_body(p, within, n)) {
+				client_fail(ctx, c);
+				return;
+			}
+			p += n;
+			left -= n;
+			off += n;
+		}
+	}
+	if (c->app == TT_CAPP_CLI_FIXED && c->rx_off > (uint64_t)c->app_n * per) {
+		/* More than we asked for. */
+		client_fail(ctx, c);
+		return;
+	}
+	while (per > 0 && c->rx_off >= (uint64_t)(c->app_done + 1) * per &&
+	       !(c->flags & TT_CF_CLIENT_DONE)) {
+		if (!client_response_done(ctx, c))
+			return;
+	}
+	if (per == 0 && !(c->flags & TT_CF_CLIENT_DONE))
+		client_response_done(ctx, c);
+}
+
+/* ---- Events from the TCP engine. ---- */
+
+void
+tt_app_established(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	const struct tt_client_cfg *cc = &ctx->cfg->client;
+
+	if (!TT_CAPP_IS_CLIENT(c->app))
+		return;
+	client_record(ctx, c, TT_GH_CONNECT);
+	switch (c->app) {
+	case TT_CAPP_CLI_HTTP:
+		tt_http_resp_init(&c->u.resp);
+		client_next_request(ctx, c);
+		break;
+	case TT_CAPP_CLI_SEND:
+		TT_STAT_INC(ctx->stats, client_requests);
+		queue_normal(ctx, c);
+		/* Push and close: complete once the FIN is acknowledged. */
+		tt_tcp_app_close(ctx, c);
+		break;
+	default:
+		client_next_request(ctx, c);
+		if (c->app == TT_CAPP_CLI_FIXED && cc->response_bytes == 0)
+			client_response_done(ctx, c);
+		break;
+	}
+}
+
+int
+tt_app_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
+	    const uint8_t *data, uint32_t len)
+{
+	uint32_t used;
+
+	switch (c->app) {
+	case TT_CAPP_SRV_HTTP:
+		while (len > 0 && c->final_n == UINT32_MAX) {
+			enum tt_http_rc rc = tt_http_req_feed(&c->u.req, data, len, &used);
+
+			if (rc == TT_HTTP_ERROR) {
+				/* RFC 9112 2.2: a malformed request gets 400 and a close. */
+				TT_STAT_INC(ctx->stats, http_bad_requests);
+				queue_final(ctx, c, TT_TMPL_SRV_BAD);
+				tt_tcp_app_close(ctx, c);
+				break;
+			}
+			data += used;
+			len -= used;
+			if (rc != TT_HTTP_DONE)
+				break;
+			TT_STAT_INC(ctx->stats, http_requests);
+			TT_STAT_INC(ctx->stats, http_responses);
+			if (c->u.req.flags & TT_HTTP_F_HEAD) {
+				queue_final(ctx, c, TT_TMPL_SRV_HEAD_CLOSE);
+				tt_tcp_app_close(ctx, c);
+			} else if (c->u.req.flags & TT_HTTP_F_KEEPALIVE) {
+				queue_normal(ctx, c);
+			} else {
+				/* HTTP/1.0 or Connection: close: the server closes first. */
+				queue_final(ctx, c, TT_TMPL_SRV_OK_CLOSE);
+				tt_tcp_app_close(ctx, c);
+			}
+		}
+		return 0;
+	case TT_CAPP_SRV_ECHO: {
+		/* Keep the mbuf, trimmed to its payload, as the data to send back. */
+		uint8_t *start = rte_pktmbuf_mtod(m, uint8_t *);
+
+		if (c->flags & TT_CF_FIN_QUEUED)
+			return 0;
+		rte_pktmbuf_adj(m, (uint16_t)(data - start));
+		rte_pktmbuf_trim(m, (uint16_t)(m->data_len - len));
+		m->next = NULL;
+		if (c->u.echo.tail == NULL) {
+			c->u.echo.head = m;
+			c->u.echo.head_seq = c->snd_end;
+		} else {
+			c->u.echo.tail->next = m;
+		}
+		c->u.echo.tail = m;
+		tt_tcp_app_send(ctx, c, len);
+		return 1;
+	}
+	case TT_CAPP_SRV_DISCARD:
+		return 0;
+	case TT_CAPP_SRV_FIXED: {
+		uint32_t per = ctx->cfg->server.request_bytes;
+
+		while (c->rx_off >= (uint64_t)(c->app_n + 1) * per &&
+		       !(c->flags & TT_CF_FIN_QUEUED))
+			queue_normal(ctx, c);
+		return 0;
+	}
+	case TT_CAPP_CLI_HTTP:
+		if (c->rx_off == len)
+			client_record(ctx, c, TT_GH_FIRST_BYTE);
+		client_http_recv(ctx, c, data, len);
+		return 0;
+	default:
+		if (c->rx_off == len)
+			client_record(ctx, c, TT_GH_FIRST_BYTE);
+		client_data_recv(ctx, c, data, len);
+		return 0;
+	}
+}
+
+void
+tt_app_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes)
+{
+	(void)ctx;
+	(void)bytes;
+	if (c->app != TT_CAPP_SRV_ECHO)
+		return;
+	/* Free the echo data the peer now has. */
+	while (c->u.echo.head != NULL) {
+		struct rte_mbuf *m = c->u.echo.head;
+
+		if (TT_SEQ_GT(c->u.echo.head_seq + m->data_len, c->snd_una))
+			break;
+		c->u.echo.head_seq += m->data_len;
+		c->u.echo.head = m->next;
+		m->next = NULL;
+		rte_pktmbuf_free(m);
+	}
+	if (c->u.echo.head == NULL)
+		c->u.echo.tail = NULL;
+}
+
+void
+tt_app_fin_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	if (c->app == TT_CAPP_CLI_SEND)
+		client_complete(ctx, c);
+}
+
+void
+tt_app_eof(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	if (c->flags & TT_CF_APP_EOF)
+		return;
+	c->flags |= TT_CF_APP_EOF;
+	if (!TT_CAPP_IS_CLIENT(c->app)) {
+		/*
+		 * The peer is done sending: answer what is queued, then close
+		 * (half-close: our FIN follows our data).
+		 */
+		tt_tcp_app_close(ctx, c);
+		return;
+	}
+	if (!(c->flags & TT_CF_CLIENT_DONE)) {
+		if (c->app == TT_CAPP_CLI_HTTP && tt_http_resp_eof(&c->u.resp) == TT_HTTP_DONE &&
+		    c->app_done + 1 >= ctx->cfg->client.requests_per_connection) {
+			TT_STAT_INC(ctx->stats, client_responses);
+			c->app_done++;
+			c->flags |= TT_CF_CLIENT_DONE;
+			TT_STAT_INC(ctx->stats, client_completed);
+			client_record(ctx, c, TT_GH_LAST_BYTE);
+		} else if (c->app != TT_CAPP_CLI_SEND) {
+			/* The server closed before answering everything. */
+			c->flags |= TT_CF_CLIENT_DONE | TT_CF_BAD_RESP;
+			TT_STAT_INC(ctx->stats, client_fail_bad_response);
+		}
+	}
+	if (c->state == TT_TCPS_CLOSE_WAIT || c->state == TT_TCPS_SYN_RCVD)
+		tt_tcp_app_close(ctx, c);
+}
+
+void
+tt_app_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	if (!TT_CAPP_IS_CLIENT(c->app) || (c->flags & TT_CF_GEN_DONE))
+		return;
+	/* The connection's life, as the generator sees it, ends here. */
+	c->flags |= TT_CF_GEN_DONE;
+	client_record(ctx, c, TT_GH_LIFETIME);
+	if (ctx->gen != NULL)
+		tt_gen_conn_done(ctx->gen, c);
+}
+
+void
+tt_app_closed(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
+{
+	if (c->app == TT_CAPP_SRV_ECHO) {
+		while (c->u.echo.head != NULL) {
+			struct rte_mbuf *m = c->u.echo.head;
+
+			c->u.echo.head = m->next;
+			m->next = NULL;
+			rte_pktmbuf_free(m);
+		}
+		c->u.echo.tail = NULL;
+		return;
+	}
+	if (!TT_CAPP_IS_CLIENT(c->app))
+		return;
+	if (!(c->flags & TT_CF_CLIENT_DONE)) {
+		c->flags |= TT_CF_CLIENT_DONE;
+		switch (reason) {
+		case TT_CLOSE_R_REFUSED:
+			TT_STAT_INC(ctx->stats, client_fail_refused);
+			break;
+		case TT_CLOSE_R_TIMEOUT:
+		case TT_CLOSE_R_IDLE:
+			TT_STAT_INC(ctx->stats, client_fail_timeout);
+			break;
+		case TT_CLOSE_R_ABORT:
+			TT_STAT_INC(ctx->stats, client_drain_reset);
+			break;
+		default:
+			TT_STAT_INC(ctx->stats, client_fail_reset);
+			break;
+		}
+	}
+	tt_app_time_wait(ctx, c);
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Checksums: thin wrappers over DPDK's helpers, and the TX decision between
+ * offload and software (the model is app/test-pmd/csumonly.c).
+ */
+
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "net/tt_net.h"
+
+/*
+ * IPv4 header checksum of @p ip (options included), with the checksum
+ * field taken as it is: set it to 0 to compute the value to store; over a
+ * header with a correct checksum the result is 0.
+ */
+uint16_t
+tt_ipv4_cksum(const struct rte_ipv4_hdr *ip)
+{
+	return rte_ipv4_cksum(ip);
+}
+
+/*
+ * TCP checksum over the pseudo header (addresses and protocol of @p ip,
+ * length @p l4_len), the TCP header and the payload. The result is stored
+ * as is into the TCP header (it is already in network order in memory).
+ * With the checksum field set to 0 it is the value to store; over a segment
+ * whose checksum is correct it is 0. Unlike rte_ipv4_udptcp_cksum(), the
+ * length comes from the caller, not from ip->total_length.
+ */
+uint16_t
+tt_tcp_cksum(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l4_len)
+{
+	uint32_t sum;
+
+	sum = __rte_raw_cksum(&ip->src_addr, sizeof(ip->src_addr), 0);
+	sum = __rte_raw_cksum(&ip->dst_addr, sizeof(ip->dst_addr), sum);
+	sum += rte_cpu_to_be_16((uint16_t)ip->next_proto_id);
+	sum += rte_cpu_to_be_16(l4_len);
+	sum = __rte_raw_cksum(l4, l4_len, sum);
+	return (uint16_t)~__rte_raw_cksum_reduce(sum);
+}
+
+/* TX flags that this function owns and recomputes on every call. */
+#define TT_TX_CKSUM_FLAGS (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | \
+			   RTE_MBUF_F_TX_L4_MASK)
+
+/*
+ * Finish an IPv4/TCP or IPv4/ICMP frame: the IPv4 header is at m->l2_len
+ * (set by the caller, as is m->l3_len, which must equal the IHL in bytes),
+ * the length of the layer 4 part is taken from the IPv4 total length, and
+ * all of it must be in the first segment.
+ * - IPv4 header: offloaded (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM,
+ *   field 0) when ifc->tx_ip_cksum, else computed here.
+ * - TCP: offloaded (RTE_MBUF_F_TX_TCP_CKSUM, pseudo-header checksum in
+ *   the field) when ifc->tx_tcp_cksum, else computed here.
+ * - ICMP: always computed here, over the whole message.
+ * Other frames are left as they are. Any TX checksum flags from an earlier
+ * call are cleared first, so calling it twice is harmless.
+ */
+void
+tt_cksum_finish(const struct tt_iface *ifc, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	uint16_t tot, l4_len;
+	void *l4;
+
+	m->ol_flags &= ~TT_TX_CKSUM_FLAGS;
+	if (unlikely(rte_pktmbuf_data_len(m) < m->l2_len + m->l3_len))
+		return;
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(tot < m->l3_len ||
+		     m->l2_len + tot > rte_pktmbuf_data_len(m)))
+		return;
+	l4_len = tot - m->l3_len;
+	l4 = (uint8_t *)ip + m->l3_len;
+
+	ip->hdr_checksum = 0;
+	if (ifc->tx_ip_cksum)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+
+	if (ip->next_proto_id == IPPROTO_TCP) {
+		struct rte_tcp_hdr *tcp = l4;
+
+		if (ifc->tx_tcp_cksum) {
+			m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+			tcp->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+		} else {
+			tcp->cksum = 0;
+			tcp->cksum = tt_tcp_cksum(ip, tcp, l4_len);
+		}
+	} else if (ip->next_proto_id == IPPROTO_ICMP) {
+		struct rte_icmp_hdr *icmp = l4;
+
+		if (l4_len < sizeof(*icmp))
+			return;
+		icmp->icmp_cksum = 0;
+		icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, l4_len);
+	}
+}
+
+void
+tt_txq_push(struct tt_net *net, struct rte_mbuf *m)
+{
+	struct tt_txq *q = net->txq;
+
+	if (unlikely(q->n >= TT_TXQ_SIZE)) {
+		rte_pktmbuf_free(m);
+		TT_DROP(net->stats, TT_DROP_tx_full);
+		return;
+	}
+	q->m[q->n++] = m;
+}

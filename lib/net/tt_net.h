@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef _TT_NET_H_
+#define _TT_NET_H_
+
+/**
+ * @file
+ * Layers 2 and 3 of tcpterm: parsing and validating received frames, the
+ * checksum helpers (hardware offload or software), ARP and ICMP echo.
+ *
+ * Nothing here touches a NIC. Input is an mbuf; output is queued into the
+ * per-lcore struct tt_txq, which the lcore loop hands to the ports.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+#include <rte_icmp.h>
+#include <rte_arp.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "tt_common.h"
+#include "stats/tt_stats.h"
+
+/** One port as the stack sees it. Read-only once the ports are started. */
+struct tt_iface {
+	uint16_t port_id;
+	struct rte_ether_addr mac;
+	uint32_t ip;		/**< host order, 0 = none */
+	uint32_t mask;		/**< host order */
+	uint32_t gateway;	/**< host order, 0 = none */
+	uint16_t mtu;
+	bool tx_ip_cksum;	/**< port computes the IPv4 header checksum */
+	bool tx_tcp_cksum;	/**< port computes the TCP checksum */
+	bool rx_cksum;		/**< port reports RX checksum status in ol_flags */
+	struct rte_mempool *pool;	/**< mbufs for packets built on this port */
+};
+
+/** Output queue of one lcore; m->port says which port a packet leaves by. */
+#define TT_TXQ_SIZE 1024
+struct tt_txq {
+	uint16_t n;
+	struct rte_mbuf *m[TT_TXQ_SIZE];
+};
+
+/** Kinds of frames that parsing accepts. */
+enum tt_pkt_kind {
+	TT_PKT_ARP = 1,
+	TT_PKT_ICMP,
+	TT_PKT_TCP,
+};
+
+/** A validated frame. Pointers point into the (single-segment) mbuf. */
+struct tt_pkt {
+	enum tt_pkt_kind kind;
+	uint16_t l2_len;
+	uint16_t l3_len;
+	uint16_t l4_len;	/**< TCP: header with options; ICMP: whole message */
+	uint16_t payload_len;	/**< TCP payload bytes */
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *arp;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *tcp;
+	struct rte_icmp_hdr *icmp;
+	uint8_t *payload;	/**< TCP payload */
+};
+
+/* ARP table: bounded, open addressing, one per port per lcore. */
+#define TT_ARP_SIZE 1024		/* power of two */
+#define TT_ARP_MAX_PROBE 16
+#define TT_ARP_TTL_US (300ULL * 1000 * 1000)	/* entry lifetime */
+#define TT_ARP_RETRY_US (1000ULL * 1000)	/* re-ask an unresolved entry */
+#define TT_ARP_MAX_RETRIES 5
+
+enum tt_arp_state {
+	TT_ARP_FREE = 0,
+	TT_ARP_PENDING,		/**< request sent, no answer yet */
+	TT_ARP_RESOLVED,
+};
+
+struct tt_arp_entry {
+	uint32_t ip;		/**< host order */
+	uint8_t state;
+	uint8_t retries;
+	struct rte_ether_addr mac;
+	uint64_t expire_us;	/**< RESOLVED: when it expires; PENDING: next retry */
+};
+
+struct tt_arp_table {
+	uint32_t n_used;
+	struct tt_arp_entry e[TT_ARP_SIZE];
+};
+
+/** Per-lcore layer 2/3 context. */
+struct tt_net {
+	uint16_t n_ifs;
+	const struct tt_iface *ifs[TT_MAX_PORTS];	/**< indexed by port id */
+	struct tt_arp_table arp[TT_MAX_PORTS];
+	struct tt_stats *stats;
+	struct tt_txq *txq;
+	uint64_t now_us;
+};
+
+/**
+ * Parse and validate a received frame of port @p ifc. Checks lengths, IPv4
+ * header, fragments, options, checksums (trusting the RX flags where the
+ * port sets them) and that the destination is our address (or, for ARP,
+ * that it is an Ethernet/IPv4 ARP). Returns TT_DROP_NONE and fills @p p,
+ * or the reason to drop; never reads outside the mbuf's data.
+ */
+enum tt_drop_reason tt_pkt_parse(const struct tt_iface *ifc,
+				 struct rte_mbuf *m, struct tt_pkt *p);
+
+/** Software checksums (host needs no offload). */
+uint16_t tt_ipv4_cksum(const struct rte_ipv4_hdr *ip);
+/** TCP checksum over pseudo header, header and @p l4_len bytes (host order result as stored). */
+uint16_t tt_tcp_cksum(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l4_len);
+
+/**
+ * Finish an outgoing IPv4/TCP or IPv4/ICMP frame before TX: set the IPv4
+ * header checksum and the TCP checksum, either by asking the port
+ * (ol_flags, l2_len, l3_len, pseudo-header checksum in the TCP field, as
+ * csumonly.c does) or computing them in software where the port lacks the
+ * offload. @p m must have l2_len/l3_len set.
+ */
+void tt_cksum_finish(const struct tt_iface *ifc, struct rte_mbuf *m);
+
+/** Queue a finished frame for TX; frees and counts it if the queue is full. */
+void tt_txq_push(struct tt_net *net, struct rte_mbuf *m);
+
+/* ARP. */
+void tt_arp_init(struct tt_arp_table *t);
+/** Returns 0 and the MAC, or -ENOENT (also while pending). */
+int tt_arp_lookup(const struct tt_arp_table *t, uint32_t ip, struct rte_ether_addr *mac);
+/** Insert or refresh an entry (RFC 826 merge). Returns 0, or -ENOSPC when full. */
+int tt_arp_learn(struct tt_arp_table *t, uint32_t ip, const struct rte_ether_addr *mac,
+		 uint64_t now_us);
+/** Next hop of @p dst on @p ifc: dst if on-link, else the gateway (0 if none). */
+uint32_t tt_arp_nexthop(const struct tt_iface *ifc, uint32_t dst);
+/**
+ * Resolve @p ip on port @p port: returns 0 with the MAC when known; else
+ * creates a pending entry, sends a request (at most once per retry period)
+ * and returns -EAGAIN.
+ */
+int tt_arp_resolve(struct tt_net *net, uint16_t port, uint32_t ip, struct rte_ether_addr *mac);
+/** Handle a parsed ARP frame: learn the sender, answer requests for us. Consumes @p m. */
+void tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
+		  struct tt_pkt *p);
+/** Send a gratuitous ARP (a request for our own address) on @p port. */
+int tt_arp_gratuitous(struct tt_net *net, uint16_t port);
+/** Expire stale entries and retry pending ones; bounded work per call. */
+void tt_arp_housekeeping(struct tt_net *net, uint16_t port);
+
+/** Answer an ICMP echo request in place (consumes @p m). */
+void tt_icmp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
+		   struct tt_pkt *p);
+
+#endif /* _TT_NET_H_ */

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Parsing and validation of received frames.
+ *
+ * Only the first segment of an mbuf is looked at: every header and the
+ * whole IPv4 packet (up to its total length) must lie within
+ * rte_pktmbuf_data_len() of the first segment. A multi-segment frame whose
+ * IPv4 packet goes beyond its first segment is dropped as truncated; one
+ * whose packet fits is accepted and its other segments (padding) are
+ * freed. Nothing is read past the first segment's data.
+ *
+ * The order of the checks decides which reason a frame with several
+ * defects is counted under; tests/unit/test_net.c pins it down:
+ * Ethernet: truncated, not_ipv4.
+ * ARP: bad_arp (length, formats, opcode), arp_not_ours.
+ * IPv4: truncated (< 20 bytes), bad_ip_version, ip_options, bad_ip_cksum,
+ *   bad_ip_len (total length < 20), truncated (the frame, or its first
+ *   segment, is shorter than the total length), fragment, bad_ttl,
+ *   bad_src_ip, not_our_ip, then unsupported_proto. Longer frames are
+ *   Ethernet padding and are cut to the total length.
+ * ICMP: bad_icmp (length, checksum), icmp_other (not an echo request).
+ * TCP: bad_tcp_hdr, bad_tcp_cksum, bad_tcp_flags. TCP options are left to
+ *   the TCP code (bad_tcp_opts).
+ */
+
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "net/tt_net.h"
+
+/* Drop every segment after the first and cut the frame to @p len bytes. */
+static inline void
+tt_pkt_trim(struct rte_mbuf *m, uint16_t len)
+{
+	if (unlikely(m->next != NULL)) {
+		rte_pktmbuf_free(m->next);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
+	m->data_len = len;
+	m->pkt_len = len;
+}
+
+static enum tt_drop_reason
+tt_pkt_parse_arp(const struct tt_iface *ifc, struct rte_mbuf *m,
+		 struct tt_pkt *p, uint16_t len)
+{
+	struct rte_arp_hdr *arp;
+	uint16_t op;
+
+	if (len < RTE_ETHER_HDR_LEN + sizeof(*arp))
+		return TT_DROP_bad_arp;
+	arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, RTE_ETHER_HDR_LEN);
+	if (arp->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
+	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+	    arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4)
+		return TT_DROP_bad_arp;
+	op = rte_be_to_cpu_16(arp->arp_opcode);
+	if (op != RTE_ARP_OP_REQUEST && op != RTE_ARP_OP_REPLY)
+		return TT_DROP_bad_arp;
+	/*
+	 * For us, or a gratuitous ARP/announcement (sender == target) that
+	 * tt_arp_input() may use to refresh an entry.
+	 */
+	if (ifc->ip == 0 ||
+	    (arp->arp_data.arp_tip != rte_cpu_to_be_32(ifc->ip) &&
+	     arp->arp_data.arp_tip != arp->arp_data.arp_sip))
+		return TT_DROP_arp_not_ours;
+
+	if (unlikely(m->next != NULL))
+		tt_pkt_trim(m, len);
+	p->kind = TT_PKT_ARP;
+	p->l2_len = RTE_ETHER_HDR_LEN;
+	p->l3_len = sizeof(*arp);
+	p->arp = arp;
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	m->l3_len = sizeof(*arp);
+	return TT_DROP_NONE;
+}
+
+/* Source addresses no host may send from. */
+static inline bool
+tt_bad_src(const struct tt_iface *ifc, uint32_t src)
+{
+	if (src == 0 || src == UINT32_MAX || (src & 0xf0000000) == 0xe0000000)
+		return true;
+	/* The directed broadcast of our subnet (not for /31 and /32). */
+	if (ifc->mask != 0 && ifc->mask < 0xfffffffe &&
+	    src == ((ifc->ip & ifc->mask) | ~ifc->mask))
+		return true;
+	return false;
+}
+
+static enum tt_drop_reason
+tt_pkt_parse_icmp(struct tt_pkt *p)
+{
+	struct rte_icmp_hdr *icmp = p->icmp;
+
+	if (p->l4_len < sizeof(*icmp))
+		return TT_DROP_bad_icmp;
+	if (rte_raw_cksum(icmp, p->l4_len) != 0xffff)
+		return TT_DROP_bad_icmp;
+	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST)
+		return TT_DROP_icmp_other;
+	p->kind = TT_PKT_ICMP;
+	return TT_DROP_NONE;
+}
+
+static enum tt_drop_reason
+tt_pkt_parse_tcp(const struct tt_iface *ifc, struct rte_mbuf *m,
+		 struct tt_pkt *p, uint16_t ip_payload)
+{
+	struct rte_tcp_hdr *tcp = p->tcp;
+	uint16_t hlen;
+	uint8_t fl;
+
+	if (ip_payload < sizeof(*tcp))
+		return TT_DROP_bad_tcp_hdr;
+	hlen = (uint16_t)((tcp->data_off >> 4) * 4);
+	if (hlen < sizeof(*tcp) || hlen > ip_payload)
+		return TT_DROP_bad_tcp_hdr;
+
+	if (ifc->rx_cksum &&
+	    (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN) {
+		/* GOOD, or NONE (data valid, field not filled in): accept. */
+		if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_L4_CKSUM_BAD)
+			return TT_DROP_bad_tcp_cksum;
+	} else if (tt_tcp_cksum(p->ip, tcp, ip_payload) != 0) {
+		return TT_DROP_bad_tcp_cksum;
+	}
+
+	/*
+	 * Every segment carries ACK, except a SYN or a RST: none of the three
+	 * is invalid, as are SYN with FIN and SYN with RST.
+	 */
+	fl = tcp->tcp_flags;
+	if ((fl & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == 0)
+		return TT_DROP_bad_tcp_flags;
+	if ((fl & RTE_TCP_SYN_FLAG) &&
+	    (fl & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)))
+		return TT_DROP_bad_tcp_flags;
+
+	p->kind = TT_PKT_TCP;
+	p->l4_len = hlen;
+	p->payload_len = ip_payload - hlen;
+	p->payload = (uint8_t *)tcp + hlen;
+	m->l4_len = hlen;
+	return TT_DROP_NONE;
+}
+
+static enum tt_drop_reason
+tt_pkt_parse_ipv4(const struct tt_iface *ifc, struct rte_mbuf *m,
+		  struct tt_pkt *p, uint16_t len)
+{
+	struct rte_ipv4_hdr *ip;
+	uint16_t avail = len - RTE_ETHER_HDR_LEN;
+	uint16_t tot, l4_len;
+	uint32_t src;
+	uint8_t ihl;
+
+	if (avail < sizeof(*ip))
+		return TT_DROP_truncated;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	if ((ip->version_ihl >> 4) != 4)
+		return TT_DROP_bad_ip_version;
+	ihl = ip->version_ihl & RTE_IPV4_HDR_IHL_MASK;
+	if (ihl < 5)
+		return TT_DROP_bad_ip_version;
+	if (ihl > 5)
+		return TT_DROP_ip_options;
+
+	if (ifc->rx_cksum &&
+	    (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN) {
+		/* GOOD, or NONE (header verified, field not filled in). */
+		if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_IP_CKSUM_BAD)
+			return TT_DROP_bad_ip_cksum;
+	} else if (rte_ipv4_cksum(ip) != 0) {
+		return TT_DROP_bad_ip_cksum;
+	}
+
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (tot < sizeof(*ip))
+		return TT_DROP_bad_ip_len;
+	/* Shorter than the header says, or beyond the first segment. */
+	if (tot > avail)
+		return TT_DROP_truncated;
+	if (ip->fragment_offset &
+	    rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
+		return TT_DROP_fragment;
+	if (ip->time_to_live == 0)
+		return TT_DROP_bad_ttl;
+	src = rte_be_to_cpu_32(ip->src_addr);
+	if (tt_bad_src(ifc, src))
+		return TT_DROP_bad_src_ip;
+	if (ifc->ip == 0 || ip->dst_addr != rte_cpu_to_be_32(ifc->ip))
+		return TT_DROP_not_our_ip;
+
+	p->ip = ip;
+	p->l2_len = RTE_ETHER_HDR_LEN;
+	p->l3_len = sizeof(*ip);
+	l4_len = tot - sizeof(*ip);
+	switch (ip->next_proto_id) {
+	case IPPROTO_TCP: {
+		enum tt_drop_reason r;
+
+		p->tcp = (struct rte_tcp_hdr *)(ip + 1);
+		r = tt_pkt_parse_tcp(ifc, m, p, l4_len);
+		if (r != TT_DROP_NONE)
+			return r;
+		break;
+	}
+	case IPPROTO_ICMP: {
+		enum tt_drop_reason r;
+
+		p->icmp = (struct rte_icmp_hdr *)(ip + 1);
+		p->l4_len = l4_len;
+		r = tt_pkt_parse_icmp(p);
+		if (r != TT_DROP_NONE)
+			return r;
+		break;
+	}
+	default:
+		return TT_DROP_unsupported_proto;
+	}
+
+	/* Cut Ethernet padding and any further segments. */
+	if (len != RTE_ETHER_HDR_LEN + tot || m->next != NULL)
+		tt_pkt_trim(m, RTE_ETHER_HDR_LEN + tot);
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	m->l3_len = sizeof(*ip);
+	return TT_DROP_NONE;
+}
+
+enum tt_drop_reason
+tt_pkt_parse(const struct tt_iface *ifc, struct rte_mbuf *m, struct tt_pkt *p)
+{
+	struct rte_ether_hdr *eth;
+	uint16_t len = rte_pktmbuf_data_len(m);
+
+	memset(p, 0, sizeof(*p));
+	if (len < RTE_ETHER_HDR_LEN)
+		return TT_DROP_truncated;
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	p->eth = eth;
+	/* VLAN tags (0x8100) are not handled: counted with other non-IPv4. */
+	switch (eth->ether_type) {
+	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
+		return tt_pkt_parse_ipv4(ifc, m, p, len);
+	case RTE_BE16(RTE_ETHER_TYPE_ARP):
+		return tt_pkt_parse_arp(ifc, m, p, len);
+	default:
+		return TT_DROP_not_ipv4;
+	}
+}

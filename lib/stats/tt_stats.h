@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef _TT_STATS_H_
+#define _TT_STATS_H_
+
+/**
+ * @file
+ * Per-lcore counters. Each lcore writes only its own struct tt_stats (no
+ * atomics); readers sum all lcores. Counter names are generated from one
+ * X-macro list so the names, the enum and the JSON keys never drift apart.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+
+/* Drop reasons: every packet that is not processed is counted under one. */
+#define TT_DROP_REASONS(X) \
+	X(truncated)		/* shorter than its headers claim */ \
+	X(not_ipv4)		/* ethertype neither IPv4 nor ARP */ \
+	X(bad_ip_version)	/* version != 4 or IHL < 5 */ \
+	X(bad_ip_len)		/* total length inconsistent with the frame */ \
+	X(ip_options)		/* IPv4 options are not handled */ \
+	X(fragment)		/* MF set or non-zero offset */ \
+	X(bad_ip_cksum) \
+	X(bad_ttl)		/* TTL 0 */ \
+	X(not_our_ip)		/* destination is none of our addresses */ \
+	X(bad_src_ip)		/* broadcast, multicast or zero source */ \
+	X(unsupported_proto)	/* IP protocol other than TCP/ICMP */ \
+	X(bad_icmp)		/* truncated or bad checksum */ \
+	X(icmp_other)		/* ICMP type we do not answer */ \
+	X(bad_tcp_hdr)		/* data offset < 5 or beyond the packet */ \
+	X(bad_tcp_cksum) \
+	X(bad_tcp_opts)		/* malformed option lengths */ \
+	X(bad_tcp_flags)	/* SYN+FIN, SYN+RST, no flags, ... */ \
+	X(bad_arp)		/* not Ethernet/IPv4 ARP or truncated */ \
+	X(arp_not_ours)		/* ARP for an address we do not own */ \
+	X(no_mbuf)		/* mempool empty when building a reply */ \
+	X(tx_full)		/* PMD did not take the packet */ \
+	X(no_arp)		/* no neighbour MAC for an output packet */ \
+	X(tcp_paws)		/* RFC 7323 5.3 PAWS rejected */ \
+	X(tcp_out_of_window)	/* RFC 9293 3.10.7.4 unacceptable segment */ \
+	X(tcp_ooo)		/* out-of-order data dropped (no reassembly) */ \
+	X(tcp_bad_ack)		/* ACK for data not yet sent */ \
+	X(tcp_no_flow)		/* segment without SYN for no known flow */ \
+	X(tcp_in_closed)	/* segment for a flow being torn down */
+
+/* Event counters. */
+#define TT_COUNTERS(X) \
+	X(rx_pkts) X(rx_bytes) X(tx_pkts) X(tx_bytes) \
+	X(arp_rx_request) X(arp_rx_reply) X(arp_tx_request) X(arp_tx_reply) \
+	X(arp_tx_gratuitous) X(arp_learned) X(arp_expired) \
+	X(icmp_echo_rx) X(icmp_echo_tx) \
+	X(tcp_segs_in) X(tcp_segs_out) X(tcp_bytes_in) X(tcp_bytes_out) \
+	X(tcp_rst_in) X(tcp_rst_out) \
+	X(conn_accepted) X(conn_established) X(conn_attempted) \
+	X(conn_closed_passive) X(conn_closed_active) X(conn_closed_reset) \
+	X(conn_closed_timeout) X(conn_closed_simultaneous) \
+	X(refused_no_listener) X(refused_table_full) \
+	X(retrans_syn) X(retrans_synack) X(retrans_data) X(retrans_fin) \
+	X(retrans_fast) X(retrans_timeout_reset) X(dup_acks) \
+	X(delayed_acks) X(tw_reuse) X(idle_timeouts) \
+	X(http_requests) X(http_responses) X(http_bad_requests) \
+	X(client_completed) X(client_requests) X(client_responses) \
+	X(client_fail_refused) X(client_fail_timeout) X(client_fail_reset) \
+	X(client_fail_bad_response) X(client_tuples_exhausted) \
+	X(client_drain_reset)
+
+#define TT_X_ENUM(name) TT_STAT_ ## name,
+enum tt_stat_id {
+	TT_COUNTERS(TT_X_ENUM)
+	TT_STAT_MAX
+};
+#define TT_X_DROP_ENUM(name) TT_DROP_ ## name,
+enum tt_drop_reason {
+	TT_DROP_NONE = 0,
+	TT_DROP_REASONS(TT_X_DROP_ENUM)
+	TT_DROP_MAX
+};
+
+/** Number of TCP states; matches enum tt_tcp_state. */
+#define TT_NB_TCP_STATES 11
+
+struct tt_stats {
+	uint64_t c[TT_STAT_MAX];
+	uint64_t drop[TT_DROP_MAX];
+	/* Gauges: per-lcore difference of enters and leaves; the sum is exact. */
+	int64_t state[TT_NB_TCP_STATES];
+	/* Transitions from state i to state j. */
+	uint64_t trans[TT_NB_TCP_STATES][TT_NB_TCP_STATES];
+} __rte_cache_aligned;
+
+#define TT_STAT_INC(s, name) ((s)->c[TT_STAT_ ## name]++)
+#define TT_STAT_ADD(s, name, v) ((s)->c[TT_STAT_ ## name] += (v))
+#define TT_DROP(s, reason) ((s)->drop[reason]++)
+
+const char *tt_stat_name(enum tt_stat_id id);
+const char *tt_drop_name(enum tt_drop_reason r);
+
+/** Sum @p n per-lcore blocks into @p out. */
+void tt_stats_sum(struct tt_stats *out, const struct tt_stats *const *in,
+		  unsigned int n);
+
+/** Total of all drop reasons. */
+uint64_t tt_stats_drops(const struct tt_stats *s);
+
+#endif /* _TT_STATS_H_ */

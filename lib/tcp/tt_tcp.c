@@ -1,0 +1,652 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The TCP engine: connection blocks and the flow table, the one function
+ * that changes state, segment output, and the timers. Segment input (the
+ * RFC 9293 3.10.7 event processing) is in tt_tcp_in.c.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "tt_common.h"
+#include "tcp/tt_tcp.h"
+#include "tcp/tt_tcp_priv.h"
+#include "l7/tt_app.h"
+#include "gen/tt_gen.h"
+
+static const char *const tt_tcp_state_names[] = {
+	[TT_TCPS_CLOSED] = "CLOSED",
+	[TT_TCPS_LISTEN] = "LISTEN",
+	[TT_TCPS_SYN_SENT] = "SYN_SENT",
+	[TT_TCPS_SYN_RCVD] = "SYN_RCVD",
+	[TT_TCPS_ESTABLISHED] = "ESTABLISHED",
+	[TT_TCPS_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TT_TCPS_FIN_WAIT_1] = "FIN_WAIT_1",
+	[TT_TCPS_CLOSING] = "CLOSING",
+	[TT_TCPS_LAST_ACK] = "LAST_ACK",
+	[TT_TCPS_FIN_WAIT_2] = "FIN_WAIT_2",
+	[TT_TCPS_TIME_WAIT] = "TIME_WAIT",
+};
+static_assert(RTE_DIM(tt_tcp_state_names) == TT_TCPS_MAX,
+	      "state name table out of sync with enum tt_tcp_state");
+
+const char *
+tt_tcp_state_name(unsigned int state)
+{
+	return state < TT_TCPS_MAX ? tt_tcp_state_names[state] : "?";
+}
+
+/*
+ * The one place a connection changes state, so the per-state gauges and
+ * the transition counters stay exact (as WARP17's enter_state()).
+ */
+void
+tt_tcp_set_state(struct tt_tcp_ctx *ctx, struct tt_conn *c, unsigned int state)
+{
+	ctx->stats->state[c->state]--;
+	ctx->stats->state[state]++;
+	ctx->stats->trans[c->state][state]++;
+	c->state = state;
+}
+
+/* ---- ISN (RFC 6528): SipHash-2-4 of the 4-tuple plus a 4 us clock. ---- */
+
+#define ROTL64(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND do { \
+	v0 += v1; v1 = ROTL64(v1, 13); v1 ^= v0; v0 = ROTL64(v0, 32); \
+	v2 += v3; v3 = ROTL64(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = ROTL64(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = ROTL64(v1, 17); v1 ^= v2; v2 = ROTL64(v2, 32); \
+} while (0)
+
+static uint64_t
+siphash_2_4(const uint32_t key[4], uint64_t m0, uint64_t m1)
+{
+	uint64_t k0 = (uint64_t)key[0] | (uint64_t)key[1] << 32;
+	uint64_t k1 = (uint64_t)key[2] | (uint64_t)key[3] << 32;
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ k1;
+	uint64_t b = 16ULL << 56;
+
+	v3 ^= m0; SIPROUND; SIPROUND; v0 ^= m0;
+	v3 ^= m1; SIPROUND; SIPROUND; v0 ^= m1;
+	v3 ^= b; SIPROUND; SIPROUND; v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND; SIPROUND; SIPROUND; SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint32_t
+tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
+	   uint32_t raddr, uint16_t rport)
+{
+	uint64_t m0 = (uint64_t)laddr << 32 | raddr;
+	uint64_t m1 = (uint64_t)lport << 16 | rport;
+
+	/* RFC 6528 3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey). */
+	return (uint32_t)(ctx->now_us / 4) + (uint32_t)siphash_2_4(ctx->isn_key, m0, m1);
+}
+
+/* ---- Context. ---- */
+
+struct tt_tcp_ctx *
+tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int idx,
+		  int socket)
+{
+	struct rte_hash_parameters hp = { 0 };
+	struct tt_tcp_ctx *ctx;
+	char name[RTE_HASH_NAMESIZE];
+	unsigned int i;
+	uint32_t n;
+
+	ctx = rte_zmalloc_socket("tt_tcp_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE, socket);
+	if (ctx == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	ctx->cfg = cfg;
+	ctx->net = net;
+	ctx->stats = net->stats;
+	ctx->idx = idx;
+	n = cfg->tcp.max_flows;
+
+	/*
+	 * The flow table: an rte_hash without concurrency flags (one writer,
+	 * the owning lcore). The position it returns for a key is the index
+	 * of the connection block, as in TLDK, so no separate free list is
+	 * needed. Extendable buckets guarantee room for all max_flows keys.
+	 */
+	snprintf(name, sizeof(name), "tt_flows_%u_%u", idx, (unsigned int)rte_rand() & 0xffff);
+	hp.name = name;
+	hp.entries = n;
+	hp.key_len = sizeof(struct tt_flow_key);
+	hp.hash_func = rte_hash_crc;
+	hp.hash_func_init_val = (uint32_t)rte_rand();
+	hp.socket_id = socket;
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+	ctx->hash = rte_hash_create(&hp);
+	if (ctx->hash == NULL) {
+		tt_tcp_ctx_free(ctx);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	ctx->n_conns = n;
+	ctx->conns = rte_zmalloc_socket("tt_conns", (size_t)n * sizeof(struct tt_conn),
+					RTE_CACHE_LINE_SIZE, socket);
+	if (ctx->conns == NULL) {
+		tt_tcp_ctx_free(ctx);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	tt_timer_wheel_init(&ctx->wheel, &ctx->conns[0].tm, sizeof(struct tt_conn), 0);
+	ctx->tw_head = ctx->tw_tail = TT_TIMER_NIL;
+	ctx->dack_head = ctx->dack_tail = TT_TIMER_NIL;
+	for (i = 0; i < 4; i++)
+		ctx->isn_key[i] = (uint32_t)rte_rand();
+
+	/* Our MSS: configured, and never more than the smallest MTU allows. */
+	ctx->our_mss = cfg->tcp.mss;
+	for (i = 0; i < TT_MAX_PORTS; i++)
+		if (cfg->port[i].present && cfg->port[i].mtu - 40 < ctx->our_mss)
+			ctx->our_mss = cfg->port[i].mtu - 40;
+
+	ctx->syn_opts.present = TT_OPT_MSS;
+	ctx->syn_opts.mss = ctx->our_mss;
+	/* RFC 7323 2.2: always offered; used only when the peer offers it too. */
+	ctx->syn_opts.present |= TT_OPT_WS;
+	ctx->syn_opts.wscale = cfg->tcp.wscale;
+	if (cfg->tcp.timestamps)
+		ctx->syn_opts.present |= TT_OPT_TS;
+	if (cfg->tcp.sack)
+		ctx->syn_opts.present |= TT_OPT_SACKOK;
+
+	for (i = 0; i < cfg->server.n_listen; i++) {
+		uint16_t p = cfg->server.listen[i];
+
+		ctx->listen_bits[p >> 3] |= 1 << (p & 7);
+	}
+	/* One listening endpoint per port per lcore. */
+	ctx->stats->state[TT_TCPS_LISTEN] += cfg->server.n_listen;
+	if (tt_app_ctx_init(ctx, socket) < 0) {
+		tt_tcp_ctx_free(ctx);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	return ctx;
+}
+
+void
+tt_tcp_ctx_free(struct tt_tcp_ctx *ctx)
+{
+	uint32_t i;
+
+	if (ctx == NULL)
+		return;
+	if (ctx->conns != NULL) {
+		for (i = 0; i < ctx->n_conns; i++)
+			if (ctx->conns[i].state != TT_TCPS_CLOSED)
+				tt_app_closed(ctx, &ctx->conns[i], TT_CLOSE_R_ABORT);
+	}
+	tt_app_ctx_free(ctx);
+	rte_hash_free(ctx->hash);
+	rte_free(ctx->conns);
+	rte_free(ctx);
+}
+
+/* ---- Connection blocks. ---- */
+
+struct tt_conn *
+tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key)
+{
+	uint32_t fifo_flags, dack_next, tw_next;
+	struct tt_conn *c;
+	int32_t pos;
+
+	pos = rte_hash_add_key(ctx->hash, key);
+	if (unlikely(pos < 0))
+		return NULL;
+	c = &ctx->conns[pos];
+	/*
+	 * A fresh block, except for its FIFO membership: a block freed while
+	 * still linked in the delayed-ACK or TIME_WAIT FIFO stays linked, and
+	 * the FIFO walkers skip or requeue it by its flags.
+	 */
+	fifo_flags = c->flags & TT_CF_FIFO_MASK;
+	dack_next = c->dack_next;
+	tw_next = c->tw_next;
+	memset(c, 0, offsetof(struct tt_conn, tm));
+	memset(&c->laddr, 0, sizeof(*c) - offsetof(struct tt_conn, laddr));
+	c->tm.armed = 0;
+	c->flags = fifo_flags;
+	c->dack_next = dack_next;
+	c->tw_next = tw_next;
+	c->laddr = key->laddr;
+	c->raddr = key->raddr;
+	c->lport = key->lport;
+	c->rport = key->rport;
+	c->final_n = UINT32_MAX;
+	c->state = TT_TCPS_CLOSED;
+	ctx->stats->state[TT_TCPS_CLOSED]++;
+	ctx->in_use++;
+	return c;
+}
+
+static void
+conn_key(const struct tt_conn *c, struct tt_flow_key *k)
+{
+	k->laddr = c->laddr;
+	k->raddr = c->raddr;
+	k->lport = c->lport;
+	k->rport = c->rport;
+}
+
+/*
+ * Release a connection block: timers, queues, the application's hold, the
+ * flow table entry. Counts how it ended.
+ */
+void
+tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
+{
+	uint32_t idx = tt_tcp_conn_idx(ctx, c);
+	struct tt_flow_key k;
+
+	switch (reason) {
+	case TT_CLOSE_R_PASSIVE:
+		TT_STAT_INC(ctx->stats, conn_closed_passive);
+		break;
+	case TT_CLOSE_R_RESET:
+	case TT_CLOSE_R_REFUSED:
+	case TT_CLOSE_R_ABORT:
+		TT_STAT_INC(ctx->stats, conn_closed_reset);
+		break;
+	case TT_CLOSE_R_TIMEOUT:
+	case TT_CLOSE_R_IDLE:
+		TT_STAT_INC(ctx->stats, conn_closed_timeout);
+		break;
+	default:
+		/* Active and simultaneous closes were counted on entering TIME_WAIT. */
+		break;
+	}
+	tt_timer_cancel(&ctx->wheel, idx);
+	c->flags &= ~TT_CF_DELACK;
+	if (c->state != TT_TCPS_CLOSED)
+		tt_tcp_set_state(ctx, c, TT_TCPS_CLOSED);
+	tt_app_closed(ctx, c, reason);
+	ctx->stats->state[TT_TCPS_CLOSED]--;
+	/*
+	 * The block may still sit in the delayed-ACK or TIME_WAIT FIFO: the
+	 * walkers drop entries whose state or flags say they left.
+	 */
+	conn_key(c, &k);
+	rte_hash_del_key(ctx->hash, &k);
+	ctx->in_use--;
+}
+
+struct tt_conn *
+tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport, uint32_t raddr,
+	      uint16_t rport)
+{
+	struct tt_flow_key k = { .raddr = raddr, .laddr = laddr, .rport = rport,
+				 .lport = lport };
+	int32_t pos = rte_hash_lookup(ctx->hash, &k);
+
+	return pos >= 0 ? &ctx->conns[pos] : NULL;
+}
+
+/* ---- Timers. ---- */
+
+/* RFC 6298 2.3: RTO = SRTT + max(G, K*RTTVAR), G = 1 ms, within [min, max]. */
+static uint32_t
+rto_compute(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+{
+	uint32_t rto = (c->srtt >> 3) + RTE_MAX(1u, c->rttvar);
+
+	return RTE_MIN(RTE_MAX(rto, ctx->cfg->tcp.rto_min_ms), ctx->cfg->tcp.rto_max_ms);
+}
+
+void
+tt_tcp_rtt_sample(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t rtt_ms)
+{
+	int32_t delta;
+
+	if (c->srtt == 0) {
+		/* RFC 6298 2.2: first measurement. */
+		c->srtt = rtt_ms << 3;
+		c->rttvar = rtt_ms << 1;
+	} else {
+		/* RFC 6298 2.3 with alpha = 1/8, beta = 1/4, in fixed point. */
+		delta = (int32_t)rtt_ms - (int32_t)(c->srtt >> 3);
+		c->srtt = (uint32_t)((int32_t)c->srtt + delta);
+		if (delta < 0)
+			delta = -delta;
+		delta -= (int32_t)(c->rttvar >> 2);
+		c->rttvar = (uint32_t)((int32_t)c->rttvar + delta);
+	}
+	c->rto_ms = rto_compute(ctx, c);
+}
+
+/* Idle or lifetime deadline of a connection with nothing outstanding. */
+static uint32_t
+idle_deadline(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+{
+	uint32_t t;
+
+	if (TT_CAPP_IS_CLIENT(c->app)) {
+		t = ctx->cfg->client.conn_timeout_ms;
+		return t ? c->last_ms + t : 0;
+	}
+	t = ctx->cfg->server.idle_timeout_ms;
+	return t ? c->last_ms + t : 0;
+}
+
+/*
+ * Keep the connection's one wheel timer right: the retransmission
+ * deadline while something is outstanding (RFC 6298 5.1), else the
+ * persist probe when the peer's window is closed on pending data, else
+ * the idle deadline.
+ */
+void
+tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart)
+{
+	uint32_t idx = tt_tcp_conn_idx(ctx, c);
+	struct tt_timer *t = &c->tm;
+	uint32_t deadline;
+
+	if (c->snd_una != c->snd_max ||
+	    (c->snd_wnd == 0 && c->snd_nxt != c->snd_end)) {
+		if (!restart && t->armed && !(c->flags & TT_CF_IDLE_TIMER))
+			return;
+		c->flags &= ~TT_CF_IDLE_TIMER;
+		tt_timer_arm(&ctx->wheel, idx, ctx->now_ms + c->rto_ms);
+		return;
+	}
+	deadline = idle_deadline(ctx, c);
+	if (deadline == 0) {
+		tt_timer_cancel(&ctx->wheel, idx);
+		return;
+	}
+	if (t->armed && (c->flags & TT_CF_IDLE_TIMER))
+		return;	/* the idle deadline is re-checked when it fires */
+	c->flags |= TT_CF_IDLE_TIMER;
+	tt_timer_arm(&ctx->wheel, idx, deadline);
+}
+
+/* RFC 6298 5.4-5.7 and RFC 5681 3.1: the retransmission timer fired. */
+static void
+rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	const struct tt_tcp_cfg *tc = &ctx->cfg->tcp;
+	uint32_t limit = c->state <= TT_TCPS_SYN_RCVD ? tc->syn_retries : tc->max_retries;
+	uint32_t flight;
+
+	if (c->retries >= limit) {
+		TT_STAT_INC(ctx->stats, retrans_timeout_reset);
+		tt_tcp_send_rst(ctx, c);
+		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TIMEOUT);
+		return;
+	}
+	c->retries++;
+	c->rto_ms = RTE_MIN(c->rto_ms * 2, tc->rto_max_ms);
+	c->flags &= ~(TT_CF_RTT | TT_CF_RECOVERY);
+	c->dupacks = 0;
+
+	switch (c->state) {
+	case TT_TCPS_SYN_SENT:
+		TT_STAT_INC(ctx->stats, retrans_syn);
+		tt_tcp_send_syn(ctx, c, false);
+		break;
+	case TT_TCPS_SYN_RCVD:
+		TT_STAT_INC(ctx->stats, retrans_synack);
+		tt_tcp_send_syn(ctx, c, true);
+		break;
+	default:
+		if (c->snd_wnd == 0 && c->snd_una == c->snd_max) {
+			/* RFC 9293 3.8.6.1: zero-window probe, one byte past the window. */
+			tt_tcp_send_probe(ctx, c);
+			break;
+		}
+		/* Loss window (RFC 5681 3.1 eq. 4), go back to snd_una. */
+		flight = c->snd_max - c->snd_una;
+		c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
+		c->cwnd = c->mss;
+		c->recover = c->snd_max;
+		c->snd_nxt = c->snd_una;
+		if (c->snd_una == c->snd_end && (c->flags & TT_CF_FIN_QUEUED))
+			TT_STAT_INC(ctx->stats, retrans_fin);
+		else
+			TT_STAT_INC(ctx->stats, retrans_data);
+		tt_tcp_output(ctx, c, true);
+		break;
+	}
+	tt_tcp_timer_update(ctx, c, true);
+}
+
+static void
+conn_timer_fired(void *arg, uint32_t idx)
+{
+	struct tt_tcp_ctx *ctx = arg;
+	struct tt_conn *c = &ctx->conns[idx];
+	uint32_t deadline;
+
+	if (c->state == TT_TCPS_CLOSED || c->state == TT_TCPS_TIME_WAIT)
+		return;
+	if (!(c->flags & TT_CF_IDLE_TIMER)) {
+		rto_expired(ctx, c);
+		return;
+	}
+	/* Idle timer: activity may have moved the deadline since it was armed. */
+	deadline = idle_deadline(ctx, c);
+	if (deadline != 0 && (int32_t)(deadline - ctx->now_ms) > 0) {
+		tt_timer_arm(&ctx->wheel, idx, deadline);
+		return;
+	}
+	TT_STAT_INC(ctx->stats, idle_timeouts);
+	tt_tcp_send_rst(ctx, c);
+	tt_tcp_conn_free(ctx, c, TT_CLOSE_R_IDLE);
+}
+
+/*
+ * Enter TIME_WAIT (RFC 9293 3.10.7.4) for 2*MSL, kept in a FIFO since every
+ * entry has the same duration; called again in TIME_WAIT, it restarts the
+ * 2*MSL wait (a retransmitted FIN).
+ */
+void
+tt_tcp_enter_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	uint32_t idx = tt_tcp_conn_idx(ctx, c);
+
+	c->dack_ms = ctx->now_ms + 2 * ctx->cfg->tcp.msl_ms;	/* TIME_WAIT deadline */
+	if (c->state == TT_TCPS_TIME_WAIT) {
+		if (c->flags & TT_CF_IN_TW_FIFO)
+			c->flags |= TT_CF_TW_RESTART;
+		return;
+	}
+	if (c->state == TT_TCPS_CLOSING)
+		TT_STAT_INC(ctx->stats, conn_closed_simultaneous);
+	else
+		TT_STAT_INC(ctx->stats, conn_closed_active);
+	tt_tcp_set_state(ctx, c, TT_TCPS_TIME_WAIT);
+	tt_timer_cancel(&ctx->wheel, idx);
+	c->flags &= ~TT_CF_DELACK;
+	tt_app_time_wait(ctx, c);
+	tt_tcp_enter_time_wait_requeue(ctx, c);
+}
+
+/* Remove a block from the TIME_WAIT FIFO head (it must be there). */
+static void
+tw_pop(struct tt_tcp_ctx *ctx)
+{
+	struct tt_conn *c = &ctx->conns[ctx->tw_head];
+
+	ctx->tw_head = c->tw_next;
+	if (ctx->tw_head == TT_TIMER_NIL)
+		ctx->tw_tail = TT_TIMER_NIL;
+	c->flags &= ~TT_CF_IN_TW_FIFO;
+}
+
+/* Queue a delayed ACK (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2). */
+void
+tt_tcp_delack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	uint32_t idx = tt_tcp_conn_idx(ctx, c);
+
+	if (c->flags & TT_CF_DELACK)
+		return;
+	c->flags |= TT_CF_DELACK;
+	c->dack_ms = ctx->now_ms + ctx->cfg->tcp.delack_ms;
+	if (c->flags & TT_CF_IN_DACK_FIFO) {
+		/* Its place in the FIFO is older than its deadline now. */
+		c->flags |= TT_CF_DACK_REQUEUE;
+		return;
+	}
+	c->flags |= TT_CF_IN_DACK_FIFO;
+	c->dack_next = TT_TIMER_NIL;
+	if (ctx->dack_tail == TT_TIMER_NIL)
+		ctx->dack_head = idx;
+	else
+		ctx->conns[ctx->dack_tail].dack_next = idx;
+	ctx->dack_tail = idx;
+}
+
+#define TT_TIMER_BUDGET 4096
+
+void
+tt_tcp_timers(struct tt_tcp_ctx *ctx)
+{
+	unsigned int budget = TT_TIMER_BUDGET;
+
+	/* Delayed ACKs: every entry has the same duration, so a FIFO. */
+	while (ctx->dack_head != TT_TIMER_NIL && budget > 0) {
+		uint32_t idx = ctx->dack_head;
+		struct tt_conn *c = &ctx->conns[idx];
+		bool pending = (c->flags & TT_CF_DELACK) && c->state != TT_TCPS_CLOSED &&
+			       c->state != TT_TCPS_TIME_WAIT;
+
+		if (pending && (int32_t)(c->dack_ms - ctx->now_ms) > 0 &&
+		    !(c->flags & TT_CF_DACK_REQUEUE))
+			break;
+		ctx->dack_head = c->dack_next;
+		if (ctx->dack_head == TT_TIMER_NIL)
+			ctx->dack_tail = TT_TIMER_NIL;
+		c->flags &= ~(TT_CF_IN_DACK_FIFO | TT_CF_DACK_REQUEUE);
+		budget--;
+		if (!pending)
+			continue;
+		if ((int32_t)(c->dack_ms - ctx->now_ms) > 0) {
+			/* Re-armed since it was queued: back of the queue. */
+			uint32_t due = c->dack_ms;
+
+			c->flags &= ~TT_CF_DELACK;
+			tt_tcp_delack(ctx, c);
+			c->dack_ms = due;
+			continue;
+		}
+		TT_STAT_INC(ctx->stats, delayed_acks);
+		tt_tcp_send_ack(ctx, c);
+	}
+	/* TIME_WAIT: 2*MSL after entry, also a FIFO. */
+	while (ctx->tw_head != TT_TIMER_NIL && budget > 0) {
+		struct tt_conn *c = &ctx->conns[ctx->tw_head];
+
+		if (c->state == TT_TCPS_TIME_WAIT && (int32_t)(c->dack_ms - ctx->now_ms) > 0) {
+			if (!(c->flags & TT_CF_TW_RESTART))
+				break;
+			/* Restarted by a retransmitted FIN: back of the queue. */
+			tw_pop(ctx);
+			c->flags &= ~TT_CF_TW_RESTART;
+			tt_tcp_enter_time_wait_requeue(ctx, c);
+			budget--;
+			continue;
+		}
+		tw_pop(ctx);
+		budget--;
+		if (c->state == TT_TCPS_TIME_WAIT)
+			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_ACTIVE);
+	}
+	tt_timer_run(&ctx->wheel, ctx->now_ms, budget, conn_timer_fired, ctx);
+}
+
+/* Put a TIME_WAIT block back at the tail of the FIFO (its deadline moved). */
+void
+tt_tcp_enter_time_wait_requeue(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	uint32_t idx = tt_tcp_conn_idx(ctx, c);
+
+	c->flags |= TT_CF_IN_TW_FIFO;
+	c->tw_next = TT_TIMER_NIL;
+	if (ctx->tw_tail == TT_TIMER_NIL)
+		ctx->tw_head = idx;
+	else
+		ctx->conns[ctx->tw_tail].tw_next = idx;
+	ctx->tw_tail = idx;
+}
+
+/* ---- Application interface. ---- */
+
+void
+tt_tcp_app_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes)
+{
+	(void)ctx;
+	c->snd_end += bytes;
+}
+
+void
+tt_tcp_app_close(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	if (c->flags & TT_CF_FIN_QUEUED)
+		return;
+	c->flags |= TT_CF_FIN_QUEUED;
+	/* RFC 9293 3.10.4: CLOSE in ESTABLISHED / SYN_RCVD -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK. */
+	if (c->state == TT_TCPS_ESTABLISHED || c->state == TT_TCPS_SYN_RCVD)
+		tt_tcp_set_state(ctx, c, TT_TCPS_FIN_WAIT_1);
+	else if (c->state == TT_TCPS_CLOSE_WAIT)
+		tt_tcp_set_state(ctx, c, TT_TCPS_LAST_ACK);
+}
+
+void
+tt_tcp_app_abort(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	if (c->state != TT_TCPS_SYN_SENT && c->state != TT_TCPS_TIME_WAIT)
+		tt_tcp_send_rst(ctx, c);
+	tt_tcp_conn_free(ctx, c, TT_CLOSE_R_ABORT);
+}
+
+uint32_t
+tt_tcp_abort_all(struct tt_tcp_ctx *ctx)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < ctx->n_conns && ctx->in_use > 0; i++) {
+		struct tt_conn *c = &ctx->conns[i];
+
+		if (c->state == TT_TCPS_CLOSED || c->state == TT_TCPS_TIME_WAIT)
+			continue;
+		tt_tcp_app_abort(ctx, c);
+		n++;
+	}
+	return n;
+}
+
+void
+tt_tcp_close_all(struct tt_tcp_ctx *ctx)
+{
+	uint32_t i;
+
+	for (i = 0; i < ctx->n_conns; i++) {
+		struct tt_conn *c = &ctx->conns[i];
+
+		if (c->state == TT_TCPS_ESTABLISHED || c->state == TT_TCPS_CLOSE_WAIT) {
+			tt_tcp_app_close(ctx, c);
+			tt_tcp_output(ctx, c, false);
+		}
+	}
+}

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef _TT_TCP_H_
+#define _TT_TCP_H_
+
+/**
+ * @file
+ * The TCP engine of one lcore (RFC 9293 with RFC 7323, 6298, 5681, 6582,
+ * 6528, 6191). It takes a per-lcore context, segments already parsed and
+ * the time (ctx->now_us, set by the caller), and queues its output into
+ * ctx->net->txq. It never calls a NIC, never reads a clock and never
+ * touches another lcore's memory, so every transition can be driven by a
+ * unit test with a fake clock.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+
+#include "cfg/tt_cfg.h"
+#include "net/tt_net.h"
+#include "stats/tt_stats.h"
+#include "tcp/tt_seq.h"
+#include "tcp/tt_timer.h"
+#include "l7/tt_http.h"
+
+/*
+ * RFC 9293 3.3.2 states, ordered as FreeBSD's tcp_fsm.h does so that range
+ * tests read naturally: everything >= ESTABLISHED has completed the
+ * handshake, everything > CLOSE_WAIT has sent a FIN.
+ */
+enum tt_tcp_state {
+	TT_TCPS_CLOSED = 0,
+	TT_TCPS_LISTEN,
+	TT_TCPS_SYN_SENT,
+	TT_TCPS_SYN_RCVD,
+	TT_TCPS_ESTABLISHED,
+	TT_TCPS_CLOSE_WAIT,
+	TT_TCPS_FIN_WAIT_1,
+	TT_TCPS_CLOSING,
+	TT_TCPS_LAST_ACK,
+	TT_TCPS_FIN_WAIT_2,
+	TT_TCPS_TIME_WAIT,
+	TT_TCPS_MAX
+};
+static_assert(TT_TCPS_MAX == TT_NB_TCP_STATES, "state count");
+
+#define TT_TCPS_HAVE_ESTABLISHED(s) ((s) >= TT_TCPS_ESTABLISHED)
+/* We have sent a FIN. */
+#define TT_TCPS_FIN_SENT(s) ((s) >= TT_TCPS_FIN_WAIT_1)
+/* We have received a FIN. */
+#define TT_TCPS_FIN_RCVD(s) ((s) == TT_TCPS_CLOSE_WAIT || (s) == TT_TCPS_CLOSING || \
+			     (s) == TT_TCPS_LAST_ACK || (s) == TT_TCPS_TIME_WAIT)
+
+const char *tt_tcp_state_name(unsigned int state);
+
+/* TCP header flags as in rte_tcp.h. */
+#define TT_TH_FIN RTE_TCP_FIN_FLAG
+#define TT_TH_SYN RTE_TCP_SYN_FLAG
+#define TT_TH_RST RTE_TCP_RST_FLAG
+#define TT_TH_PSH RTE_TCP_PSH_FLAG
+#define TT_TH_ACK RTE_TCP_ACK_FLAG
+#define TT_TH_URG RTE_TCP_URG_FLAG
+
+/* Parsed options (RFC 9293 3.2, RFC 7323, RFC 2018). */
+#define TT_OPT_MSS	0x01
+#define TT_OPT_WS	0x02
+#define TT_OPT_TS	0x04
+#define TT_OPT_SACKOK	0x08
+
+struct tt_tcp_opts {
+	uint8_t present;	/**< TT_OPT_* */
+	uint8_t wscale;
+	uint16_t mss;
+	uint32_t tsval;
+	uint32_t tsecr;
+};
+
+/** Parse the options of a TCP header. Returns 0 or -EINVAL if malformed. */
+int tt_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct tt_tcp_opts *o);
+/** Write options; returns the length written (a multiple of 4). */
+unsigned int tt_tcp_opts_write(uint8_t *dst, const struct tt_tcp_opts *o);
+
+/** A received segment in host byte order. */
+struct tt_seg {
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t wnd;		/**< raw window field */
+	uint16_t len;		/**< payload bytes */
+	uint8_t flags;
+	uint8_t port;
+	uint32_t saddr;
+	uint32_t daddr;
+	uint16_t sport;
+	uint16_t dport;
+	const uint8_t *data;
+	struct tt_tcp_opts opts;
+	const struct rte_ether_addr *smac;
+};
+
+/** Roles and applications of a connection. */
+enum tt_conn_app {
+	TT_CAPP_SRV_HTTP = 0,
+	TT_CAPP_SRV_ECHO,
+	TT_CAPP_SRV_DISCARD,
+	TT_CAPP_SRV_FIXED,
+	TT_CAPP_CLI_HTTP,
+	TT_CAPP_CLI_FIXED,
+	TT_CAPP_CLI_ECHO,
+	TT_CAPP_CLI_SEND,
+};
+#define TT_CAPP_IS_CLIENT(a) ((a) >= TT_CAPP_CLI_HTTP)
+
+/* Connection flags. */
+#define TT_CF_WS	0x0001	/**< window scaling in use (both sent WS) */
+#define TT_CF_TS	0x0002	/**< timestamps in use */
+#define TT_CF_SACK	0x0004	/**< SACK permitted by both */
+#define TT_CF_FIN_QUEUED 0x0008	/**< app closed: FIN follows snd_end */
+#define TT_CF_ACK_NOW	0x0010	/**< send an ACK at the end of input */
+#define TT_CF_DELACK	0x0020	/**< a delayed ACK is pending */
+#define TT_CF_RTT	0x0040	/**< timing rtt_seq (no timestamps) */
+#define TT_CF_RECOVERY	0x0080	/**< NewReno fast recovery */
+#define TT_CF_CLOSE_AFTER 0x0100 /**< app closes once its data is out */
+#define TT_CF_APP_EOF	0x0200	/**< peer's FIN passed to the app */
+#define TT_CF_IN_TW_FIFO 0x0400
+#define TT_CF_CLIENT_DONE 0x0800 /**< client counted the outcome */
+#define TT_CF_BAD_RESP	0x1000
+#define TT_CF_IDLE_TIMER 0x2000	/**< tm holds the idle deadline, not the RTO */
+#define TT_CF_IN_DACK_FIFO 0x4000
+#define TT_CF_GEN_DONE	0x8000	/**< the generator counted it done */
+#define TT_CF_TW_RESTART 0x10000	/**< TIME_WAIT restarted while queued */
+#define TT_CF_DACK_REQUEUE 0x20000	/**< delayed ACK re-armed while queued */
+/* FIFO membership survives a block's reuse: the FIFOs are walked lazily. */
+#define TT_CF_FIFO_MASK (TT_CF_IN_TW_FIFO | TT_CF_IN_DACK_FIFO | TT_CF_TW_RESTART | \
+			 TT_CF_DACK_REQUEUE)
+
+/*
+ * The connection block. The first cache line holds what every segment of
+ * an established connection reads and writes; the second the identity,
+ * timing and application state.
+ */
+struct tt_conn {
+	/* Cache line 0: per-segment state. */
+	uint32_t snd_una;	/**< oldest unacknowledged sequence number */
+	uint32_t snd_nxt;	/**< next sequence number to send */
+	uint32_t snd_max;	/**< highest sequence number sent + 1 */
+	uint32_t snd_end;	/**< end of application data queued */
+	uint32_t snd_wnd;	/**< peer's window, scaled, bytes */
+	uint32_t snd_wl1;	/**< seq of last window update */
+	uint32_t snd_wl2;	/**< ack of last window update */
+	uint32_t rcv_nxt;
+	uint32_t rcv_adv;	/**< right edge of the window we advertised */
+	uint32_t cwnd;
+	uint32_t ssthresh;
+	uint32_t recover;	/**< RFC 6582 */
+	uint32_t ts_recent;	/**< RFC 7323 4.3 */
+	uint32_t flags;		/**< TT_CF_* */
+	uint16_t mss;		/**< effective send MSS (payload bytes) */
+	uint8_t state;
+	uint8_t snd_ws;		/**< shift applied to the peer's windows */
+	uint8_t rcv_ws;		/**< shift applied to our windows */
+	uint8_t port;
+	uint8_t app;		/**< enum tt_conn_app */
+	uint8_t retries;	/**< consecutive RTO expiries */
+	uint8_t dupacks;
+	struct tt_timer tm;	/**< RTO / idle / TIME_WAIT / persist */
+
+	/* Cache line 1: identity, RTT, timers. */
+	uint32_t laddr;		/**< host order */
+	uint32_t raddr;
+	uint16_t lport;
+	uint16_t rport;
+	struct rte_ether_addr rmac;	/**< next hop's MAC */
+	uint32_t iss;
+	uint32_t irs;
+	uint32_t srtt;		/**< smoothed RTT, ms << 3 (RFC 6298) */
+	uint32_t rttvar;	/**< ms << 2 */
+	uint32_t rto_ms;
+	uint32_t rtt_seq;	/**< Karn: segment being timed */
+	uint32_t rtt_ts;	/**< ms when it was sent */
+	uint32_t last_ms;	/**< last segment received (idle timeout) */
+	uint32_t dack_ms;	/**< when the pending delayed ACK is due */
+	uint32_t dack_next;	/**< delayed-ACK FIFO link */
+	uint32_t tw_next;	/**< TIME_WAIT FIFO link */
+	uint32_t t_start;	/**< us: SYN sent / SYN received (low 32 bits) */
+	uint32_t t_conn;	/**< us after t_start: handshake done */
+
+	/* Cache line 2: application state. */
+	uint64_t tx_una_off;	/**< application stream offset of snd_una */
+	uint64_t rx_off;	/**< application bytes received in order */
+	uint32_t app_n;		/**< normal templates queued for sending */
+	uint32_t app_done;	/**< requests / responses completed */
+	uint32_t final_n;	/**< templates before the final variant, or UINT32_MAX */
+	uint32_t t_first;	/**< us after t_start: first response byte */
+	uint8_t final_kind;	/**< which template the final variant is */
+	uint8_t app_flags;
+	uint16_t pad1;
+	uint32_t rx_unacked;	/**< bytes received since the last ACK sent */
+	union {
+		struct tt_http_req req;
+		struct tt_http_resp resp;
+		struct {
+			struct rte_mbuf *head;	/**< echo: data held until acked */
+			struct rte_mbuf *tail;
+			uint32_t head_seq;	/**< seq of head's first byte */
+		} echo;
+	} u;
+} __rte_cache_aligned;
+
+/** Key of the per-lcore flow table (host order). */
+struct tt_flow_key {
+	uint32_t raddr;
+	uint32_t laddr;
+	uint16_t rport;
+	uint16_t lport;
+} __rte_packed;
+
+struct tt_gen;
+
+/**
+ * A shared, read-only payload template: a head (HTTP response or request
+ * head, possibly empty) followed by a generated body (tt_http_fill_body).
+ */
+struct tt_tmpl {
+	uint32_t len;		/**< head_len + body bytes */
+	uint32_t head_len;
+	uint8_t *head;
+};
+
+enum tt_tmpl_id {
+	TT_TMPL_SRV_OK = 0,	/**< 200, keep-alive */
+	TT_TMPL_SRV_OK_CLOSE,	/**< 200, Connection: close */
+	TT_TMPL_SRV_HEAD_CLOSE,	/**< answer to HEAD: head only, close */
+	TT_TMPL_SRV_BAD,	/**< 400, close */
+	TT_TMPL_SRV_FIXED,	/**< fixed: response_bytes of pattern */
+	TT_TMPL_CLI_REQ,	/**< GET, keep-alive */
+	TT_TMPL_CLI_REQ_CLOSE,	/**< GET, Connection: close */
+	TT_TMPL_CLI_DATA,	/**< fixed/echo/send: request_bytes of pattern */
+	TT_TMPL_MAX
+};
+
+/** Per-lcore TCP context. */
+struct tt_tcp_ctx {
+	uint64_t now_us;	/**< set by the caller before input/timers */
+	uint32_t now_ms;
+	unsigned int idx;	/**< worker index, for the ISN and tuple split */
+	const struct tt_config *cfg;
+	struct tt_net *net;
+	struct tt_stats *stats;
+	struct rte_hash *hash;
+	struct tt_conn *conns;
+	uint32_t n_conns;
+	uint32_t in_use;
+	struct tt_timer_wheel wheel;
+	uint32_t tw_head, tw_tail;	/**< TIME_WAIT FIFO */
+	uint32_t dack_head, dack_tail;	/**< delayed-ACK FIFO */
+	uint32_t isn_key[4];
+	uint16_t our_mss;	/**< MSS we advertise */
+	uint8_t listen_bits[65536 / 8];
+	/* Shared payload templates (lib/l7), indexed by enum tt_tmpl_id. */
+	struct tt_tmpl tmpl[TT_TMPL_MAX];
+	struct tt_gen *gen;	/**< client role, NULL when disabled */
+	/* Pending ACK work of the burst being processed. */
+	uint32_t n_ack;
+	uint32_t ack_list[64];
+	struct tt_tcp_opts syn_opts;	/**< what our SYN / SYN-ACK offers */
+};
+
+/** Create the context of worker @p idx of @p n_workers. NULL and rte_errno on error. */
+struct tt_tcp_ctx *tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net,
+				     unsigned int idx, int socket);
+void tt_tcp_ctx_free(struct tt_tcp_ctx *ctx);
+
+/** Set the time (microseconds, monotonic) for the next calls. */
+static inline void
+tt_tcp_set_time(struct tt_tcp_ctx *ctx, uint64_t now_us)
+{
+	ctx->now_us = now_us;
+	ctx->now_ms = (uint32_t)(now_us / 1000);
+}
+
+/**
+ * Process a burst of parsed TCP segments received on @p ifc. Consumes the
+ * mbufs (freed, or reused in place for a reply).
+ */
+void tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
+			struct rte_mbuf **m, struct tt_pkt *p, unsigned int n);
+
+/** Run expired timers; bounded work. */
+void tt_tcp_timers(struct tt_tcp_ctx *ctx);
+
+/** Flows currently allocated (any state but CLOSED). */
+static inline uint32_t
+tt_tcp_flows_in_use(const struct tt_tcp_ctx *ctx)
+{
+	return ctx->in_use;
+}
+
+/* Used by the client generator (lib/gen). */
+struct tt_conn *tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr,
+			       uint16_t lport, uint32_t raddr, uint16_t rport,
+			       const struct rte_ether_addr *rmac, int *err);
+/** Send the SYN of a connection made by tt_tcp_connect, once its app is set. */
+void tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/** Lookup a flow (tests, generator). */
+struct tt_conn *tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
+			      uint32_t raddr, uint16_t rport);
+/** Abort every connection with RST (used at the end of a drain). Returns how many. */
+uint32_t tt_tcp_abort_all(struct tt_tcp_ctx *ctx);
+/** Start an orderly close of every connection (drain). */
+void tt_tcp_close_all(struct tt_tcp_ctx *ctx);
+
+/* The interface the applications (lib/l7) use. */
+/** Queue @p bytes more of the connection's application stream for sending. */
+void tt_tcp_app_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes);
+/** Close our side once the queued data is out (FIN follows it). */
+void tt_tcp_app_close(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/** Abort with RST and free the connection. */
+void tt_tcp_app_abort(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/** Index of a connection block, for logs and tests. */
+static inline uint32_t
+tt_tcp_conn_idx(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+{
+	return (uint32_t)(c - ctx->conns);
+}
+
+/* Reasons a connection ends, for statistics and the generator. */
+enum tt_close_reason {
+	TT_CLOSE_R_PASSIVE = 0,	/**< peer closed first (LAST_ACK -> CLOSED) */
+	TT_CLOSE_R_ACTIVE,	/**< we closed first (TIME_WAIT) */
+	TT_CLOSE_R_SIMULTANEOUS,	/**< both at once (CLOSING) */
+	TT_CLOSE_R_RESET,	/**< RST received */
+	TT_CLOSE_R_TIMEOUT,	/**< retransmissions exhausted */
+	TT_CLOSE_R_IDLE,	/**< idle or lifetime timeout */
+	TT_CLOSE_R_REFUSED,	/**< RST in answer to our SYN */
+	TT_CLOSE_R_ABORT,	/**< we sent RST (application or drain) */
+	TT_CLOSE_R_TW_REUSE,	/**< TIME_WAIT ended by a new incarnation */
+};
+
+#endif /* _TT_TCP_H_ */

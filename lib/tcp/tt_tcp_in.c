@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Segment input: RFC 9293 3.10.7 "SEGMENT ARRIVES". As in FreeBSD's
+ * tcp_input.c, the states before synchronisation (no flow, LISTEN,
+ * SYN_SENT, TIME_WAIT re-use) are handled first; then the checks that all
+ * synchronised states share run in the RFC's order, each with a clear
+ * exit (drop, drop with ACK, drop with RST) and one drop counter a reason.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "tt_common.h"
+#include "tcp/tt_tcp.h"
+#include "tcp/tt_tcp_priv.h"
+#include "l7/tt_app.h"
+#include "gen/tt_gen.h"
+
+/* Fill a tt_seg from a validated frame. Returns 0 or -1 on bad options. */
+static int
+seg_from_pkt(const struct tt_iface *ifc, const struct tt_pkt *p, struct tt_seg *s)
+{
+	const struct rte_tcp_hdr *th = p->tcp;
+	unsigned int optlen = p->l4_len - sizeof(*th);
+
+	s->seq = rte_be_to_cpu_32(th->sent_seq);
+	s->ack = rte_be_to_cpu_32(th->recv_ack);
+	s->wnd = rte_be_to_cpu_16(th->rx_win);
+	s->flags = th->tcp_flags & (TT_TH_FIN | TT_TH_SYN | TT_TH_RST | TT_TH_PSH |
+				    TT_TH_ACK | TT_TH_URG);
+	s->len = p->payload_len;
+	s->data = p->payload;
+	s->port = (uint8_t)ifc->port_id;
+	s->saddr = rte_be_to_cpu_32(p->ip->src_addr);
+	s->daddr = rte_be_to_cpu_32(p->ip->dst_addr);
+	s->sport = rte_be_to_cpu_16(th->src_port);
+	s->dport = rte_be_to_cpu_16(th->dst_port);
+	s->smac = &p->eth->src_addr;
+	if (optlen == 0) {
+		s->opts.present = 0;
+		return 0;
+	}
+	return tt_tcp_opts_parse((const uint8_t *)(th + 1), optlen, &s->opts);
+}
+
+static inline bool
+listening(const struct tt_tcp_ctx *ctx, uint16_t port)
+{
+	return ctx->listen_bits[port >> 3] & (1 << (port & 7));
+}
+
+/* Negotiate the SYN's options into the block (RFC 9293 3.7.1, RFC 7323, RFC 2018). */
+static void
+syn_options(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
+{
+	const struct tt_tcp_cfg *tc = &ctx->cfg->tcp;
+	uint16_t peer_mss;
+
+	/* RFC 9293 3.7.1: without the option the peer's MSS is 536. */
+	peer_mss = (s->opts.present & TT_OPT_MSS) ? s->opts.mss : 536;
+	if (peer_mss < 64)
+		peer_mss = 64;
+	c->mss = RTE_MIN(peer_mss, ctx->our_mss);
+	if ((s->opts.present & TT_OPT_WS) && (ctx->syn_opts.present & TT_OPT_WS)) {
+		c->flags |= TT_CF_WS;
+		c->snd_ws = s->opts.wscale;
+		c->rcv_ws = tc->wscale;
+	} else {
+		c->snd_ws = 0;
+		c->rcv_ws = 0;
+	}
+	if ((s->opts.present & TT_OPT_TS) && tc->timestamps) {
+		c->flags |= TT_CF_TS;
+		c->ts_recent = s->opts.tsval;
+		/* TS takes 12 bytes of every segment (RFC 7323 3.2, RFC 6691). */
+		c->mss -= 12;
+	}
+	if ((s->opts.present & TT_OPT_SACKOK) && tc->sack)
+		c->flags |= TT_CF_SACK;
+}
+
+static void
+conn_init_send(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	c->snd_una = c->iss;
+	c->snd_nxt = c->iss;
+	c->snd_max = c->iss;
+	c->snd_end = c->iss + 1;	/* the application stream starts after the SYN */
+	c->rto_ms = ctx->cfg->tcp.rto_init_ms;
+	c->ssthresh = UINT32_MAX >> 1;
+	c->last_ms = ctx->now_ms;
+	c->t_start = (uint32_t)ctx->now_us;
+}
+
+/* LISTEN: a SYN for a port we serve (RFC 9293 3.10.7.2). */
+static void
+passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
+{
+	struct tt_flow_key k = { .raddr = s->saddr, .laddr = s->daddr, .rport = s->sport,
+				 .lport = s->dport };
+	struct tt_conn *c;
+
+	c = tt_tcp_conn_alloc(ctx, &k);
+	if (c == NULL) {
+		/* Table full: refuse silently, the peer retries (SYN cookies: later). */
+		TT_STAT_INC(ctx->stats, refused_table_full);
+		return;
+	}
+	c->port = s->port;
+	rte_ether_addr_copy(s->smac, &c->rmac);
+	/* LISTEN -> SYN_RCVD, counted as a transition of the listening endpoint. */
+	ctx->stats->state[TT_TCPS_CLOSED]--;
+	ctx->stats->state[TT_TCPS_LISTEN]++;
+	c->state = TT_TCPS_LISTEN;
+	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_RCVD);
+	TT_STAT_INC(ctx->stats, conn_accepted);
+	c->iss = tt_tcp_isn(ctx, s->daddr, s->dport, s->saddr, s->sport);
+	conn_init_send(ctx, c);
+	c->irs = s->seq;
+	c->rcv_nxt = s->seq + 1;
+	c->snd_wnd = s->wnd;	/* RFC 7323 2.2: a SYN's window is never scaled */
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = c->iss;
+	syn_options(ctx, c, s);
+	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;
+	tt_app_accept(ctx, c);
+	tt_tcp_send_syn(ctx, c, true);
+	tt_tcp_timer_update(ctx, c, true);
+}
+
+/* No flow for this segment (RFC 9293 3.10.7.1 and 3.10.7.2). */
+static void
+no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct tt_seg *s)
+{
+	if (s->flags & TT_TH_RST) {
+		TT_DROP(ctx->stats, TT_DROP_tcp_no_flow);
+		return;
+	}
+	if ((s->flags & (TT_TH_SYN | TT_TH_ACK)) == TT_TH_SYN) {
+		if (listening(ctx, s->dport)) {
+			passive_open(ctx, s);
+			return;
+		}
+		TT_STAT_INC(ctx->stats, refused_no_listener);
+	} else {
+		TT_DROP(ctx->stats, TT_DROP_tcp_no_flow);
+	}
+	tt_tcp_send_rst_reply(ctx, ifc, s);
+}
+
+/* A new connection on a 4-tuple in TIME_WAIT (RFC 6191, RFC 1122 4.2.2.13). */
+static bool
+time_wait_reuse(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
+{
+	bool newer;
+
+	if ((s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_RST)) != TT_TH_SYN ||
+	    !listening(ctx, s->dport) || TT_CAPP_IS_CLIENT(c->app))
+		return false;
+	/*
+	 * RFC 6191 2: with timestamps on both, a higher TSval proves a new
+	 * incarnation; otherwise (RFC 1122) a sequence number above the end
+	 * of the old one does.
+	 */
+	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS))
+		newer = TT_SEQ_GT(s->opts.tsval, c->ts_recent);
+	else
+		newer = TT_SEQ_GT(s->seq, c->rcv_nxt);
+	if (!newer)
+		return false;
+	TT_STAT_INC(ctx->stats, tw_reuse);
+	tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TW_REUSE);
+	passive_open(ctx, s);
+	return true;
+}
+
+/* SYN_SENT (RFC 9293 3.10.7.3). */
+static void
+syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
+{
+	bool ack_ok = false;
+
+	if (s->flags & TT_TH_ACK) {
+		/* First: an ACK must acknowledge our SYN exactly. */
+		if (TT_SEQ_LEQ(s->ack, c->iss) || TT_SEQ_GT(s->ack, c->snd_max)) {
+			if (!(s->flags & TT_TH_RST))
+				tt_tcp_send_rst_reply(ctx, ctx->net->ifs[c->port], s);
+			TT_DROP(ctx->stats, TT_DROP_tcp_bad_ack);
+			return;
+		}
+		ack_ok = true;
+	}
+	if (s->flags & TT_TH_RST) {
+		/* Second: an RST with an acceptable ACK means "connection refused". */
+		if (ack_ok) {
+			TT_STAT_INC(ctx->stats, tcp_rst_in);
+			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_REFUSED);
+		} else {
+			TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+		}
+		return;
+	}
+	if (!(s->flags & TT_TH_SYN)) {
+		TT_DROP(ctx->stats, TT_DROP_tcp_no_flow);
+		return;
+	}
+	/* Fourth: the SYN. */
+	c->irs = s->seq;
+	c->rcv_nxt = s->seq + 1;
+	c->flags &= ~(TT_CF_WS | TT_CF_TS | TT_CF_SACK);
+	syn_options(ctx, c, s);
+	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;
+	c->snd_wnd = s->wnd;
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = s->ack;
+	if (ack_ok) {
+		if ((c->flags & TT_CF_TS) && s->opts.tsecr != 0)
+			tt_tcp_rtt_sample(ctx, c, ctx->now_ms - s->opts.tsecr);
+		else if (c->flags & TT_CF_RTT)
+			tt_tcp_rtt_sample(ctx, c, ctx->now_ms - c->rtt_ts);
+		c->flags &= ~TT_CF_RTT;
+		c->snd_una = s->ack;
+		c->retries = 0;
+		/* RFC 7323 2.2: the SYN-ACK's window is not scaled either. */
+		tt_tcp_set_state(ctx, c, TT_TCPS_ESTABLISHED);
+		TT_STAT_INC(ctx->stats, conn_established);
+		c->t_conn = (uint32_t)ctx->now_us - c->t_start;
+		c->flags |= TT_CF_ACK_NOW;
+		tt_app_established(ctx, c);
+		if (c->state == TT_TCPS_CLOSED)
+			return;
+		/* The third segment of the handshake carries the request when there is one. */
+		tt_tcp_output(ctx, c, false);
+		tt_tcp_timer_update(ctx, c, true);
+		return;
+	}
+	/* Simultaneous open: SYN without ACK -> SYN_RCVD, answer with SYN-ACK. */
+	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_RCVD);
+	c->snd_nxt = c->iss;
+	tt_tcp_send_syn(ctx, c, true);
+	tt_tcp_timer_update(ctx, c, true);
+}
+
+/* RFC 9293 3.10.7.4 first: is the segment acceptable? */
+static bool
+seg_acceptable(const struct tt_conn *c, const struct tt_seg *s, uint32_t rcv_wnd)
+{
+	uint32_t seg_len = s->len + !!(s->flags & TT_TH_SYN) + !!(s->flags & TT_TH_FIN);
+
+	if (seg_len == 0) {
+		if (rcv_wnd == 0)
+			return s->seq == c->rcv_nxt;
+		return TT_SEQ_IN(s->seq, c->rcv_nxt, c->rcv_nxt + rcv_wnd);
+	}
+	if (rcv_wnd == 0)
+		return false;
+	return TT_SEQ_IN(s->seq, c->rcv_nxt, c->rcv_nxt + rcv_wnd) ||
+	       TT_SEQ_IN(s->seq + seg_len - 1, c->rcv_nxt, c->rcv_nxt + rcv_wnd);
+}
+
+/* Process the acknowledgment field (RFC 9293 3.10.7.4 fifth; RFC 5681, 6582). */
+static int
+ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
+{
+	uint32_t acked, data_acked, wnd;
+	bool fin_acked = false;
+
+	if (TT_SEQ_GT(s->ack, c->snd_max)) {
+		/* Acknowledges something not yet sent: ACK and drop. */
+		TT_DROP(ctx->stats, TT_DROP_tcp_bad_ack);
+		tt_tcp_send_ack(ctx, c);
+		return -1;
+	}
+	wnd = (uint32_t)s->wnd << c->snd_ws;
+	if (TT_SEQ_LEQ(s->ack, c->snd_una)) {
+		/*
+		 * Duplicate ACK (RFC 5681 2): nothing new acknowledged, no
+		 * data, same window, data outstanding.
+		 */
+		if (s->ack == c->snd_una && s->len == 0 && !(s->flags & TT_TH_FIN) &&
+		    wnd == c->snd_wnd && c->snd_una != c->snd_max) {
+			TT_STAT_INC(ctx->stats, dup_acks);
+			if (++c->dupacks == 3 && !(c->flags & TT_CF_RECOVERY)) {
+				/* RFC 6582 3.2 step 2: fast retransmit, enter recovery. */
+				uint32_t flight = c->snd_max - c->snd_una;
+
+				c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
+				c->recover = c->snd_max;
+				c->flags |= TT_CF_RECOVERY;
+				c->flags &= ~TT_CF_RTT;
+				TT_STAT_INC(ctx->stats, retrans_fast);
+				{
+					uint32_t save = c->snd_nxt;
+
+					c->snd_nxt = c->snd_una;
+					c->cwnd = c->mss;
+					tt_tcp_output(ctx, c, true);
+					c->snd_nxt = TT_SEQ_GT(save, c->snd_nxt) ? save : c->snd_nxt;
+				}
+				c->cwnd = c->ssthresh + 3u * c->mss;
+			} else if (c->dupacks > 3 || (c->flags & TT_CF_RECOVERY)) {
+				/* RFC 6582 3.2 step 3: inflate for each further dup ACK. */
+				c->cwnd += c->mss;
+			}
+		}
+		goto window;
+	}
+
+	/* New data acknowledged. */
+	acked = s->ack - c->snd_una;
+	c->retries = 0;
+	/* RTT (RFC 7323 4.1 with timestamps, else Karn's timed segment). */
+	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) && s->opts.tsecr != 0)
+		tt_tcp_rtt_sample(ctx, c, ctx->now_ms - s->opts.tsecr);
+	else if ((c->flags & TT_CF_RTT) && TT_SEQ_GT(s->ack, c->rtt_seq)) {
+		tt_tcp_rtt_sample(ctx, c, ctx->now_ms - c->rtt_ts);
+		c->flags &= ~TT_CF_RTT;
+	}
+	if (c->flags & TT_CF_FIN_QUEUED && TT_SEQ_GT(s->ack, c->snd_end)) {
+		fin_acked = true;
+		data_acked = acked - 1;
+	} else {
+		data_acked = acked;
+	}
+	/* Before the handshake completes, the SYN is what is acknowledged. */
+	if (c->snd_una == c->iss) {
+		data_acked--;
+	}
+	c->snd_una = s->ack;
+	if (TT_SEQ_LT(c->snd_nxt, c->snd_una))
+		c->snd_nxt = c->snd_una;
+	c->tx_una_off += data_acked;
+	if (data_acked > 0)
+		tt_app_acked(ctx, c, data_acked);
+
+	if (c->flags & TT_CF_RECOVERY) {
+		if (TT_SEQ_GEQ(s->ack, c->recover)) {
+			/* RFC 6582 3.2 step 4 full ACK: deflate and leave recovery. */
+			uint32_t flight = c->snd_max - c->snd_una;
+
+			c->cwnd = RTE_MIN(c->ssthresh, RTE_MAX(flight, (uint32_t)c->mss) + c->mss);
+			c->flags &= ~TT_CF_RECOVERY;
+			c->dupacks = 0;
+		} else {
+			/* Partial ACK: retransmit the next hole, deflate by what was acked. */
+			uint32_t save = c->snd_nxt;
+			uint32_t cw = c->cwnd;
+
+			TT_STAT_INC(ctx->stats, retrans_fast);
+			c->snd_nxt = c->snd_una;
+			c->cwnd = c->mss;
+			tt_tcp_output(ctx, c, true);
+			c->snd_nxt = TT_SEQ_GT(save, c->snd_nxt) ? save : c->snd_nxt;
+			c->cwnd = (cw > acked ? cw - acked : 0) + c->mss;
+		}
+	} else {
+		c->dupacks = 0;
+		/* RFC 5681 3.1: slow start (RFC 3465, L = 1 SMSS), then avoidance. */
+		if (c->cwnd < c->ssthresh)
+			c->cwnd += RTE_MIN(acked, (uint32_t)c->mss);
+		else
+			c->cwnd += RTE_MAX(1u, (uint32_t)c->mss * c->mss / c->cwnd);
+	}
+	tt_tcp_timer_update(ctx, c, true);
+
+	if (fin_acked) {
+		switch (c->state) {
+		case TT_TCPS_FIN_WAIT_1:
+			tt_tcp_set_state(ctx, c, TT_TCPS_FIN_WAIT_2);
+			tt_app_fin_acked(ctx, c);
+			break;
+		case TT_TCPS_CLOSING:
+			tt_app_fin_acked(ctx, c);
+			tt_tcp_enter_time_wait(ctx, c);
+			return 1;
+		case TT_TCPS_LAST_ACK:
+			tt_app_fin_acked(ctx, c);
+			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_PASSIVE);
+			return 1;
+		default:
+			break;
+		}
+		if (c->state == TT_TCPS_CLOSED)
+			return 1;
+	}
+window:
+	/* RFC 9293 3.10.7.4: update the send window from newer segments only. */
+	if (TT_SEQ_LT(c->snd_wl1, s->seq) ||
+	    (c->snd_wl1 == s->seq && TT_SEQ_LEQ(c->snd_wl2, s->ack))) {
+		c->snd_wnd = wnd;
+		c->snd_wl1 = s->seq;
+		c->snd_wl2 = s->ack;
+	}
+	return 0;
+}
+
+/*
+ * A segment for a synchronised connection (and SYN_RCVD). Returns nothing;
+ * the block may be freed on return (state CLOSED).
+ */
+static void
+conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
+	   const struct tt_seg *s, bool *kept)
+{
+	uint32_t rcv_wnd = c->rcv_adv - c->rcv_nxt;
+	const uint8_t *data = s->data;
+	uint32_t len = s->len;
+	uint32_t seq = s->seq;
+	bool fin = s->flags & TT_TH_FIN;
+
+	if ((int32_t)rcv_wnd < 0)
+		rcv_wnd = 0;
+	c->last_ms = ctx->now_ms;
+
+	/* RFC 7323 5.3: PAWS, before the sequence check. */
+	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) && !(s->flags & TT_TH_RST) &&
+	    TT_SEQ_LT(s->opts.tsval, c->ts_recent)) {
+		TT_DROP(ctx->stats, TT_DROP_tcp_paws);
+		tt_tcp_send_ack(ctx, c);
+		return;
+	}
+
+	if (c->state == TT_TCPS_TIME_WAIT) {
+		if (time_wait_reuse(ctx, c, s))
+			return;
+	}
+
+	/* First: sequence number acceptability. */
+	if (!seg_acceptable(c, s, rcv_wnd)) {
+		/*
+		 * A retransmitted SYN in SYN_RCVD (seq == IRS) gets the SYN-ACK
+		 * again (RFC 9293 3.10.7.4 fourth, as BSD does).
+		 */
+		if (c->state == TT_TCPS_SYN_RCVD && (s->flags & TT_TH_SYN) && s->seq == c->irs &&
+		    !(s->flags & TT_TH_ACK)) {
+			TT_STAT_INC(ctx->stats, retrans_synack);
+			tt_tcp_send_syn(ctx, c, true);
+			return;
+		}
+		if (!(s->flags & TT_TH_RST)) {
+			if (c->state == TT_TCPS_TIME_WAIT && fin) {
+				/* A retransmitted FIN: ACK it and restart 2 MSL. */
+				tt_tcp_send_ack(ctx, c);
+				tt_tcp_enter_time_wait(ctx, c);
+				return;
+			}
+			tt_tcp_send_ack(ctx, c);
+		}
+		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+		return;
+	}
+
+	/* Second: RST (RFC 9293 3.10.7.4 with RFC 5961 3.2's exact-match rule). */
+	if (s->flags & TT_TH_RST) {
+		if (s->seq != c->rcv_nxt) {
+			/* In the window but not exact: challenge ACK. */
+			tt_tcp_send_ack(ctx, c);
+			TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+			return;
+		}
+		TT_STAT_INC(ctx->stats, tcp_rst_in);
+		if (TT_CAPP_IS_CLIENT(c->app) && c->state == TT_TCPS_SYN_RCVD)
+			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_REFUSED);
+		else
+			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_RESET);
+		return;
+	}
+
+	/* Fourth: a SYN in a synchronised state gets a challenge ACK (RFC 5961 4). */
+	if (s->flags & TT_TH_SYN) {
+		if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->irs) {
+			TT_STAT_INC(ctx->stats, retrans_synack);
+			tt_tcp_send_syn(ctx, c, true);
+			return;
+		}
+		tt_tcp_send_ack(ctx, c);
+		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+		return;
+	}
+
+	/* Fifth: the ACK field. */
+	if (!(s->flags & TT_TH_ACK)) {
+		TT_DROP(ctx->stats, TT_DROP_bad_tcp_flags);
+		return;
+	}
+	if (c->state == TT_TCPS_SYN_RCVD) {
+		if (!TT_SEQ_IN(s->ack, c->snd_una + 1, c->snd_max + 1)) {
+			tt_tcp_send_rst_reply(ctx, ctx->net->ifs[c->port], s);
+			TT_DROP(ctx->stats, TT_DROP_tcp_bad_ack);
+			return;
+		}
+		/* SYN_RCVD -> ESTABLISHED; the window of this ACK is scaled. */
+		tt_tcp_set_state(ctx, c, TT_TCPS_ESTABLISHED);
+		TT_STAT_INC(ctx->stats, conn_established);
+		c->t_conn = (uint32_t)ctx->now_us - c->t_start;
+		c->snd_wnd = (uint32_t)s->wnd << c->snd_ws;
+		c->snd_wl1 = s->seq;
+		c->snd_wl2 = s->ack;
+		tt_app_established(ctx, c);
+		if (c->state == TT_TCPS_CLOSED)
+			return;
+	}
+	/* RFC 7323 4.3: remember the newest timestamp of in-order segments. */
+	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) &&
+	    TT_SEQ_LEQ(s->seq, c->rcv_adv) && TT_SEQ_GEQ(s->opts.tsval, c->ts_recent) &&
+	    TT_SEQ_LEQ(s->seq, c->rcv_nxt))
+		c->ts_recent = s->opts.tsval;
+
+	if (c->state == TT_TCPS_TIME_WAIT) {
+		/* Only a FIN can arrive here validly: re-ACK it, restart 2 MSL. */
+		if (fin) {
+			tt_tcp_send_ack(ctx, c);
+			tt_tcp_enter_time_wait(ctx, c);
+		}
+		return;
+	}
+	if (ack_input(ctx, c, s) != 0)
+		return;
+
+	/* Seventh: the segment text (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2). */
+	if (len > 0 || fin) {
+		if (TT_SEQ_LT(seq, c->rcv_nxt)) {
+			/* Trim what we already have (retransmission overlap). */
+			uint32_t dup = c->rcv_nxt - seq;
+
+			if (dup >= len) {
+				data = NULL;
+				if (dup > len)
+					fin = false;	/* FIN already seen too */
+				len = 0;
+			} else {
+				data += dup;
+				len -= dup;
+			}
+			seq = c->rcv_nxt;
+			c->flags |= TT_CF_ACK_NOW;
+		}
+		if (seq != c->rcv_nxt) {
+			/* Out of order: no reassembly yet; a duplicate ACK asks for the hole. */
+			TT_DROP(ctx->stats, TT_DROP_tcp_ooo);
+			tt_tcp_send_ack(ctx, c);
+			return;
+		}
+		if (len > rcv_wnd) {
+			/* Keep only what fits in the window; a FIN beyond it waits. */
+			len = rcv_wnd;
+			fin = false;
+		}
+	}
+	if (len > 0) {
+		if (c->state == TT_TCPS_ESTABLISHED || c->state == TT_TCPS_FIN_WAIT_1 ||
+		    c->state == TT_TCPS_FIN_WAIT_2) {
+			c->rcv_nxt += len;
+			c->rx_off += len;
+			c->rx_unacked += len;
+			ctx->stats->c[TT_STAT_tcp_bytes_in] += len;
+			if (tt_app_recv(ctx, c, m, data, len))
+				*kept = true;
+			if (c->state == TT_TCPS_CLOSED)
+				return;
+			/* RFC 9293 3.8.6.3: ACK at least every second full segment. */
+			if (c->rx_unacked >= 2u * c->mss)
+				c->flags |= TT_CF_ACK_NOW;
+			else
+				tt_tcp_delack(ctx, c);
+		} else {
+			/* Data after the peer's FIN: ignore it. */
+			c->flags |= TT_CF_ACK_NOW;
+		}
+	}
+
+	/* Eighth: FIN. */
+	if (fin) {
+		c->rcv_nxt += 1;
+		c->flags |= TT_CF_ACK_NOW;
+		switch (c->state) {
+		case TT_TCPS_SYN_RCVD:
+		case TT_TCPS_ESTABLISHED:
+			tt_tcp_set_state(ctx, c, TT_TCPS_CLOSE_WAIT);
+			break;
+		case TT_TCPS_FIN_WAIT_1:
+			/* Our FIN not yet acknowledged: simultaneous close. */
+			tt_tcp_set_state(ctx, c, TT_TCPS_CLOSING);
+			break;
+		case TT_TCPS_FIN_WAIT_2:
+			tt_tcp_send_ack(ctx, c);
+			tt_tcp_enter_time_wait(ctx, c);
+			tt_app_eof(ctx, c);
+			return;
+		default:
+			break;
+		}
+		tt_app_eof(ctx, c);
+		if (c->state == TT_TCPS_CLOSED)
+			return;
+	}
+	tt_tcp_output(ctx, c, false);
+	tt_tcp_timer_update(ctx, c, false);
+}
+
+#define TT_TCP_BULK 32
+
+void
+tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
+		   struct rte_mbuf **m, struct tt_pkt *p, unsigned int n)
+{
+	struct tt_flow_key keys[TT_TCP_BULK];
+	const void *kp[TT_TCP_BULK];
+	int32_t pos[TT_TCP_BULK];
+	struct tt_seg s;
+	unsigned int i, base, cnt;
+
+	for (base = 0; base < n; base += cnt) {
+		cnt = RTE_MIN(n - base, (unsigned int)TT_TCP_BULK);
+		for (i = 0; i < cnt; i++) {
+			const struct tt_pkt *pk = &p[base + i];
+
+			keys[i].raddr = rte_be_to_cpu_32(pk->ip->src_addr);
+			keys[i].laddr = rte_be_to_cpu_32(pk->ip->dst_addr);
+			keys[i].rport = rte_be_to_cpu_16(pk->tcp->src_port);
+			keys[i].lport = rte_be_to_cpu_16(pk->tcp->dst_port);
+			kp[i] = &keys[i];
+		}
+		/* One bulk lookup for the burst; the buckets are prefetched inside. */
+		rte_hash_lookup_bulk(ctx->hash, kp, cnt, pos);
+		for (i = 0; i < cnt; i++) {
+			struct rte_mbuf *mb = m[base + i];
+			struct tt_conn *c = NULL;
+			bool kept = false;
+
+			if (i + 1 < cnt && pos[i + 1] >= 0)
+				rte_prefetch0(&ctx->conns[pos[i + 1]]);
+			if (seg_from_pkt(ifc, &p[base + i], &s) < 0) {
+				TT_DROP(ctx->stats, TT_DROP_bad_tcp_opts);
+				rte_pktmbuf_free(mb);
+				continue;
+			}
+			TT_STAT_INC(ctx->stats, tcp_segs_in);
+			/*
+			 * An earlier segment of this burst may have created or
+			 * freed this flow: check the block really is ours.
+			 */
+			if (pos[i] >= 0) {
+				c = &ctx->conns[pos[i]];
+				if (c->state == TT_TCPS_CLOSED || c->raddr != keys[i].raddr ||
+				    c->rport != keys[i].rport || c->lport != keys[i].lport ||
+				    c->laddr != keys[i].laddr)
+					c = NULL;
+			}
+			if (c == NULL && i > 0)
+				c = tt_tcp_lookup(ctx, keys[i].laddr, keys[i].lport,
+						  keys[i].raddr, keys[i].rport);
+			if (c == NULL)
+				no_flow(ctx, ifc, &s);
+			else if (c->state == TT_TCPS_SYN_SENT)
+				syn_sent_input(ctx, c, &s);
+			else
+				conn_input(ctx, c, mb, &s, &kept);
+			if (!kept)
+				rte_pktmbuf_free(mb);
+		}
+	}
+}
+
+struct tt_conn *
+tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr, uint16_t lport,
+	       uint32_t raddr, uint16_t rport, const struct rte_ether_addr *rmac, int *err)
+{
+	struct tt_flow_key k = { .raddr = raddr, .laddr = laddr, .rport = rport,
+				 .lport = lport };
+	struct tt_conn *c;
+
+	c = tt_tcp_conn_alloc(ctx, &k);
+	if (c == NULL) {
+		*err = -ENOSPC;
+		return NULL;
+	}
+	c->port = (uint8_t)port;
+	rte_ether_addr_copy(rmac, &c->rmac);
+	c->iss = tt_tcp_isn(ctx, laddr, lport, raddr, rport);
+	conn_init_send(ctx, c);
+	c->mss = ctx->our_mss;
+	c->rcv_ws = ctx->cfg->tcp.wscale;
+	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;
+	c->app = TT_CAPP_CLI_HTTP;	/* the generator sets the real one */
+	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_SENT);
+	TT_STAT_INC(ctx->stats, conn_attempted);
+	*err = 0;
+	return c;
+}
+
+/* Send the SYN of a connection made by tt_tcp_connect (after the app is set). */
+void
+tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	/* Until the SYN-ACK says otherwise, our windows are unscaled. */
+	c->rcv_ws = 0;
+	tt_tcp_send_syn(ctx, c, false);
+	c->rcv_ws = ctx->cfg->tcp.wscale;
+	tt_tcp_timer_update(ctx, c, true);
+}

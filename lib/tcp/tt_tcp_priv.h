@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef _TT_TCP_PRIV_H_
+#define _TT_TCP_PRIV_H_
+
+/**
+ * @file
+ * Functions shared by the files of the TCP engine (tt_tcp.c: blocks,
+ * state, timers; tt_tcp_in.c: segment input; tt_tcp_out.c: output).
+ */
+
+#include "tcp/tt_tcp.h"
+
+void tt_tcp_set_state(struct tt_tcp_ctx *ctx, struct tt_conn *c, unsigned int state);
+uint32_t tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
+		    uint32_t raddr, uint16_t rport);
+struct tt_conn *tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key);
+void tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason);
+void tt_tcp_rtt_sample(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t rtt_ms);
+void tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart);
+void tt_tcp_enter_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+void tt_tcp_enter_time_wait_requeue(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+void tt_tcp_delack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+
+/**
+ * Send what the windows allow (RFC 9293 3.8.6, RFC 5681): data, a FIN
+ * after the data, and a pure ACK when one is owed and nothing else went.
+ * @p one_segment: send at most one segment (retransmission).
+ */
+void tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment);
+void tt_tcp_send_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+void tt_tcp_send_rst(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/** SYN (@p synack false) or SYN-ACK, with our options. */
+void tt_tcp_send_syn(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool synack);
+void tt_tcp_send_probe(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/** RST in answer to a segment that has no connection (RFC 9293 3.10.7.1). */
+void tt_tcp_send_rst_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
+			   const struct tt_seg *seg);
+/** Window we advertise now, unscaled bytes. */
+uint32_t tt_tcp_rcv_window(const struct tt_tcp_ctx *ctx, const struct tt_conn *c);
+
+#endif /* _TT_TCP_PRIV_H_ */

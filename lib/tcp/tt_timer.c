@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include "tcp/tt_timer.h"
+
+#define TT_SLOT(ms) ((ms) & (TT_TIMER_SLOTS - 1))
+
+void
+tt_timer_wheel_init(struct tt_timer_wheel *w, void *base, size_t stride, uint32_t now_ms)
+{
+	unsigned int i;
+
+	w->now = now_ms;
+	w->count = 0;
+	w->base = base;
+	w->stride = stride;
+	for (i = 0; i < TT_TIMER_SLOTS; i++)
+		w->head[i] = TT_TIMER_NIL;
+}
+
+static void
+timer_unlink(struct tt_timer_wheel *w, uint32_t idx, struct tt_timer *t)
+{
+	uint32_t slot = t->armed - 1;
+
+	if (t->prev != TT_TIMER_NIL)
+		tt_timer_get(w, t->prev)->next = t->next;
+	else
+		w->head[slot] = t->next;
+	if (t->next != TT_TIMER_NIL)
+		tt_timer_get(w, t->next)->prev = t->prev;
+	t->armed = 0;
+	w->count--;
+	(void)idx;
+}
+
+void
+tt_timer_cancel(struct tt_timer_wheel *w, uint32_t idx)
+{
+	struct tt_timer *t = tt_timer_get(w, idx);
+
+	if (t->armed)
+		timer_unlink(w, idx, t);
+}
+
+void
+tt_timer_arm(struct tt_timer_wheel *w, uint32_t idx, uint32_t expire_ms)
+{
+	struct tt_timer *t = tt_timer_get(w, idx);
+	uint32_t slot;
+
+	if (t->armed)
+		timer_unlink(w, idx, t);
+	/* A deadline in the past fires on the next tick. */
+	if ((int32_t)(expire_ms - w->now) <= 0)
+		expire_ms = w->now + 1;
+	slot = TT_SLOT(expire_ms);
+	t->expire = expire_ms;
+	t->prev = TT_TIMER_NIL;
+	t->next = w->head[slot];
+	if (t->next != TT_TIMER_NIL)
+		tt_timer_get(w, t->next)->prev = idx;
+	w->head[slot] = idx;
+	t->armed = slot + 1;
+	w->count++;
+}
+
+unsigned int
+tt_timer_run(struct tt_timer_wheel *w, uint32_t now_ms, unsigned int budget,
+	     tt_timer_fn fn, void *arg)
+{
+	unsigned int fired = 0;
+
+	/*
+	 * Visit each tick from the last one processed up to now. Within a
+	 * slot, only timers whose deadline has come fire; others belong to a
+	 * later turn of the wheel. When the budget runs out mid-slot, w->now
+	 * stays before that tick, so the slot is visited again next call.
+	 */
+	while ((int32_t)(now_ms - w->now) > 0) {
+		uint32_t tick = w->now + 1;
+		uint32_t slot = TT_SLOT(tick);
+		uint32_t i = w->head[slot];
+
+		if (w->count == 0) {
+			w->now = now_ms;
+			break;
+		}
+		/* Callbacks that re-arm in the past land on the next tick. */
+		w->now = tick;
+		while (i != TT_TIMER_NIL) {
+			struct tt_timer *t = tt_timer_get(w, i);
+			uint32_t next = t->next;
+
+			if ((int32_t)(t->expire - tick) <= 0) {
+				if (fired >= budget) {
+					w->now = tick - 1;
+					return fired;
+				}
+				timer_unlink(w, i, t);
+				fired++;
+				fn(arg, i);
+			}
+			i = next;
+		}
+	}
+	return fired;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef _TT_TIMER_H_
+#define _TT_TIMER_H_
+
+/**
+ * @file
+ * A hashed timer wheel with 1 ms ticks. Timers are links inside the
+ * connection blocks (indices, not pointers), so arming and cancelling are
+ * O(1) and allocate nothing. A timer further away than one turn of the
+ * wheel stays in its slot and is skipped until its turn comes. Expired
+ * timers come out through a callback, with a bound on the work per call.
+ */
+
+#include <stdint.h>
+
+#define TT_TIMER_SLOTS 4096	/* power of two: 4.096 s per turn */
+#define TT_TIMER_NIL UINT32_MAX
+
+struct tt_timer {
+	uint32_t next;
+	uint32_t prev;
+	uint32_t expire;	/**< ms; meaningful only when armed */
+	uint32_t armed;		/**< slot + 1, or 0 */
+};
+
+struct tt_timer_wheel {
+	uint32_t now;		/**< last tick processed (ms) */
+	uint32_t count;		/**< armed timers */
+	uint32_t head[TT_TIMER_SLOTS];
+	/* Locates timer number i: base + i * stride bytes. */
+	uint8_t *base;
+	size_t stride;
+};
+
+/** Timer of element @p i. */
+static inline struct tt_timer *
+tt_timer_get(const struct tt_timer_wheel *w, uint32_t i)
+{
+	return (struct tt_timer *)(void *)(w->base + (size_t)i * w->stride);
+}
+
+typedef void (*tt_timer_fn)(void *arg, uint32_t idx);
+
+void tt_timer_wheel_init(struct tt_timer_wheel *w, void *base, size_t stride, uint32_t now_ms);
+/** Arm (or re-arm) timer @p idx to expire at @p expire_ms. */
+void tt_timer_arm(struct tt_timer_wheel *w, uint32_t idx, uint32_t expire_ms);
+void tt_timer_cancel(struct tt_timer_wheel *w, uint32_t idx);
+static inline int
+tt_timer_armed(const struct tt_timer_wheel *w, uint32_t idx)
+{
+	return tt_timer_get(w, idx)->armed != 0;
+}
+/**
+ * Advance to @p now_ms, calling @p fn for each expired timer (already
+ * disarmed; @p fn may re-arm it). Stops after @p budget expirations and
+ * resumes from there on the next call. Returns the number fired.
+ */
+unsigned int tt_timer_run(struct tt_timer_wheel *w, uint32_t now_ms, unsigned int budget,
+			  tt_timer_fn fn, void *arg);
+
+#endif /* _TT_TIMER_H_ */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef _TT_COMMON_H_
+#define _TT_COMMON_H_
+
+/**
+ * @file
+ * Definitions shared by every tcpterm module: the log types and small helpers.
+ */
+
+#include <stdint.h>
+
+#include <rte_log.h>
+
+/* Registered in lib/tt_log.c; "tcpterm" and one sub-type per module. */
+extern int tt_logtype;
+extern int tt_logtype_cfg;
+extern int tt_logtype_net;
+extern int tt_logtype_tcp;
+extern int tt_logtype_app;
+
+#define TT_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, tt_logtype, "tcpterm: " fmt "\n", ## __VA_ARGS__)
+#define TT_LOG_MOD(mod, level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, tt_logtype_ ## mod, "tcpterm." #mod ": " fmt "\n", \
+		## __VA_ARGS__)
+/* Data-path logs: compiled out below RTE_LOG_DP_LEVEL. */
+#define TT_LOG_DP(level, mod, fmt, ...) \
+	RTE_LOG_DP(level, USER1, "tcpterm." #mod ": " fmt "\n", ## __VA_ARGS__)
+
+#define TT_MAX_PORTS 8
+#define TT_MAX_LCORES 64
+
+#endif /* _TT_COMMON_H_ */

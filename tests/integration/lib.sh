@@ -1,0 +1,340 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash disable=SC2034
+#
+# Shared helpers for the integration tests (tests/integration/test_*.sh).
+# Source it first:
+#
+#	. "$(dirname "$0")/lib.sh"
+#
+# Environment (set by meson test, see tests/meson.build):
+#	TCPTERM		path of the tcpterm binary
+#	TT_SRCDIR	source root
+#	TT_BUILDDIR	build root
+#	TT_EAL_EXTRA	EAL options put before "--" on every tcpterm command
+#			line (scripts/setup.sh decides them); unset means
+#			"--no-huge -m 512", empty means hugepages.
+#
+# Exit status of a test: 0 pass, 77 skip (after printing "SKIP: reason"),
+# anything else fail.
+#
+# Everything a test starts through these helpers is undone by one EXIT trap:
+# processes are stopped by PID, network namespaces deleted, temporary
+# directories removed. Registrations go to files under $TT_TMP, so the
+# helpers also work when called inside $(...). Names carry the test's PID,
+# so a leftover of a crashed run never collides with the next run.
+# Do not install another EXIT trap; use tt_on_exit instead.
+
+TT_SRCDIR=${TT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TT_BUILDDIR=${TT_BUILDDIR:-$TT_SRCDIR/build}
+TCPTERM=${TCPTERM:-$TT_BUILDDIR/app/tcpterm}
+TT_EAL_EXTRA=${TT_EAL_EXTRA---no-huge -m 512}
+TT_PY=/usr/bin/python3
+[ -x "$TT_PY" ] || TT_PY=python3
+export TT_SRCDIR TT_BUILDDIR TCPTERM TT_EAL_EXTRA
+
+# Test name for messages, e.g. "tap_ping".
+TT_NAME=$(basename "$0" .sh)
+TT_NAME=${TT_NAME#test_}
+
+# One private directory per test run; everything temporary lives below it.
+TT_TMP=$(mktemp -d "/tmp/tt-${TT_NAME}-$$-XXXXXX") || {
+	echo "FAIL: mktemp failed" >&2
+	exit 1
+}
+TT_PIDS_FILE=$TT_TMP/.pids
+TT_NETNS_FILE=$TT_TMP/.netns
+TT_LOGS_FILE=$TT_TMP/.logs
+TT_ONEXIT_FILE=$TT_TMP/.onexit
+: >"$TT_PIDS_FILE"
+: >"$TT_NETNS_FILE"
+: >"$TT_LOGS_FILE"
+: >"$TT_ONEXIT_FILE"
+TT_TCPTERM_LOG=
+TT_LAST_TCPTERM_PID=
+TT_BG_LOG=
+TT_NO_CLEANUP=${TT_NO_CLEANUP:-0}
+
+tt_info() {
+	echo "[$TT_NAME] $*"
+}
+
+# Print a failure message and exit 1 (the EXIT trap cleans up).
+tt_fail() {
+	echo "FAIL: [$TT_NAME] $*" >&2
+	exit 1
+}
+
+tt_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+tt_require_root() {
+	[ "$(id -u)" -eq 0 ] || tt_skip "needs root"
+}
+
+# /dev/net/tun must exist and a tap must be creatable (not in every container).
+tt_require_tun() {
+	tt_require_root
+	[ -c /dev/net/tun ] || tt_skip "needs /dev/net/tun"
+	local t=ttchk$$
+	if ! ip tuntap add dev "$t" mode tap 2>/dev/null; then
+		tt_skip "cannot create a tap device"
+	fi
+	ip link del "$t" 2>/dev/null
+	ip netns add "ttchk$$" 2>/dev/null || tt_skip "cannot create a network namespace"
+	ip netns del "ttchk$$" 2>/dev/null
+	return 0
+}
+
+tt_require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || tt_skip "needs $c (scripts/setup.sh installs it)"
+	done
+}
+
+# tt_require_tcpterm: the binary must exist (skip otherwise: not built yet).
+tt_require_tcpterm() {
+	[ -x "$TCPTERM" ] || tt_skip "tcpterm binary $TCPTERM not built"
+}
+
+# Print a new empty directory, removed on exit.
+tt_tmpdir() {
+	mktemp -d "$TT_TMP/d.XXXXXX"
+}
+
+# Run a command when the test exits (before the built-in cleanup).
+tt_on_exit() {
+	printf '%s\n' "$*" >>"$TT_ONEXIT_FILE"
+}
+
+# tt_netns_create NAME: create namespace "tt-NAME-PID" (loopback up), print
+# its name; deleted on exit.
+tt_netns_create() {
+	local ns="tt-${1:-ns}-$$"
+	ip netns add "$ns" || tt_fail "ip netns add $ns failed"
+	echo "$ns" >>"$TT_NETNS_FILE"
+	ip -n "$ns" link set lo up
+	echo "$ns"
+}
+
+# tt_bg OUTVAR CMD...: start CMD in the background with its output in a log
+# file under $TT_TMP, store its PID in OUTVAR; killed by PID on exit.
+# Must not be called inside $(...) (the process would not be our child).
+tt_bg() {
+	local __outvar=$1 __log __pid
+	shift
+	__log=$(mktemp "$TT_TMP/bg.XXXXXX.log")
+	"$@" >"$__log" 2>&1 &
+	__pid=$!
+	echo "$__pid" >>"$TT_PIDS_FILE"
+	echo "$__pid $__log" >>"$TT_LOGS_FILE"
+	TT_BG_LOG=$__log
+	printf -v "$__outvar" '%s' "$__pid"
+}
+
+# tt_start_tcpterm OUTVAR [EAL-ARGS... --] TCPTERM-ARGS...
+# Start $TCPTERM in the background: $TT_EAL_EXTRA and the caller's EAL
+# arguments (if any, given before a "--") go before "--", the rest after.
+# The PID goes to OUTVAR, the log (stdout+stderr) path to TT_TCPTERM_LOG.
+# The caller provides a unique --file-prefix (in the ini or with --set).
+tt_start_tcpterm() {
+	local __outvar=$1 __i __have_dd=0
+	shift
+	local -a __eal __rest __cmd
+	# shellcheck disable=SC2206 # word splitting of the EAL extras is wanted
+	__eal=($TT_EAL_EXTRA)
+	for __i in "$@"; do
+		[ "$__i" = "--" ] && __have_dd=1
+	done
+	if [ "$__have_dd" -eq 1 ]; then
+		while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+			__eal+=("$1")
+			shift
+		done
+		shift
+	fi
+	__rest=("$@")
+	__cmd=("$TCPTERM")
+	if [ ${#__eal[@]} -gt 0 ]; then
+		__cmd+=("${__eal[@]}" --)
+	fi
+	__cmd+=("${__rest[@]}")
+	tt_info "starting: ${__cmd[*]}"
+	tt_bg "$__outvar" "${__cmd[@]}"
+	TT_TCPTERM_LOG=$TT_BG_LOG
+	TT_LAST_TCPTERM_PID=${!__outvar}
+}
+
+# True while PID runs (a zombie counts as gone).
+tt_alive() {
+	local st
+	kill -0 "$1" 2>/dev/null || return 1
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != "Z" ]
+}
+
+# Forget PID (it was stopped and waited for).
+tt_forget_pid() {
+	local tmp="$TT_PIDS_FILE.tmp"
+	grep -vx "$1" "$TT_PIDS_FILE" >"$tmp" 2>/dev/null
+	mv -f "$tmp" "$TT_PIDS_FILE"
+}
+
+# tt_wait_for_iface NAME [TIMEOUT_S=20]: wait until link NAME exists in the
+# root namespace. Fails early when the last tcpterm started has exited.
+tt_wait_for_iface() {
+	local name=$1 timeout=${2:-20} i=0 n
+	n=$((timeout * 10))
+	while [ $i -lt $n ]; do
+		ip link show dev "$name" >/dev/null 2>&1 && return 0
+		if [ -n "${TT_LAST_TCPTERM_PID:-}" ] && ! tt_alive "$TT_LAST_TCPTERM_PID"; then
+			echo "tcpterm (pid $TT_LAST_TCPTERM_PID) exited before $name appeared" >&2
+			return 1
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "interface $name did not appear within ${timeout}s" >&2
+	return 1
+}
+
+# tt_tap_into_ns IFACE NS KERNEL_IP/LEN [MAC=02:00:00:00:00:01]
+# Move the kernel side of a net_tap port into NS, give it a MAC distinct from
+# the DPDK port's, the address, and bring it up.
+tt_tap_into_ns() {
+	local ifc=$1 ns=$2 addr=$3 mac=${4:-02:00:00:00:00:01}
+	ip link set "$ifc" netns "$ns" || return 1
+	ip -n "$ns" link set "$ifc" address "$mac" || return 1
+	ip -n "$ns" addr add "$addr" dev "$ifc" || return 1
+	ip -n "$ns" link set "$ifc" up || return 1
+	ip -n "$ns" link set lo up
+	return 0
+}
+
+# tt_stop_tcpterm PID: SIGTERM, wait up to 10 s, then SIGKILL. Returns the
+# process's exit status (137 after SIGKILL).
+tt_stop_tcpterm() {
+	local pid=$1 i=0 rc
+	kill -TERM "$pid" 2>/dev/null
+	while tt_alive "$pid" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if tt_alive "$pid"; then
+		echo "pid $pid did not stop within 10 s after SIGTERM: SIGKILL" >&2
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	rc=$?
+	tt_forget_pid "$pid"
+	return $rc
+}
+
+# tt_wait_exit PID [TIMEOUT_S=30]: wait for PID to exit by itself (e.g. after
+# --duration); SIGKILL after the timeout. Returns its exit status.
+tt_wait_exit() {
+	local pid=$1 timeout=${2:-30} i=0 rc
+	while tt_alive "$pid" && [ $i -lt $((timeout * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if tt_alive "$pid"; then
+		echo "pid $pid still running after ${timeout}s: SIGKILL" >&2
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	rc=$?
+	tt_forget_pid "$pid"
+	return $rc
+}
+
+# tt_json_get FILE EXPR: evaluate a Python expression over the JSON in FILE
+# (bound to d), e.g. tt_json_get out.json 'd["counters"]["icmp_echo_tx"]'.
+# Dicts and lists print as JSON, other values as Python prints them.
+tt_json_get() {
+	"$TT_PY" -c '
+import json, sys
+with open(sys.argv[1]) as f:
+    d = json.load(f)
+v = eval(sys.argv[2])
+print(json.dumps(v) if isinstance(v, (dict, list)) else v)
+' "$1" "$2"
+}
+
+# tt_json_valid FILE: FILE holds one valid JSON document.
+tt_json_valid() {
+	"$TT_PY" -c 'import json, sys; json.load(open(sys.argv[1]))' "$1"
+}
+
+# tt_check_pools FILE: every mempool in the summary JSON has all its objects
+# back (avail_end == avail_start). Prints the offenders; returns 1 on a leak.
+tt_check_pools() {
+	"$TT_PY" -c '
+import json, sys
+with open(sys.argv[1]) as f:
+    d = json.load(f)
+pools = d.get("mempools")
+if not pools:
+    print("no mempools in " + sys.argv[1], file=sys.stderr)
+    sys.exit(1)
+bad = [p for p in pools if p["avail_end"] != p["avail_start"]]
+for p in bad:
+    print("mempool %s: avail_start %d avail_end %d (%+d)" % (p["name"],
+          p["avail_start"], p["avail_end"], p["avail_end"] - p["avail_start"]),
+          file=sys.stderr)
+sys.exit(1 if bad else 0)
+' "$1"
+}
+
+# tt_expect_ge WHAT VALUE MIN: fail unless VALUE >= MIN (integers).
+tt_expect_ge() {
+	local what=$1 v=$2 min=$3
+	[[ "$v" =~ ^-?[0-9]+$ ]] || tt_fail "$what: not a number: '$v'"
+	[ "$v" -ge "$min" ] || tt_fail "$what = $v, expected >= $min"
+	tt_info "$what = $v (>= $min)"
+}
+
+tt_cleanup() {
+	local rc=$? pid log line i
+	set +e
+	trap - EXIT INT TERM
+	while IFS= read -r line; do
+		[ -n "$line" ] && eval "$line"
+	done <"$TT_ONEXIT_FILE"
+	# Our own processes only, by PID: TERM, a short grace, then KILL.
+	while read -r pid; do
+		[ -n "$pid" ] && tt_alive "$pid" && kill -TERM "$pid" 2>/dev/null
+	done <"$TT_PIDS_FILE"
+	while read -r pid; do
+		[ -n "$pid" ] || continue
+		i=0
+		while tt_alive "$pid" && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		tt_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done <"$TT_PIDS_FILE"
+	# On failure show the logs of what we started.
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+		while read -r pid log; do
+			[ -s "$log" ] || continue
+			echo "---- log of pid $pid ($log), last 60 lines ----" >&2
+			tail -n 60 "$log" >&2
+		done <"$TT_LOGS_FILE"
+	fi
+	while read -r line; do
+		[ -n "$line" ] && ip netns del "$line" 2>/dev/null
+	done <"$TT_NETNS_FILE"
+	if [ "$TT_NO_CLEANUP" = 1 ]; then
+		echo "TT_NO_CLEANUP=1: keeping $TT_TMP" >&2
+	else
+		rm -rf "$TT_TMP"
+	fi
+	exit "$rc"
+}
+trap tt_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM

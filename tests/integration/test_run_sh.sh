@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# scripts/run.sh, as a user runs it: the default config (config/loopback.ini),
+# a 3 s run, a JSON summary. Checks the exit status and the JSON.
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+tt_require_root
+tt_require_tcpterm
+[ -f "$TT_SRCDIR/config/loopback.ini" ] || tt_fail "config/loopback.ini is missing"
+
+d=$(tt_tmpdir)
+json=$d/run.json
+
+# test.sh has just set up and built; do not rebuild under a running
+# meson test. TT_EAL_EXTRA comes from the environment (see lib.sh).
+cd "$TT_SRCDIR" || tt_fail "cd $TT_SRCDIR"
+export TT_SKIP_BUILD=1
+pid=
+tt_bg pid scripts/run.sh --duration 3 --json "$json"
+log=$TT_BG_LOG
+tt_wait_exit "$pid" 60
+rc=$?
+tt_info "run.sh exited $rc"
+cat "$log"
+[ "$rc" -eq 0 ] || tt_fail "scripts/run.sh --duration 3 exited $rc"
+[ -s "$json" ] || tt_fail "no JSON summary written to $json"
+tt_json_valid "$json" || tt_fail "$json is not valid JSON"
+
+dur=$(tt_json_get "$json" 'd.get("duration_s", -1)')
+tt_info "duration_s = $dur"
+"$TT_PY" -c 'import sys; v = float(sys.argv[1]); sys.exit(0 if 2.5 <= v <= 30 else 1)' "$dur" ||
+	tt_fail "duration_s = $dur, expected about 3"
+tt_json_get "$json" 'd["counters"]["rx_pkts"]' >/dev/null ||
+	tt_fail "no counters.rx_pkts in the JSON"
+tt_info "PASS"
+exit 0
