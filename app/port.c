@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_errno.h>
@@ -85,6 +86,12 @@ port_init(struct tt_app *app, uint16_t port_id)
 		socket = (int)rte_socket_id();
 
 	p->used = true;
+	/*
+	 * net_tap reads its link state from the kernel interface by name in
+	 * our namespace: once a test moves the interface into another
+	 * namespace it reads "down" while the queues work. Poll it always.
+	 */
+	p->ignore_link = strcmp(info.driver_name, "net_tap") == 0;
 	p->ifc.port_id = port_id;
 	p->ifc.ip = pc->ip;
 	p->ifc.mask = pc->prefix == 0 ? 0 : ~0u << (32 - pc->prefix);
@@ -170,6 +177,22 @@ port_init(struct tt_app *app, uint16_t port_id)
 		TT_LOG(ERR, "port %u: no MAC address: %s", port_id, strerror(-ret));
 		return -1;
 	}
+	if (rte_is_zero_ether_addr(&p->ifc.mac)) {
+		/*
+		 * Ring ports have no address: give each a locally administered
+		 * one, unique per process and port, so ARP works between them.
+		 */
+		p->ifc.mac.addr_bytes[0] = 0x02;
+		p->ifc.mac.addr_bytes[1] = 0x74;
+		p->ifc.mac.addr_bytes[2] = (uint8_t)(getpid() >> 16);
+		p->ifc.mac.addr_bytes[3] = (uint8_t)(getpid() >> 8);
+		p->ifc.mac.addr_bytes[4] = (uint8_t)getpid();
+		p->ifc.mac.addr_bytes[5] = (uint8_t)port_id;
+		ret = rte_eth_dev_default_mac_addr_set(port_id, &p->ifc.mac);
+		if (ret < 0)
+			TT_LOG(DEBUG, "port %u: driver keeps no MAC (%s); using ours",
+			       port_id, strerror(-ret));
+	}
 	ret = rte_eth_dev_start(port_id);
 	if (ret < 0) {
 		TT_LOG(ERR, "port %u: start failed: %s", port_id, strerror(-ret));
@@ -240,9 +263,9 @@ tt_ports_check_links(struct tt_app *app)
 		if (!p->used)
 			continue;
 		memset(&link, 0, sizeof(link));
-		if (rte_eth_link_get_nowait(i, &link) != 0)
+		if (rte_eth_link_get_nowait(i, &link) != 0 && !p->ignore_link)
 			continue;
-		up = link.link_status == RTE_ETH_LINK_UP;
+		up = link.link_status == RTE_ETH_LINK_UP || p->ignore_link;
 		if (up != p->link_up)
 			TT_LOG(INFO, "port %u: link %s", i, up ? "up" : "down, no longer polled");
 		p->link_up = up;

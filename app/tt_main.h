@@ -35,6 +35,7 @@ struct tt_worker {
 struct tt_port {
 	bool used;
 	bool link_up;			/**< written by the control work only */
+	bool ignore_link;		/**< the driver's link state is not reliable */
 	struct tt_iface ifc;
 	unsigned int pool_size;
 	unsigned int pool_avail_start;

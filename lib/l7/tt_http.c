@@ -553,15 +553,14 @@ tt_http_req_feed(struct tt_http_req *p, const uint8_t *data, uint32_t len,
 			uint32_t a = p->aux;
 
 			n = p->n;
-			while (i < len && n <= TT_HTTP_METHOD_MAX &&
-			       (ctype[data[i]] & CT_UPPER)) {
+			while (i < len && (ctype[data[i]] & CT_UPPER)) {
+				if (n == TT_HTTP_METHOD_MAX)
+					goto err;
 				if (n < 4)
 					a = (a << 8) | data[i];
 				n++;
 				i++;
 			}
-			if (n > TT_HTTP_METHOD_MAX)
-				goto err;
 			p->n = n;
 			p->aux = a;
 			if (i == len)
@@ -580,19 +579,15 @@ tt_http_req_feed(struct tt_http_req *p, const uint8_t *data, uint32_t len,
 			uint32_t s = i, e;
 
 			n = p->n;
-			e = len - i;
-			if (e > TT_HTTP_TARGET_MAX + 1 - n)
-				e = TT_HTTP_TARGET_MAX + 1 - n;
-			e += i;
+			e = i + RTE_MIN(len - i, TT_HTTP_TARGET_MAX - n);
 			while (i < e && IS_VCHAR(data[i]))
 				i++;
 			n += i - s;
-			/* RFC 9112 section 3 would answer 414; we answer 400. */
-			if (n > TT_HTTP_TARGET_MAX)
-				goto err;
 			p->n = n;
 			if (i == len)
 				break;
+			/* Too long if still visible: RFC 9112 section 3 would
+			 * answer 414, we answer 400. */
 			if (data[i] != ' ' || n == 0)
 				goto err;
 			i++;
@@ -645,19 +640,19 @@ tt_http_req_feed(struct tt_http_req *p, const uint8_t *data, uint32_t len,
 			if (unlikely(p->state < H_LINE))
 				goto err;
 			/* Header section, at most TT_HTTP_REQ_HDR_MAX bytes: run
-			 * over one byte more than the room left, so a section
-			 * that does not end in time shows as too long. */
+			 * over the room left; input left over after it means the
+			 * section is too long (RFC 9112 section 5 lets a server
+			 * answer 400 or 431). */
 			n = p->n;
-			win = RTE_MIN(len - i, TT_HTTP_REQ_HDR_MAX + 1 - n);
+			win = RTE_MIN(len - i, TT_HTTP_REQ_HDR_MAX - n);
 			st8 = p->state;
 			rc = hdr_run(&st8, &p->flags, &p->aux, TT_HTTP_REQ_BODY_MAX, true,
 				     data + i, win, &used);
 			p->state = st8;
 			i += used;
-			n += used;
-			if (rc == HR_ERR || n > TT_HTTP_REQ_HDR_MAX)
+			p->n = n + used;
+			if (rc == HR_ERR || (rc == HR_MORE && i < len))
 				goto err;
-			p->n = n;
 			if (rc == HR_MORE)
 				break;
 			/* End of the head. RFC 9112 section 9.3: HTTP/1.1 is
@@ -912,14 +907,14 @@ tt_http_resp_feed(struct tt_http_resp *p, const uint8_t *data, uint32_t len,
 		case RS_REASON: {
 			uint32_t s = i, e;
 
-			e = RTE_MIN(len - i, TT_HTTP_RESP_HDR_MAX + 1 - p->aux) + i;
+			e = RTE_MIN(len - i, TT_HTTP_RESP_HDR_MAX - p->aux) + i;
 			while (i < e && IS_FVAL(data[i]))
 				i++;
 			p->aux += i - s;
-			if (p->aux > TT_HTTP_RESP_HDR_MAX)
-				goto err;
 			if (i == len)
 				break;
+			if (p->aux == TT_HTTP_RESP_HDR_MAX)
+				goto err;
 			if (data[i] == '\r')
 				p->state = RS_LF;
 			else if (data[i] == '\n')
@@ -931,7 +926,7 @@ tt_http_resp_feed(struct tt_http_resp *p, const uint8_t *data, uint32_t len,
 			break;
 		}
 		case RS_LF:
-			if (ch != '\n')
+			if (ch != '\n' || p->aux == TT_HTTP_RESP_HDR_MAX)
 				goto err;
 			p->state = H_LINE;
 			i++;
@@ -1037,13 +1032,13 @@ chunk_line:
 		case TR_END_LF:
 			/* remaining counts trailer bytes (it is 0 after the
 			 * last chunk). */
-			win = RTE_MIN(len - i, TT_HTTP_RESP_HDR_MAX + 1 - p->remaining);
+			win = RTE_MIN(len - i, TT_HTTP_RESP_HDR_MAX - p->remaining);
 			st8 = p->state;
 			rc = tr_run(&st8, data + i, win, &used);
 			p->state = st8;
 			i += used;
 			p->remaining += used;
-			if (rc == HR_ERR || p->remaining > TT_HTTP_RESP_HDR_MAX)
+			if (rc == HR_ERR || (rc == HR_MORE && i < len))
 				goto err;
 			if (rc == HR_END) {
 				p->remaining = 0;
@@ -1053,14 +1048,14 @@ chunk_line:
 		default:
 			if (unlikely(p->state < H_LINE))
 				goto err;
-			win = RTE_MIN(len - i, TT_HTTP_RESP_HDR_MAX + 1 - p->aux);
+			win = RTE_MIN(len - i, TT_HTTP_RESP_HDR_MAX - p->aux);
 			st8 = p->state;
 			rc = hdr_run(&st8, &p->flags, &p->remaining, UINT32_MAX, false,
 				     data + i, win, &used);
 			p->state = st8;
 			i += used;
 			p->aux += used;
-			if (rc == HR_ERR || p->aux > TT_HTTP_RESP_HDR_MAX)
+			if (rc == HR_ERR || (rc == HR_MORE && i < len))
 				goto err;
 			if (rc == HR_MORE)
 				break;

@@ -164,11 +164,14 @@ tt_arp_iface(const struct tt_net *net, uint16_t port)
 }
 
 /*
- * Build a broadcast ARP request from our address for @p tip, padded to the
- * minimum Ethernet frame (60 bytes without CRC).
+ * Build an ARP request from our address for @p tip, padded to the minimum
+ * Ethernet frame (60 bytes without CRC): broadcast, or to @p dst (a
+ * unicast poll of a known neighbour, RFC 1122 2.3.2.1). The target MAC is
+ * left zero either way, as Linux does.
  */
 static struct rte_mbuf *
-tt_arp_build_request(struct tt_net *net, const struct tt_iface *ifc, uint32_t tip)
+tt_arp_build_request(struct tt_net *net, const struct tt_iface *ifc, uint32_t tip,
+		     const struct rte_ether_addr *dst)
 {
 	const uint16_t len = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
 	struct rte_ether_hdr *eth;
@@ -187,7 +190,10 @@ tt_arp_build_request(struct tt_net *net, const struct tt_iface *ifc, uint32_t ti
 		return NULL;
 	}
 	memset(eth, 0, len);
-	memset(&eth->dst_addr, 0xff, sizeof(eth->dst_addr));
+	if (dst != NULL)
+		rte_ether_addr_copy(dst, &eth->dst_addr);
+	else
+		memset(&eth->dst_addr, 0xff, sizeof(eth->dst_addr));
 	rte_ether_addr_copy(&ifc->mac, &eth->src_addr);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
 
@@ -209,9 +215,10 @@ tt_arp_build_request(struct tt_net *net, const struct tt_iface *ifc, uint32_t ti
 }
 
 static int
-tt_arp_send_request(struct tt_net *net, const struct tt_iface *ifc, uint32_t tip)
+tt_arp_send_request(struct tt_net *net, const struct tt_iface *ifc, uint32_t tip,
+		    const struct rte_ether_addr *dst)
 {
-	struct rte_mbuf *m = tt_arp_build_request(net, ifc, tip);
+	struct rte_mbuf *m = tt_arp_build_request(net, ifc, tip, dst);
 
 	if (m == NULL)
 		return -ENOMEM;
@@ -230,7 +237,7 @@ tt_arp_retry(struct tt_net *net, const struct tt_iface *ifc, struct tt_arp_entry
 {
 	if (net->now_us < e->expire_us || e->retries >= TT_ARP_MAX_RETRIES)
 		return;
-	if (tt_arp_send_request(net, ifc, e->ip) == 0) {
+	if (tt_arp_send_request(net, ifc, e->ip, NULL) == 0) {
 		e->retries++;
 		e->expire_us = net->now_us + TT_ARP_RETRY_US;
 	}
@@ -367,7 +374,7 @@ tt_arp_gratuitous(struct tt_net *net, uint16_t port)
 
 	if (ifc == NULL || ifc->ip == 0)
 		return -ENODEV;
-	m = tt_arp_build_request(net, ifc, ifc->ip);
+	m = tt_arp_build_request(net, ifc, ifc->ip, NULL);
 	if (m == NULL)
 		return -ENOMEM;
 	TT_STAT_INC(net->stats, arp_tx_gratuitous);
@@ -376,10 +383,36 @@ tt_arp_gratuitous(struct tt_net *net, uint16_t port)
 }
 
 /*
+ * A resolved entry is polled before it expires, so that a neighbour we
+ * still talk to is never dropped from the table (which would cost a
+ * broadcast and lost packets while it is asked for again): a unicast
+ * request at TT_ARP_MAX_RETRIES * TT_ARP_RETRY_US before expiry, then one
+ * per TT_ARP_RETRY_US. Any ARP frame from the neighbour (its reply) renews
+ * the entry. @p retries counts the poll times passed, so a late call sends
+ * one poll, not a burst.
+ */
+static void
+tt_arp_poll(struct tt_net *net, const struct tt_iface *ifc, struct tt_arp_entry *e)
+{
+	uint64_t left = e->expire_us - net->now_us;	/* > 0 */
+	uint64_t later = (left - 1) / TT_ARP_RETRY_US;	/* poll times still ahead */
+	unsigned int passed;
+
+	if (later >= TT_ARP_MAX_RETRIES)
+		return;
+	passed = TT_ARP_MAX_RETRIES - (unsigned int)later;
+	if (passed <= e->retries)
+		return;
+	if (tt_arp_send_request(net, ifc, e->ip, &e->mac) == 0)
+		e->retries = (uint8_t)passed;
+}
+
+/*
  * Visit the next slots of the table of @p port (see TT_ARP_HK_MIN for how
- * many): resolved entries past their lifetime are freed (arp_expired);
- * pending entries whose retry time has come are asked for again, or freed
- * once TT_ARP_MAX_RETRIES requests went unanswered.
+ * many): resolved entries past their lifetime are freed (arp_expired), and
+ * polled in the last TT_ARP_MAX_RETRIES * TT_ARP_RETRY_US before it (see
+ * tt_arp_poll()); pending entries whose retry time has come are asked for
+ * again, or freed once TT_ARP_MAX_RETRIES requests went unanswered.
  */
 void
 tt_arp_housekeeping(struct tt_net *net, uint16_t port)
@@ -387,7 +420,7 @@ tt_arp_housekeeping(struct tt_net *net, uint16_t port)
 	const struct tt_iface *ifc = tt_arp_iface(net, port);
 	struct tt_arp_table *t;
 	struct tt_arp_hk *hk;
-	uint64_t elapsed;
+	uint64_t elapsed, now = net->now_us;
 	unsigned int i, n;
 
 	if (port >= TT_MAX_PORTS)
@@ -396,8 +429,8 @@ tt_arp_housekeeping(struct tt_net *net, uint16_t port)
 	if (t->n_used == 0)
 		return;
 	hk = &RTE_PER_LCORE(tt_arp_hk)[port];
-	elapsed = net->now_us > hk->last_us ? net->now_us - hk->last_us : 0;
-	hk->last_us = net->now_us;
+	elapsed = now > hk->last_us ? now - hk->last_us : 0;
+	hk->last_us = now;
 	if (elapsed >= TT_ARP_HK_PERIOD_US)
 		n = TT_ARP_SIZE;
 	else
@@ -407,15 +440,19 @@ tt_arp_housekeeping(struct tt_net *net, uint16_t port)
 	for (i = 0; i < n; i++) {
 		struct tt_arp_entry *e = &t->e[(hk->cursor + i) & TT_ARP_MASK];
 
-		if (e->state == TT_ARP_FREE || net->now_us < e->expire_us)
-			continue;
 		if (e->state == TT_ARP_RESOLVED) {
-			tt_arp_free(t, e);
-			TT_STAT_INC(net->stats, arp_expired);
-		} else if (e->retries >= TT_ARP_MAX_RETRIES || ifc == NULL) {
-			tt_arp_free(t, e);
-		} else {
-			tt_arp_retry(net, ifc, e);
+			if (now >= e->expire_us) {
+				tt_arp_free(t, e);
+				TT_STAT_INC(net->stats, arp_expired);
+			} else if (ifc != NULL && now + TT_ARP_MAX_RETRIES * TT_ARP_RETRY_US >=
+				   e->expire_us) {
+				tt_arp_poll(net, ifc, e);
+			}
+		} else if (e->state == TT_ARP_PENDING && now >= e->expire_us) {
+			if (e->retries >= TT_ARP_MAX_RETRIES || ifc == NULL)
+				tt_arp_free(t, e);
+			else
+				tt_arp_retry(net, ifc, e);
 		}
 	}
 	hk->cursor = (uint16_t)((hk->cursor + n) & TT_ARP_MASK);

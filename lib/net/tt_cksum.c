@@ -49,39 +49,77 @@ tt_tcp_cksum(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l4_len)
 			   RTE_MBUF_F_TX_L4_MASK)
 
 /*
- * Finish an IPv4/TCP or IPv4/ICMP frame: the IPv4 header is at m->l2_len
- * (set by the caller, as is m->l3_len, which must equal the IHL in bytes),
- * the length of the layer 4 part is taken from the IPv4 total length, and
- * all of it must be in the first segment.
+ * Raw (not complemented, not folded) sum of @p len bytes at offset @p off
+ * of @p m: straight from the first segment when they are all there, else
+ * over the chain. (rte_raw_cksum_mbuf() of DPDK 22.11 loses carries when
+ * a segment ends at an odd offset, so the chain is walked here.) Returns 0
+ * when the chain is shorter than @p off + @p len.
+ */
+static uint32_t
+tt_cksum_l4_sum(const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *seg;
+	uint32_t sum = 0, done = 0;
+
+	if (likely(off + len <= rte_pktmbuf_data_len(m)))
+		return __rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const void *, off),
+				       len, 0);
+	for (seg = m; seg != NULL && done < len; seg = seg->next) {
+		uint32_t n = rte_pktmbuf_data_len(seg);
+		uint16_t part;
+
+		if (off >= n) {
+			off -= n;
+			continue;
+		}
+		n = RTE_MIN(n - off, len - done);
+		part = __rte_raw_cksum_reduce(__rte_raw_cksum(
+			rte_pktmbuf_mtod_offset(seg, const void *, off), n, 0));
+		/* A part starting at an odd offset has its bytes swapped. */
+		sum += (done & 1) ? rte_bswap16(part) : part;
+		done += n;
+		off = 0;
+	}
+	return done == len ? sum : 0;
+}
+
+/*
+ * Finish an IPv4/TCP or IPv4/ICMP frame. The caller sets m->l2_len and
+ * m->l3_len (which must equal the IHL in bytes); the Ethernet, IPv4 and
+ * layer 4 headers must be in the first segment, the rest of the packet
+ * (as long as the IPv4 total length says) may follow in other segments.
  * - IPv4 header: offloaded (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM,
  *   field 0) when ifc->tx_ip_cksum, else computed here.
- * - TCP: offloaded (RTE_MBUF_F_TX_TCP_CKSUM, pseudo-header checksum in
- *   the field) when ifc->tx_tcp_cksum, else computed here.
+ * - TCP: offloaded (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM,
+ *   pseudo-header checksum in the field) when ifc->tx_tcp_cksum, else
+ *   computed here.
  * - ICMP: always computed here, over the whole message.
- * Other frames are left as they are. Any TX checksum flags from an earlier
- * call are cleared first, so calling it twice is harmless.
+ * Other frames (ARP, other protocols, inconsistent lengths) are left as
+ * they are. The TX checksum flags of an earlier call are cleared first, so
+ * calling it again after a change (or on another port) is fine.
  */
 void
 tt_cksum_finish(const struct tt_iface *ifc, struct rte_mbuf *m)
 {
-	struct rte_ether_hdr *eth;
+	const struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
-	uint16_t tot, l4_len;
+	uint16_t tot, l4_len, l2 = m->l2_len, l3 = m->l3_len;
+	uint32_t sum;
 	void *l4;
 
 	m->ol_flags &= ~TT_TX_CKSUM_FLAGS;
-	if (unlikely(rte_pktmbuf_data_len(m) < m->l2_len + m->l3_len))
+	if (unlikely(rte_pktmbuf_data_len(m) < l2 + l3 + sizeof(struct rte_icmp_hdr)))
 		return;
-	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (unlikely(l2 < RTE_ETHER_HDR_LEN ||
+		     eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)))
 		return;
-	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
 	tot = rte_be_to_cpu_16(ip->total_length);
-	if (unlikely(tot < m->l3_len ||
-		     m->l2_len + tot > rte_pktmbuf_data_len(m)))
+	if (unlikely(tot < l3 || l2 + tot > rte_pktmbuf_pkt_len(m)))
 		return;
-	l4_len = tot - m->l3_len;
-	l4 = (uint8_t *)ip + m->l3_len;
+	l4_len = tot - l3;
+	l4 = (uint8_t *)ip + l3;
 
 	ip->hdr_checksum = 0;
 	if (ifc->tx_ip_cksum)
@@ -92,20 +130,29 @@ tt_cksum_finish(const struct tt_iface *ifc, struct rte_mbuf *m)
 	if (ip->next_proto_id == IPPROTO_TCP) {
 		struct rte_tcp_hdr *tcp = l4;
 
+		if (unlikely(l4_len < sizeof(*tcp) ||
+			     rte_pktmbuf_data_len(m) < l2 + l3 + sizeof(*tcp)))
+			return;
 		if (ifc->tx_tcp_cksum) {
 			m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 			tcp->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
-		} else {
-			tcp->cksum = 0;
-			tcp->cksum = tt_tcp_cksum(ip, tcp, l4_len);
+			return;
 		}
+		tcp->cksum = 0;
+		if (likely(l2 + tot <= rte_pktmbuf_data_len(m))) {
+			tcp->cksum = tt_tcp_cksum(ip, tcp, l4_len);
+			return;
+		}
+		sum = tt_cksum_l4_sum(m, l2 + l3, l4_len) + rte_ipv4_phdr_cksum(ip, 0);
+		tcp->cksum = (uint16_t)~__rte_raw_cksum_reduce(sum);
 	} else if (ip->next_proto_id == IPPROTO_ICMP) {
 		struct rte_icmp_hdr *icmp = l4;
 
-		if (l4_len < sizeof(*icmp))
+		if (unlikely(l4_len < sizeof(*icmp)))
 			return;
 		icmp->icmp_cksum = 0;
-		icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, l4_len);
+		sum = tt_cksum_l4_sum(m, l2 + l3, l4_len);
+		icmp->icmp_cksum = (uint16_t)~__rte_raw_cksum_reduce(sum);
 	}
 }
 

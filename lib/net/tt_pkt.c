@@ -21,6 +21,13 @@
  * ICMP: bad_icmp (length, checksum), icmp_other (not an echo request).
  * TCP: bad_tcp_hdr, bad_tcp_cksum, bad_tcp_flags. TCP options are left to
  *   the TCP code (bad_tcp_opts).
+ * Checksums: where ifc->rx_cksum is set and the RX flags say GOOD, BAD or
+ * NONE (virtio: data valid, field not filled in), they are trusted;
+ * UNKNOWN, or a port without rx_cksum, means a software check.
+ * Bad sources: 0.0.0.0, 255.255.255.255, multicast, our subnet's broadcast.
+ *
+ * On success m->l2_len and m->l3_len (and m->l4_len for TCP) are set; on a
+ * drop the contents of @p p are unspecified and the mbuf is unchanged.
  */
 
 #include <stdint.h>

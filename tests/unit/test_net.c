@@ -313,6 +313,49 @@ START_TEST(test_cksum_finish_offload)
 }
 END_TEST
 
+/* A flat copy of a chain, for the checksum checks of tt_test_util. */
+static struct rte_mbuf *
+tt_flatten(struct rte_mbuf *m)
+{
+	static uint8_t buf[2048];
+	const void *d = rte_pktmbuf_read(m, 0, rte_pktmbuf_pkt_len(m), buf);
+
+	ck_assert_ptr_nonnull(d);
+	return tt_test_mbuf_from(d, (uint16_t)rte_pktmbuf_pkt_len(m));
+}
+
+/* The payload may be in further segments, split anywhere (odd offsets too). */
+START_TEST(test_cksum_finish_chain)
+{
+	struct tt_test_ctx *c = tt_test_ctx_new();
+	struct rte_mbuf *v[2] = { tt_valid_tcp(RTE_TCP_ACK_FLAG, 301), tt_valid_icmp(5, 6, 301) };
+	uint16_t hdr[2] = { 14 + 20 + 32, 14 + 20 + 8 };
+	unsigned int k;
+
+	for (k = 0; k < 2; k++) {
+		uint16_t len = rte_pktmbuf_data_len(v[k]), split;
+
+		for (split = hdr[k]; split <= len; split += 37) {
+			struct rte_mbuf *m, *f;
+
+			m = tt_test_mbuf_chain(rte_pktmbuf_mtod(v[k], void *), len, split);
+			m->l2_len = 14;
+			m->l3_len = 20;
+			tt_test_ip(m)->hdr_checksum = 0xdead;
+			*(uint16_t *)((uint8_t *)tt_test_l4(m) + (k == 0 ? 16 : 2)) = 0xbeef;
+			tt_cksum_finish(&c->ifc, m);
+			f = tt_flatten(m);
+			ck_assert_msg(tt_test_cksums_ok(f), "kind %u split %u", k, split);
+			rte_pktmbuf_free(f);
+			rte_pktmbuf_free(m);
+		}
+		rte_pktmbuf_free(v[k]);
+	}
+	tt_test_ctx_free(c);
+	tt_leak_check();
+}
+END_TEST
+
 START_TEST(test_cksum_finish_other)
 {
 	struct tt_test_ctx *c = tt_test_ctx_new();
@@ -488,7 +531,7 @@ START_TEST(test_parse_arp)
 	TT_ARP_CASE(a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REVREQUEST), TT_DROP_bad_arp);
 	TT_ARP_CASE(a->arp_opcode = 0, TT_DROP_bad_arp);
 	TT_ARP_CASE(a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY), TT_DROP_NONE);
-	TT_ARP_CASE(a->arp_data.arp_tip = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 3)),
+	TT_ARP_CASE(a->arp_data.arp_tip = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3)),
 		    TT_DROP_arp_not_ours);
 	/* Gratuitous from the peer (sender == target): passed on to learn from. */
 	TT_ARP_CASE(a->arp_data.arp_tip = a->arp_data.arp_sip, TT_DROP_NONE);
@@ -536,13 +579,13 @@ START_TEST(test_parse_ipv4)
 	TT_IP_CASE(ip->time_to_live = 1, TT_DROP_NONE);
 	TT_IP_CASE(ip->src_addr = 0, TT_DROP_bad_src_ip);
 	TT_IP_CASE(ip->src_addr = RTE_BE32(0xffffffff), TT_DROP_bad_src_ip);
-	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(224, 0, 0, 1)), TT_DROP_bad_src_ip);
-	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(239, 1, 2, 3)), TT_DROP_bad_src_ip);
-	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 255)), TT_DROP_bad_src_ip);
-	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(10, 1, 2, 3)), TT_DROP_NONE);
-	TT_IP_CASE(ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 3)), TT_DROP_not_our_ip);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(224, 0, 0, 1)), TT_DROP_bad_src_ip);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(239, 1, 2, 3)), TT_DROP_bad_src_ip);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 255)), TT_DROP_bad_src_ip);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(10, 1, 2, 3)), TT_DROP_NONE);
+	TT_IP_CASE(ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3)), TT_DROP_not_our_ip);
 	TT_IP_CASE(ip->dst_addr = RTE_BE32(0xffffffff), TT_DROP_not_our_ip);
-	TT_IP_CASE(ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 255)), TT_DROP_not_our_ip);
+	TT_IP_CASE(ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 255)), TT_DROP_not_our_ip);
 	TT_IP_CASE(ip->next_proto_id = IPPROTO_UDP, TT_DROP_unsupported_proto);
 	TT_IP_CASE(ip->next_proto_id = IPPROTO_GRE, TT_DROP_unsupported_proto);
 #undef TT_IP_CASE
@@ -689,7 +732,7 @@ START_TEST(test_parse_tcp)
 	ck_assert_drop(tt_parse_free(c, m), TT_DROP_bad_tcp_cksum);
 	/* The pseudo header too: another source address, IPv4 checksum fixed only. */
 	m = tt_valid_tcp(RTE_TCP_ACK_FLAG, 11);
-	tt_test_ip(m)->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 9));
+	tt_test_ip(m)->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 9));
 	tt_test_ip(m)->hdr_checksum = 0;
 	tt_test_ip(m)->hdr_checksum = rte_cpu_to_be_16(tt_test_inet_cksum(tt_test_ip(m), 20));
 	ck_assert_drop(tt_parse_free(c, m), TT_DROP_bad_tcp_cksum);
@@ -892,10 +935,10 @@ START_TEST(test_arp_learn_lookup)
 
 	/* Many neighbours. */
 	for (uint32_t i = 0; i < 500; i++)
-		ck_assert_int_eq(tt_arp_learn(t, RTE_IPV4(198, 18, 2, 0) + i, &tt_mac_x, 1), 0);
+		ck_assert_int_eq(tt_arp_learn(t, TT_TEST_IPV4(198, 18, 2, 0) + i, &tt_mac_x, 1), 0);
 	ck_assert_uint_eq(t->n_used, 501);
 	for (uint32_t i = 0; i < 500; i++)
-		ck_assert_int_eq(tt_arp_lookup(t, RTE_IPV4(198, 18, 2, 0) + i, NULL), 0);
+		ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IPV4(198, 18, 2, 0) + i, NULL), 0);
 	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IP_PEER, &mac), 0);
 	ck_assert(rte_is_same_ether_addr(&mac, &tt_mac_x));
 	tt_test_ctx_free(c);
@@ -910,7 +953,7 @@ START_TEST(test_arp_full)
 
 	/* Two addresses per slot: the table cannot hold them all. */
 	for (i = 1; i <= 2 * TT_ARP_SIZE; i++) {
-		int r = tt_arp_learn(t, RTE_IPV4(10, 0, 0, 0) + i * 7919, &tt_mac_x, 0);
+		int r = tt_arp_learn(t, TT_TEST_IPV4(10, 0, 0, 0) + i * 7919, &tt_mac_x, 0);
 
 		if (r == 0) {
 			ok++;
@@ -925,18 +968,18 @@ START_TEST(test_arp_full)
 	ck_assert_uint_gt(fail, 0);
 	/* Whatever was stored is found; what failed is not. */
 	for (i = 1; i <= 2 * TT_ARP_SIZE; i++) {
-		int r = tt_arp_lookup(t, RTE_IPV4(10, 0, 0, 0) + i * 7919, NULL);
+		int r = tt_arp_lookup(t, TT_TEST_IPV4(10, 0, 0, 0) + i * 7919, NULL);
 
 		if (i == first_fail)
 			ck_assert_int_eq(r, -ENOENT);
 	}
 	/* Refreshing a stored entry still works when its window is full. */
-	ck_assert_int_eq(tt_arp_learn(t, RTE_IPV4(10, 0, 0, 0) + 1 * 7919, &tt_test_mac_peer, 5),
+	ck_assert_int_eq(tt_arp_learn(t, TT_TEST_IPV4(10, 0, 0, 0) + 1 * 7919, &tt_test_mac_peer, 5),
 			 0);
 	/* A new pending entry has no room either, in the failed one's window. */
-	c->ifc.ip = RTE_IPV4(10, 0, 0, 1);
+	c->ifc.ip = TT_TEST_IPV4(10, 0, 0, 1);
 	c->ifc.mask = 0xff000000;
-	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, RTE_IPV4(10, 0, 0, 0) + first_fail * 7919,
+	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IPV4(10, 0, 0, 0) + first_fail * 7919,
 					NULL), -ENOSPC);
 	ck_assert_uint_eq(c->txq.n, 0);
 	tt_test_ctx_free(c);
@@ -951,6 +994,25 @@ tt_hk_pass(struct tt_test_ctx *c)
 
 	for (i = 0; i < TT_ARP_SIZE / 64; i++)
 		tt_arp_housekeeping(&c->net, 0);
+}
+
+/* A unicast poll of a known neighbour: like a request, to its MAC. */
+static void
+tt_expect_poll(struct rte_mbuf *m, uint32_t tip, const struct rte_ether_addr *dst)
+{
+	struct rte_arp_hdr *a;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(rte_pktmbuf_data_len(m), 60);
+	ck_assert(rte_is_same_ether_addr(&tt_test_eth(m)->dst_addr, dst));
+	ck_assert(rte_is_same_ether_addr(&tt_test_eth(m)->src_addr, &tt_test_mac_us));
+	a = tt_test_arp(m);
+	ck_assert_uint_eq(rte_be_to_cpu_16(a->arp_opcode), RTE_ARP_OP_REQUEST);
+	ck_assert(rte_is_same_ether_addr(&a->arp_data.arp_sha, &tt_test_mac_us));
+	ck_assert_uint_eq(rte_be_to_cpu_32(a->arp_data.arp_sip), TT_TEST_IP_US);
+	ck_assert(rte_is_zero_ether_addr(&a->arp_data.arp_tha));
+	ck_assert_uint_eq(rte_be_to_cpu_32(a->arp_data.arp_tip), tip);
+	rte_pktmbuf_free(m);
 }
 
 START_TEST(test_arp_expire)
@@ -975,11 +1037,22 @@ START_TEST(test_arp_expire)
 	tt_hk_pass(c);
 	ck_assert_uint_eq(t->n_used, 0);
 	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_expired], 2);
-	/* Nothing was sent. */
-	ck_assert_uint_eq(c->txq.n, 0);
+	/* Silent neighbours: one unicast poll each before expiry, nothing more. */
+	ck_assert_uint_eq(c->txq.n, 2);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_tx_request], 2);
+	{
+		/* In table order, which the hash decides. */
+		uint32_t tip0 = rte_be_to_cpu_32(tt_test_arp(c->txq.m[0])->arp_data.arp_tip);
+		bool peer_first = tip0 == TT_TEST_IP_PEER;
+
+		tt_expect_poll(tt_test_txq_pop(c), peer_first ? TT_TEST_IP_PEER :
+			       TT_TEST_IP_PEER + 5, &tt_test_mac_peer);
+		tt_expect_poll(tt_test_txq_pop(c), peer_first ? TT_TEST_IP_PEER + 5 :
+			       TT_TEST_IP_PEER, &tt_test_mac_peer);
+	}
 	/* One call 10 ms after the previous one scans the whole table. */
 	for (uint32_t i = 0; i < 300; i++)
-		ck_assert_int_eq(tt_arp_learn(t, RTE_IPV4(198, 18, 1, 0) + i, &tt_mac_x,
+		ck_assert_int_eq(tt_arp_learn(t, TT_TEST_IPV4(198, 18, 1, 0) + i, &tt_mac_x,
 					      c->net.now_us), 0);
 	tt_arp_housekeeping(&c->net, 0);
 	tt_test_advance_us(c, TT_ARP_TTL_US);
@@ -1083,12 +1156,60 @@ START_TEST(test_arp_resolve_answered)
 	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 1);
 	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IP_PEER, &mac), 0);
 	ck_assert(rte_is_same_ether_addr(&mac, &tt_test_mac_peer));
-	/* Resolved entries live TT_ARP_TTL_US without any request. */
+	/* Resolved entries live TT_ARP_TTL_US without a broadcast request. */
 	tt_test_advance_us(c, TT_ARP_TTL_US - 1);
 	tt_hk_pass(c);
 	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IP_PEER, &mac), 0);
+	ck_assert_uint_eq(c->txq.n, 1);		/* the unicast poll */
+	tt_expect_poll(tt_test_txq_pop(c), TT_TEST_IP_PEER, &tt_test_mac_peer);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_tx_request], 2);
+	tt_test_ctx_free(c);
+	tt_leak_check();
+}
+END_TEST
+
+/* A neighbour that answers the polls never expires. */
+START_TEST(test_arp_refresh)
+{
+	struct tt_test_ctx *c = tt_test_ctx_new();
+	struct tt_arp_table *t = &c->net.arp[0];
+	const uint64_t window = TT_ARP_MAX_RETRIES * TT_ARP_RETRY_US;
+	unsigned int i;
+
+	ck_assert_int_eq(tt_arp_learn(t, TT_TEST_IP_PEER, &tt_test_mac_peer, c->net.now_us), 0);
+	tt_test_advance_us(c, TT_ARP_TTL_US - window - 1);
+	tt_hk_pass(c);
 	ck_assert_uint_eq(c->txq.n, 0);
-	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_tx_request], 1);
+	/* One poll per retry period in the last window. */
+	for (i = 0; i < TT_ARP_MAX_RETRIES; i++) {
+		tt_test_advance_us(c, i == 0 ? 1 : TT_ARP_RETRY_US / 2);
+		tt_hk_pass(c);
+		ck_assert_uint_eq(c->txq.n, 1);
+		tt_expect_poll(tt_test_txq_pop(c), TT_TEST_IP_PEER, &tt_test_mac_peer);
+		tt_test_advance_us(c, TT_ARP_RETRY_US / 2);
+		tt_hk_pass(c);
+		ck_assert_uint_eq(c->txq.n, 0);
+	}
+	/* The last poll is answered: renewed for a full lifetime. */
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us,
+						  &tt_test_mac_peer, TT_TEST_IP_PEER,
+						  &tt_test_mac_us, TT_TEST_IP_US)), TT_DROP_NONE);
+	tt_test_advance_us(c, TT_ARP_TTL_US - window - 1);
+	tt_hk_pass(c);
+	ck_assert_uint_eq(c->txq.n, 0);
+	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IP_PEER, NULL), 0);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_expired], 0);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 0);	/* same MAC */
+	/* Unanswered after a long pause: one poll, not a burst, then expiry. */
+	tt_test_advance_us(c, window - 10);
+	tt_hk_pass(c);
+	tt_hk_pass(c);
+	ck_assert_uint_eq(c->txq.n, 1);
+	tt_test_advance_us(c, 11);
+	tt_hk_pass(c);
+	ck_assert_uint_eq(c->txq.n, 1);
+	ck_assert_uint_eq(t->n_used, 0);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_expired], 1);
 	tt_test_ctx_free(c);
 	tt_leak_check();
 }
@@ -1099,15 +1220,15 @@ START_TEST(test_arp_nexthop)
 	struct tt_test_ctx *c = tt_test_ctx_new();
 
 	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, TT_TEST_IP_PEER), TT_TEST_IP_PEER);
-	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, RTE_IPV4(198, 18, 0, 200)),
-			  RTE_IPV4(198, 18, 0, 200));
-	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, RTE_IPV4(198, 18, 1, 1)), TT_TEST_IP_PEER);
-	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, RTE_IPV4(10, 0, 0, 1)), TT_TEST_IP_PEER);
+	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, TT_TEST_IPV4(198, 18, 0, 200)),
+			  TT_TEST_IPV4(198, 18, 0, 200));
+	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, TT_TEST_IPV4(198, 18, 1, 1)), TT_TEST_IP_PEER);
+	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, TT_TEST_IPV4(10, 0, 0, 1)), TT_TEST_IP_PEER);
 	c->ifc.gateway = 0;
-	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, RTE_IPV4(10, 0, 0, 1)), 0);
+	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, TT_TEST_IPV4(10, 0, 0, 1)), 0);
 	c->ifc.mask = 0xfffe0000;	/* /15 */
-	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, RTE_IPV4(198, 19, 3, 4)),
-			  RTE_IPV4(198, 19, 3, 4));
+	ck_assert_uint_eq(tt_arp_nexthop(&c->ifc, TT_TEST_IPV4(198, 19, 3, 4)),
+			  TT_TEST_IPV4(198, 19, 3, 4));
 	tt_test_ctx_free(c);
 }
 END_TEST
@@ -1205,7 +1326,7 @@ START_TEST(test_arp_input_learning)
 {
 	struct tt_test_ctx *c = tt_test_ctx_new();
 	struct tt_arp_table *t = &c->net.arp[0];
-	const uint32_t other = RTE_IPV4(198, 18, 0, 7);
+	const uint32_t other = TT_TEST_IPV4(198, 18, 0, 7);
 	struct rte_ether_addr mac;
 
 	/* Gratuitous ARP from a host we do not know: not added (RFC 826). */
@@ -1237,9 +1358,9 @@ START_TEST(test_arp_input_learning)
 
 	/* Off our subnet: answered, not recorded. */
 	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &tt_mac_x,
-						  RTE_IPV4(10, 0, 0, 1), NULL, TT_TEST_IP_US)),
+						  TT_TEST_IPV4(10, 0, 0, 1), NULL, TT_TEST_IP_US)),
 		       TT_DROP_NONE);
-	ck_assert_int_eq(tt_arp_lookup(t, RTE_IPV4(10, 0, 0, 1), NULL), -ENOENT);
+	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IPV4(10, 0, 0, 1), NULL), -ENOENT);
 	ck_assert_uint_eq(tt_test_txq_flush(c), 1);
 
 	/* RFC 5227 probe (sender 0.0.0.0) for our address: defended, not recorded. */
@@ -1263,17 +1384,17 @@ START_TEST(test_arp_input_learning)
 
 	/* Subnet broadcast or multicast MAC as sender: not recorded (no answer to the latter). */
 	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &tt_mac_x,
-						  RTE_IPV4(198, 18, 0, 255), NULL,
+						  TT_TEST_IPV4(198, 18, 0, 255), NULL,
 						  TT_TEST_IP_US)), TT_DROP_NONE);
-	ck_assert_int_eq(tt_arp_lookup(t, RTE_IPV4(198, 18, 0, 255), NULL), -ENOENT);
+	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IPV4(198, 18, 0, 255), NULL), -ENOENT);
 	tt_test_txq_flush(c);
 	{
 		struct rte_ether_addr mc = { .addr_bytes = { 0x01, 0, 0x5e, 0, 0, 1 } };
 
 		ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &mc,
-							  RTE_IPV4(198, 18, 0, 9), NULL,
+							  TT_TEST_IPV4(198, 18, 0, 9), NULL,
 							  TT_TEST_IP_US)), TT_DROP_NONE);
-		ck_assert_int_eq(tt_arp_lookup(t, RTE_IPV4(198, 18, 0, 9), NULL), -ENOENT);
+		ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IPV4(198, 18, 0, 9), NULL), -ENOENT);
 		ck_assert_uint_eq(c->txq.n, 0);
 	}
 	ck_assert_uint_eq(t->n_used, 2);
@@ -1387,6 +1508,7 @@ main(void)
 	tcase_add_test(tc, test_cksum_tcp_vectors);
 	tcase_add_test(tc, test_cksum_finish_sw);
 	tcase_add_test(tc, test_cksum_finish_offload);
+	tcase_add_test(tc, test_cksum_finish_chain);
 	tcase_add_test(tc, test_cksum_finish_other);
 	tcase_add_test(tc, test_txq_full);
 	tcase_add_checked_fixture(tc, tt_setup, NULL);
@@ -1414,6 +1536,7 @@ main(void)
 	tcase_add_test(tc, test_arp_expire);
 	tcase_add_test(tc, test_arp_resolve_retry);
 	tcase_add_test(tc, test_arp_resolve_answered);
+	tcase_add_test(tc, test_arp_refresh);
 	tcase_add_test(tc, test_arp_nexthop);
 	tcase_add_test(tc, test_arp_gratuitous);
 	tcase_add_test(tc, test_arp_reply_bytes);

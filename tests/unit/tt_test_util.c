@@ -546,6 +546,8 @@ tt_test_build_arp(uint16_t op, const struct rte_ether_addr *eth_dst,
 	struct rte_arp_hdr *arp;
 
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, len);
+	if (eth == NULL)
+		tt_test_die("frame larger than an mbuf");
 	memset(eth, 0, len);
 	if (eth_dst != NULL)
 		eth->dst_addr = *eth_dst;

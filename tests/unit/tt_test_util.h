@@ -54,9 +54,16 @@
 #include "net/tt_net.h"
 #include "stats/tt_stats.h"
 
+/**
+ * An IPv4 address in host order. Use it rather than RTE_IPV4(), which in
+ * DPDK 22.11 shifts a signed int (undefined for a >= 128: UBSan says so).
+ */
+#define TT_TEST_IPV4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
+				  (uint32_t)(c) << 8 | (uint32_t)(d))
+
 /* The addresses of the default test setup (host order). */
-#define TT_TEST_IP_US RTE_IPV4(198, 18, 0, 2)	/**< our interface, port 0 */
-#define TT_TEST_IP_PEER RTE_IPV4(198, 18, 0, 1)	/**< the neighbour, also the gateway */
+#define TT_TEST_IP_US TT_TEST_IPV4(198, 18, 0, 2)	/**< our interface, port 0 */
+#define TT_TEST_IP_PEER TT_TEST_IPV4(198, 18, 0, 1)	/**< the neighbour, also the gateway */
 #define TT_TEST_MASK 0xffffff00u			/**< /24 */
 #define TT_TEST_PORT 0				/**< port id of the test interface */
 extern const struct rte_ether_addr tt_test_mac_us;	/**< 02:00:00:00:00:02 */
