@@ -275,6 +275,7 @@ main(int argc, char **argv)
 	rte_eal_mp_remote_launch(tt_worker_loop, NULL, CALL_MAIN);
 	rte_eal_mp_wait_lcore();
 	app->stop_tsc = rte_rdtsc();
+	tt_ports_drain(app);
 
 	tt_report_summary(app, stdout);
 	ret = 0;

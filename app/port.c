@@ -272,6 +272,32 @@ tt_ports_check_links(struct tt_app *app)
 	}
 }
 
+/*
+ * After the loops have stopped: free what is still waiting in the RX
+ * queues (segments in flight on ring and memif ports), so the pools can be
+ * checked. Ports whose link is down are left alone (memif's peer is gone).
+ */
+void
+tt_ports_drain(struct tt_app *app)
+{
+	struct rte_mbuf *pkts[64];
+	unsigned int q, i;
+	uint16_t p, n;
+
+	for (p = 0; p < app->n_ports; p++) {
+		if (!app->ports[p].used || !app->ports[p].link_up)
+			continue;
+		for (q = 0; q < app->n_workers; q++) {
+			do {
+				n = rte_eth_rx_burst(p, q, pkts, RTE_DIM(pkts));
+				for (i = 0; i < n; i++)
+					rte_pktmbuf_free(pkts[i]);
+				app->workers[q]->stats.c[TT_STAT_rx_discarded_at_exit] += n;
+			} while (n > 0);
+		}
+	}
+}
+
 void
 tt_ports_close(struct tt_app *app)
 {

@@ -63,6 +63,7 @@ extern struct tt_app tt_app;
 
 int tt_ports_init(struct tt_app *app);
 void tt_ports_check_links(struct tt_app *app);
+void tt_ports_drain(struct tt_app *app);
 void tt_ports_close(struct tt_app *app);
 
 int tt_worker_loop(void *arg);

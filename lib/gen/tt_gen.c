@@ -345,7 +345,9 @@ tt_gen_poll(struct tt_gen *g, uint64_t now)
 	due = tt_rate_due(&g->rate, now, room);
 	for (i = 0; i < due; i++) {
 		if (!open_one(g)) {
+			/* No free tuple (all in use or in TIME_WAIT): wait, and count it. */
 			TT_STAT_INC(g->tcp->stats, client_tuples_exhausted);
+			tt_rate_unget(&g->rate, due - i);
 			break;
 		}
 	}

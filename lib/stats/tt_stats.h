@@ -64,7 +64,7 @@
 	X(client_completed) X(client_requests) X(client_responses) \
 	X(client_fail_refused) X(client_fail_timeout) X(client_fail_reset) \
 	X(client_fail_bad_response) X(client_tuples_exhausted) \
-	X(client_drain_reset)
+	X(client_drain_reset) X(rx_discarded_at_exit)
 
 #define TT_X_ENUM(name) TT_STAT_ ## name,
 enum tt_stat_id {

@@ -46,7 +46,8 @@ run_init(struct run *r)
 static void
 run_add(struct run *r, int rc, uint32_t end, uint8_t flags, uint16_t status, uint32_t body)
 {
-	ck_assert_int_lt(r->n, MAX_EV);
+	if (r->n >= MAX_EV)
+		ck_abort_msg("too many messages");
 	r->ev[r->n].rc = rc;
 	r->ev[r->n].end = end;
 	r->ev[r->n].flags = flags;
@@ -75,9 +76,9 @@ req_stream(const uint8_t *d, uint32_t len, const uint32_t *cuts, int ncuts, stru
 			continue;
 		while (pos < end) {
 			rc = tt_http_req_feed(&p, d + pos, end - pos, &used);
-			ck_assert_uint_le(used, end - pos);
+			if (used > end - pos || (rc == TT_HTTP_MORE && used != end - pos))
+				ck_abort_msg("bad consumed %u of %u, rc %d", used, end - pos, rc);
 			if (rc == TT_HTTP_MORE) {
-				ck_assert_uint_eq(used, end - pos);
 				pos = end;
 				continue;
 			}
@@ -86,7 +87,8 @@ req_stream(const uint8_t *d, uint32_t len, const uint32_t *cuts, int ncuts, stru
 				r->tail_rc = rc;
 				return;
 			}
-			ck_assert_uint_gt(used, 0);
+			if (used == 0)
+				ck_abort_msg("DONE without consuming");
 			pos += used;
 		}
 	}
@@ -112,9 +114,9 @@ resp_stream(const uint8_t *d, uint32_t len, const uint32_t *cuts, int ncuts, str
 			continue;
 		while (pos < end) {
 			rc = tt_http_resp_feed(&p, d + pos, end - pos, &used);
-			ck_assert_uint_le(used, end - pos);
+			if (used > end - pos || (rc == TT_HTTP_MORE && used != end - pos))
+				ck_abort_msg("bad consumed %u of %u, rc %d", used, end - pos, rc);
 			if (rc == TT_HTTP_MORE) {
-				ck_assert_uint_eq(used, end - pos);
 				pos = end;
 				continue;
 			}
@@ -125,15 +127,16 @@ resp_stream(const uint8_t *d, uint32_t len, const uint32_t *cuts, int ncuts, str
 				r->eof_rc = TT_HTTP_ERROR;
 				return;
 			}
-			ck_assert_uint_gt(used, 0);
+			if (used == 0)
+				ck_abort_msg("DONE without consuming");
 			pos += used;
 		}
 	}
 	r->tail_rc = rc;
 	r->eof_rc = tt_http_resp_eof(&p);
 	r->eof_body = tt_http_resp_body_bytes(&p);
-	if (r->eof_rc == TT_HTTP_DONE)
-		ck_assert_int_eq(tt_http_resp_eof(&p), TT_HTTP_MORE);
+	if (r->eof_rc == TT_HTTP_DONE && tt_http_resp_eof(&p) != TT_HTTP_MORE)
+		ck_abort_msg("eof after eof DONE is not MORE");
 }
 
 static void
@@ -195,9 +198,10 @@ stream_all_splits(const uint8_t *d, uint32_t len, bool resp, bool head, struct r
 	STREAM(cuts, len, &r);
 	run_eq(whole, &r, "byte by byte", 0);
 	/* Every split point; for the few messages of many KiB (limit tests),
-	 * all points in the first and last 2 KiB and every 61st between. */
+	 * all points in the first and last 2 KiB and every 13th between:
+	 * the middle is one long field value, and all points cost O(n^2). */
 	for (i = 0; i <= len; i++) {
-		if (len > 8192 && i > 2048 && i + 2048 < len && i % 61 != 0)
+		if (len > 8192 && i > 2048 && i + 2048 < len && i % 13 != 0)
 			continue;
 		cuts[0] = i;
 		STREAM(cuts, 1, &r);
