@@ -89,7 +89,7 @@ parse_double(const char *s, double *out)
 int
 main(int argc, char **argv)
 {
-	static char eal_buf[TT_CFG_EAL_ARGS_LEN];
+	static char eal_buf[sizeof(((struct tt_config *)0)->eal_args)];
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "set", required_argument, NULL, 's' },
@@ -185,7 +185,8 @@ main(int argc, char **argv)
 	app->duration = duration >= 0 ? duration : app->cfg.general.duration;
 
 	/* EAL: argv[0], the file's args, then the command line's (they win). */
-	snprintf(eal_buf, sizeof(eal_buf), "%s", app->cfg.eal_args);
+	memcpy(eal_buf, app->cfg.eal_args, sizeof(eal_buf));
+	eal_buf[sizeof(eal_buf) - 1] = '\0';
 	eal_argv[0] = argv[0];
 	n = split_args(eal_buf, &eal_argv[1], TT_MAX_EAL_ARGS - 2);
 	if (n < 0) {

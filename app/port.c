@@ -20,7 +20,7 @@
 #include "tt_common.h"
 #include "tt_main.h"
 
-#define TT_POOL_CACHE 256
+#define TT_POOL_CACHE 256u
 
 /* Create ring pair @p k: two ports wired back to back, one ring per queue and direction. */
 static int
@@ -96,6 +96,16 @@ port_init(struct tt_app *app, uint16_t port_id)
 	p->ifc.ip = pc->ip;
 	p->ifc.mask = pc->prefix == 0 ? 0 : ~0u << (32 - pc->prefix);
 	p->ifc.gateway = pc->gateway;
+	/* The client's source addresses on this port are ours too. */
+	{
+		const struct tt_client_cfg *cc = &app->cfg.client;
+
+		if (cc->enabled && cc->src_ip_first != 0 &&
+		    ((cc->src_ip_first ^ pc->ip) & p->ifc.mask) == 0) {
+			p->ifc.extra_first = cc->src_ip_first;
+			p->ifc.extra_last = cc->src_ip_last;
+		}
+	}
 	p->ifc.mtu = pc->mtu;
 
 	/* Checksum offloads where the port has them, as testpmd's csumonly does. */
@@ -129,7 +139,7 @@ port_init(struct tt_app *app, uint16_t port_id)
 	snprintf(p->pool_name, sizeof(p->pool_name), "tt_pool_p%u", port_id);
 	p->pool_size = app->cfg.general.mbufs;
 	p->ifc.pool = rte_pktmbuf_pool_create(p->pool_name, p->pool_size,
-		RTE_MIN(TT_POOL_CACHE, p->pool_size / 8), 0,
+		RTE_MIN(TT_POOL_CACHE, p->pool_size / 8u), 0,
 		RTE_MAX((unsigned int)RTE_MBUF_DEFAULT_BUF_SIZE,
 			(unsigned int)(pc->mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN +
 				       RTE_PKTMBUF_HEADROOM)),

@@ -18,7 +18,7 @@
  * call belonged to it; call again with the rest for pipelined messages),
  * until the input is used up (TT_HTTP_MORE, *consumed == len) or until the
  * input is malformed (TT_HTTP_ERROR, *consumed is the offset of the byte
- * that was rejected). After DONE the parser keeps the message's flags and
+ * that was rejected, or of the end of a head whose framing is invalid). After DONE the parser keeps the message's flags and
  * status readable until the next feed call, which starts a new message
  * (automatic reset). After ERROR the parser stays in error until it is
  * re-initialised: the connection is to be closed.

@@ -334,13 +334,13 @@ tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
 			    !rte_is_same_ether_addr(&e->mac, &d->arp_sha))
 				TT_STAT_INC(net->stats, arp_learned);
 			tt_arp_set(e, &d->arp_sha, net->now_us);
-		} else if (tip == ifc->ip &&
+		} else if (tt_iface_owns(ifc, tip) &&
 			   tt_arp_learn(t, sip, &d->arp_sha, net->now_us) == 0) {
 			TT_STAT_INC(net->stats, arp_learned);
 		}
 	}
 
-	if (op != RTE_ARP_OP_REQUEST || tip != ifc->ip ||
+	if (op != RTE_ARP_OP_REQUEST || !tt_iface_owns(ifc, tip) ||
 	    !rte_is_unicast_ether_addr(&d->arp_sha) ||
 	    rte_is_zero_ether_addr(&d->arp_sha))
 		goto drop;
@@ -352,7 +352,7 @@ tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
 	rte_ether_addr_copy(&d->arp_sha, &d->arp_tha);
 	d->arp_tip = d->arp_sip;
 	rte_ether_addr_copy(&ifc->mac, &d->arp_sha);
-	d->arp_sip = rte_cpu_to_be_32(ifc->ip);
+	d->arp_sip = rte_cpu_to_be_32(tip);	/* the address asked for */
 	m->port = ifc->port_id;
 	m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
 	TT_STAT_INC(net->stats, arp_tx_reply);

@@ -32,12 +32,22 @@ struct tt_iface {
 	uint32_t ip;		/**< host order, 0 = none */
 	uint32_t mask;		/**< host order */
 	uint32_t gateway;	/**< host order, 0 = none */
+	uint32_t extra_first;	/**< more local addresses (client source_ips), host order */
+	uint32_t extra_last;	/**< inclusive; 0/0 = none */
 	uint16_t mtu;
 	bool tx_ip_cksum;	/**< port computes the IPv4 header checksum */
 	bool tx_tcp_cksum;	/**< port computes the TCP checksum */
 	bool rx_cksum;		/**< port reports RX checksum status in ol_flags */
 	struct rte_mempool *pool;	/**< mbufs for packets built on this port */
 };
+
+/** True when @p ip (host order) is one of the port's addresses. */
+static inline bool
+tt_iface_owns(const struct tt_iface *ifc, uint32_t ip)
+{
+	return (ip == ifc->ip && ip != 0) ||
+	       (ifc->extra_first != 0 && ip >= ifc->extra_first && ip <= ifc->extra_last);
+}
 
 /** Output queue of one lcore; m->port says which port a packet leaves by. */
 #define TT_TXQ_SIZE 1024

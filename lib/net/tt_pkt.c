@@ -75,7 +75,7 @@ tt_pkt_parse_arp(const struct tt_iface *ifc, struct rte_mbuf *m,
 	 * tt_arp_input() may use to refresh an entry.
 	 */
 	if (ifc->ip == 0 ||
-	    (arp->arp_data.arp_tip != rte_cpu_to_be_32(ifc->ip) &&
+	    (!tt_iface_owns(ifc, rte_be_to_cpu_32(arp->arp_data.arp_tip)) &&
 	     arp->arp_data.arp_tip != arp->arp_data.arp_sip))
 		return TT_DROP_arp_not_ours;
 
@@ -206,7 +206,7 @@ tt_pkt_parse_ipv4(const struct tt_iface *ifc, struct rte_mbuf *m,
 	src = rte_be_to_cpu_32(ip->src_addr);
 	if (tt_bad_src(ifc, src))
 		return TT_DROP_bad_src_ip;
-	if (ifc->ip == 0 || ip->dst_addr != rte_cpu_to_be_32(ifc->ip))
+	if (!tt_iface_owns(ifc, rte_be_to_cpu_32(ip->dst_addr)))
 		return TT_DROP_not_our_ip;
 
 	p->ip = ip;

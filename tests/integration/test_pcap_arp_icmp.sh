@@ -40,6 +40,9 @@ ip = 198.18.0.2/24
 EOF
 fi
 args="-l 0 --no-pci --file-prefix=ttpcap$$ --vdev=net_pcap0,rx_pcap=$in,tx_pcap=$out"
+# The EAL leaves its runtime directory (6 MB with --no-huge) named after
+# the prefix, which is ours alone.
+tt_on_exit "rm -rf /var/run/dpdk/ttpcap$$ ${XDG_RUNTIME_DIR:-/tmp}/dpdk/ttpcap$$"
 
 pid=
 tt_start_tcpterm pid -c "$ini" --set "eal.args=$args" --duration 2 --json "$json"

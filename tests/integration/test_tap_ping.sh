@@ -102,8 +102,8 @@ grep -qi "lladdr $tt_mac" <<<"$neigh" || tt_fail "neighbour entry for $tt_ip is 
 if [ -n "$cap" ]; then
 	sleep 0.3
 	tt_stop_tcpterm "$cap" >/dev/null
-	garp=$(grep -c "Request who-has $tt_ip tell $tt_ip\|Reply $tt_ip is-at" "$caplog")
-	tt_info "ARP frames captured in the namespace: $(grep -c . "$caplog"), gratuitous-looking: $garp"
+	garp=$(grep -c "Request who-has $tt_ip tell $tt_ip," "$caplog")
+	tt_info "ARP frames captured in the namespace: $(grep -c " ARP" "$caplog"), gratuitous: $garp (usually sent before the move)"
 fi
 
 tt_stop_tcpterm "$pid"

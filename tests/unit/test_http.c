@@ -33,7 +33,9 @@ struct run {
 	struct ev ev[MAX_EV];
 	int tail_rc;		/* last rc: MORE when the stream ended mid-message */
 	int eof_rc;		/* responses: tt_http_resp_eof() at the end */
-	uint32_t eof_body;
+	uint32_t eof_body;	/* and then body bytes, status and flags */
+	uint16_t eof_status;
+	uint8_t eof_flags;
 };
 
 static void
@@ -135,6 +137,8 @@ resp_stream(const uint8_t *d, uint32_t len, const uint32_t *cuts, int ncuts, str
 	r->tail_rc = rc;
 	r->eof_rc = tt_http_resp_eof(&p);
 	r->eof_body = tt_http_resp_body_bytes(&p);
+	r->eof_status = p.status;
+	r->eof_flags = p.flags;
 	if (r->eof_rc == TT_HTTP_DONE && tt_http_resp_eof(&p) != TT_HTTP_MORE)
 		ck_abort_msg("eof after eof DONE is not MORE");
 }
@@ -145,7 +149,8 @@ run_eq(const struct run *a, const struct run *b, const char *what, uint32_t wher
 	int i;
 
 	if (a->n != b->n || a->tail_rc != b->tail_rc || a->eof_rc != b->eof_rc ||
-	    a->eof_body != b->eof_body)
+	    a->eof_body != b->eof_body || a->eof_status != b->eof_status ||
+	    a->eof_flags != b->eof_flags)
 		ck_abort_msg("%s at %u: %d events (tail %d eof %d/%u) vs %d (tail %d eof %d/%u)",
 			     what, where, b->n, b->tail_rc, b->eof_rc, b->eof_body,
 			     a->n, a->tail_rc, a->eof_rc, a->eof_body);
@@ -267,11 +272,12 @@ req_ok_at(int line, const char *s, uint8_t flags)
 	struct run r = req_all(s);
 
 	if (r.n != 1 || r.ev[0].rc != TT_HTTP_DONE)
-		ck_abort_msg("line %d: request not accepted (%d events, rc %d at %u): '%s'", line, r.n,
-			     r.n ? r.ev[0].rc : 0, r.n ? r.ev[0].end : 0, s);
-	ck_assert_uint_eq(r.ev[0].end, strlen(s));
+		ck_abort_msg("line %d: request not accepted (%d events, rc %d at %u)", line,
+			     r.n, r.n ? r.ev[0].rc : 0, r.n ? r.ev[0].end : 0);
+	if (r.ev[0].end != strlen(s))
+		ck_abort_msg("line %d: request ends at %u", line, r.ev[0].end);
 	if (r.ev[0].flags != flags)
-		ck_abort_msg("line %d: flags %#x, expected %#x: '%s'", line, r.ev[0].flags, flags, s);
+		ck_abort_msg("line %d: flags %#x, expected %#x", line, r.ev[0].flags, flags);
 }
 #define req_ok(...) req_ok_at(__LINE__, __VA_ARGS__)
 
@@ -282,10 +288,9 @@ req_bad_at(int line, const char *s, int at)
 	struct run r = req_all(s);
 
 	if (r.n < 1 || r.ev[r.n - 1].rc != TT_HTTP_ERROR)
-		ck_abort_msg("line %d: request not rejected: '%s'", line, s);
+		ck_abort_msg("line %d: request not rejected", line);
 	if (at >= 0 && r.ev[r.n - 1].end != (uint32_t)at)
-		ck_abort_msg("line %d: rejected at %u ('%c'), expected %d ('%c'): '%s'", line, r.ev[r.n - 1].end,
-			     s[r.ev[r.n - 1].end], at, s[at], s);
+		ck_abort_msg("line %d: rejected at %u, expected %d", line, r.ev[r.n - 1].end, at);
 }
 #define req_bad(...) req_bad_at(__LINE__, __VA_ARGS__)
 
@@ -296,8 +301,9 @@ req_bad_n_at(int line, const char *s, uint32_t len, int at)
 	struct run r = req_all_n((const uint8_t *)s, len);
 
 	if (r.n < 1 || r.ev[r.n - 1].rc != TT_HTTP_ERROR)
-		ck_abort_msg("line %d: request not rejected: '%s'", line, s);
-	ck_assert_uint_eq(r.ev[r.n - 1].end, at);
+		ck_abort_msg("line %d: request not rejected", line);
+	if (r.ev[r.n - 1].end != (uint32_t)at)
+		ck_abort_msg("line %d: rejected at %u, expected %d", line, r.ev[r.n - 1].end, at);
 }
 #define req_bad_n(...) req_bad_n_at(__LINE__, __VA_ARGS__)
 
@@ -608,14 +614,15 @@ resp_ok_at(int line, const char *s, unsigned int status, uint8_t flags, uint32_t
 	struct run r = resp_all(s);
 
 	if (r.n != 1 || r.ev[0].rc != TT_HTTP_DONE)
-		ck_abort_msg("line %d: response not accepted (%d events, rc %d at %u): '%s'", line, r.n,
-			     r.n ? r.ev[0].rc : 0, r.n ? r.ev[0].end : 0, s);
-	ck_assert_uint_eq(r.ev[0].end, strlen(s));
+		ck_abort_msg("line %d: response not accepted (%d events, rc %d at %u)", line,
+			     r.n, r.n ? r.ev[0].rc : 0, r.n ? r.ev[0].end : 0);
+	if (r.ev[0].end != strlen(s))
+		ck_abort_msg("line %d: response ends at %u", line, r.ev[0].end);
 	if (r.ev[0].status != status || r.ev[0].flags != flags || r.ev[0].body != body)
-		ck_abort_msg("line %d: status %u flags %#x body %u, expected %u %#x %u: '%s'", line,
-			     r.ev[0].status, r.ev[0].flags, r.ev[0].body, status, flags,
-			     body, s);
-	ck_assert_int_eq(r.eof_rc, TT_HTTP_MORE);
+		ck_abort_msg("line %d: status %u flags %#x body %u, expected %u %#x %u", line,
+			     r.ev[0].status, r.ev[0].flags, r.ev[0].body, status, flags, body);
+	if (r.eof_rc != TT_HTTP_MORE)
+		ck_abort_msg("line %d: eof after the response gives %d", line, r.eof_rc);
 }
 #define resp_ok(...) resp_ok_at(__LINE__, __VA_ARGS__)
 
@@ -625,10 +632,9 @@ resp_bad_at(int line, const char *s, int at)
 	struct run r = resp_all(s);
 
 	if (r.n < 1 || r.ev[r.n - 1].rc != TT_HTTP_ERROR)
-		ck_abort_msg("line %d: response not rejected: '%s'", line, s);
+		ck_abort_msg("line %d: response not rejected", line);
 	if (at >= 0 && r.ev[r.n - 1].end != (uint32_t)at)
-		ck_abort_msg("line %d: rejected at %u ('%c'), expected %d ('%c'): '%s'", line, r.ev[r.n - 1].end,
-			     s[r.ev[r.n - 1].end], at, s[at], s);
+		ck_abort_msg("line %d: rejected at %u, expected %d", line, r.ev[r.n - 1].end, at);
 }
 #define resp_bad(...) resp_bad_at(__LINE__, __VA_ARGS__)
 
@@ -639,10 +645,11 @@ resp_until_close_at(int line, const char *s, unsigned int status, uint8_t flags,
 	struct run r = resp_all(s);
 
 	if (r.n != 0 || r.tail_rc != TT_HTTP_MORE || r.eof_rc != TT_HTTP_DONE)
-		ck_abort_msg("line %d: not close-delimited (%d events, eof %d): '%s'", line, r.n, r.eof_rc, s);
-	ck_assert_uint_eq(r.eof_body, body);
-	(void)status;
-	(void)flags;
+		ck_abort_msg("line %d: not close-delimited (%d events, eof %d)", line, r.n,
+			     r.eof_rc);
+	if (r.eof_status != status || r.eof_flags != flags || r.eof_body != body)
+		ck_abort_msg("line %d: status %u flags %#x body %u, expected %u %#x %u", line,
+			     r.eof_status, r.eof_flags, r.eof_body, status, flags, body);
 }
 #define resp_until_close(...) resp_until_close_at(__LINE__, __VA_ARGS__)
 
@@ -1089,7 +1096,7 @@ START_TEST(test_fuzz_splits)
 	unsigned int k, t, m, nm;
 
 	for (k = 0; k < RTE_DIM_(seeds); k++) {
-		for (t = 0; t < 150; t++) {
+		for (t = 0; t < 400; t++) {
 			uint32_t len = strlen(seeds[k]);
 
 			memcpy(buf, seeds[k], len);

@@ -41,6 +41,16 @@
 #define RST RTE_TCP_RST_FLAG
 #define PSH RTE_TCP_PSH_FLAG
 
+/*
+ * Check's ck_assert() records its location through a pipe on every call:
+ * in loops of millions of checks use this one, which costs nothing unless
+ * it fails.
+ */
+#define CHECK(cond, ...) do { \
+		if (!(cond)) \
+			ck_abort_msg(__VA_ARGS__); \
+	} while (0)
+
 /* An option kind the engine should never send. */
 #define FP_OPT_OTHER 0x80
 
@@ -1763,19 +1773,20 @@ START_TEST(test_seq_macros)
 			for (d = -300; d <= 300; d++) {
 				uint32_t x = a + (uint32_t)d;
 
-				ck_assert_int_eq(TT_SEQ_LT(a, x), d > 0);
-				ck_assert_int_eq(TT_SEQ_LEQ(a, x), d >= 0);
-				ck_assert_int_eq(TT_SEQ_GT(a, x), d < 0);
-				ck_assert_int_eq(TT_SEQ_GEQ(a, x), d >= 0 ? d == 0 : 1);
-				ck_assert_uint_eq(tt_seq_max(a, x), d > 0 ? x : a);
-				ck_assert_uint_eq(tt_seq_min(a, x), d > 0 ? a : x);
+				CHECK(TT_SEQ_LT(a, x) == (d > 0), "LT(%#x, %#x)", a, x);
+				CHECK(TT_SEQ_LEQ(a, x) == (d >= 0), "LEQ(%#x, %#x)", a, x);
+				CHECK(TT_SEQ_GT(a, x) == (d < 0), "GT(%#x, %#x)", a, x);
+				CHECK(TT_SEQ_GEQ(a, x) == (d <= 0), "GEQ(%#x, %#x)", a, x);
+				CHECK(TT_SEQ_LT(x, a) == (d < 0), "LT(%#x, %#x)", x, a);
+				CHECK(tt_seq_max(a, x) == (d > 0 ? x : a), "max(%#x, %#x)", a, x);
+				CHECK(tt_seq_min(a, x) == (d > 0 ? a : x), "min(%#x, %#x)", a, x);
 			}
 			for (k = 0; k < 64; k++) {
 				uint32_t x;
 
 				for (x = a - 3; x != a + 70; x++)
-					ck_assert_int_eq(TT_SEQ_IN(x, a, a + k),
-							 (uint32_t)(x - a) < k);
+					CHECK(TT_SEQ_IN(x, a, a + k) == ((uint32_t)(x - a) < k),
+					      "IN(%#x, %#x, %#x)", x, a, a + k);
 			}
 		}
 	}
@@ -2378,9 +2389,10 @@ START_TEST(test_zero_window_persist)
 		while (fp_pop(f, &s)) {
 			ck_assert_msg(!(s.flags & RST), "connection reset after %u ms, %u probes",
 				      t, probes);
-			ck_assert_uint_eq(s.seq, una);
-			ck_assert_uint_le(s.len, 1);
-			probes++;
+			/* A BSD probe (1 byte at SND.UNA) or a Linux one (SND.UNA - 1, empty). */
+			ck_assert((s.seq == una && s.len <= 1) || (s.seq == una - 1 && s.len == 0));
+			if (t > f->cfg.tcp.delack_ms)
+				probes++;	/* not the delayed ACK of the request */
 			f->pc.rcv_nxt = una;	/* the byte did not fit */
 			fp_ack(f);
 		}

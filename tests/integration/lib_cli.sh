@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# Helpers for the integration tests of the load generator (client role):
+# test_tap_nginx_client.sh, test_memif_pair.sh, test_ring_loopback.sh and
+# test_rate_accuracy.sh. Source it after lib.sh:
+#
+#	. "$(dirname "$0")/lib.sh"
+#	. "$(dirname "$0")/lib_cli.sh"
+#
+# Everything here only reads files and prints; processes, namespaces and
+# temporary files are lib.sh's business.
+
+# tt_cli_ini_eal INI: print the [eal] args value of INI (empty if none).
+tt_cli_ini_eal() {
+	awk '
+		/^[ \t]*\[/ { sec = $0; gsub(/[][ \t]/, "", sec); next }
+		sec == "eal" && /^[ \t]*args[ \t]*=/ {
+			sub(/^[^=]*=[ \t]*/, "")
+			sub(/[ \t]+#.*$/, "")
+			print
+			exit
+		}
+	' "$1"
+}
+
+# tt_cli_eal_strip ARGS: ARGS without the options a test replaces: --vdev,
+# --file-prefix, -l / --lcores / -c (core mask), --in-memory.
+tt_cli_eal_strip() {
+	sed -E \
+		-e 's/(^| )--vdev[= ][^ ]+/ /g' \
+		-e 's/(^| )--file-prefix[= ][^ ]+/ /g' \
+		-e 's/(^| )--lcores[= ][^ ]+/ /g' \
+		-e 's/(^| )-l ?[0-9][^ ]*/ /g' \
+		-e 's/(^| )-c ?[0-9a-fA-Fx]+( |$)/ /g' \
+		-e 's/(^| )--in-memory( |$)/ /g' \
+		-e 's/[ ]+/ /g' -e 's/^ //' -e 's/ $//' <<<"$1"
+}
+
+# tt_cli_eal_from_ini INI EXTRA...: the ini's [eal] args with the replaced
+# options removed and EXTRA appended (one line, for --set eal.args=...).
+tt_cli_eal_from_ini() {
+	local ini=$1 base
+	shift
+	base=$(tt_cli_eal_strip "$(tt_cli_ini_eal "$ini")")
+	echo "${base:+$base }$*"
+}
+
+# tt_cli_cpus: print the CPUs this process may run on, one line, ascending.
+tt_cli_cpus() {
+	"$TT_PY" -c 'import os; print(" ".join(str(c) for c in sorted(os.sched_getaffinity(0))))'
+}
+
+# tt_cli_get JSON EXPR: tt_json_get that fails the test on an error.
+tt_cli_get() {
+	local v
+	v=$(tt_json_get "$1" "$2") || tt_fail "cannot read $2 from $1"
+	echo "$v"
+}
+
+# tt_cli_expect_eq WHAT VALUE EXPECTED: integers (or any exact strings).
+tt_cli_expect_eq() {
+	[ "$2" = "$3" ] || tt_fail "$1 = $2, expected $3"
+	tt_info "$1 = $2 (as expected)"
+}
+
+# tt_cli_expect_near WHAT VALUE TARGET PCT: |VALUE - TARGET| <= PCT % of
+# TARGET (numbers, floats allowed).
+tt_cli_expect_near() {
+	local what=$1 v=$2 target=$3 pct=$4
+	if "$TT_PY" -c '
+import sys
+v, t, p = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+sys.exit(0 if abs(v - t) <= t * p / 100.0 else 1)
+' "$v" "$target" "$pct" 2>/dev/null; then
+		tt_info "$what = $v (within $pct% of $target)"
+	else
+		tt_fail "$what = $v, expected within $pct% of $target"
+	fi
+}
+
+# tt_cli_check_json JSON: the summary exists and is valid JSON.
+tt_cli_check_json() {
+	[ -s "$1" ] || tt_fail "no JSON summary $1"
+	tt_json_valid "$1" || tt_fail "invalid JSON summary $1"
+}
+
+# tt_cli_check_client JSON N: the client opened and completed exactly N
+# connections and counted no failure of any kind.
+tt_cli_check_client() {
+	local json=$1 n=$2 bad
+	tt_cli_get "$json" '"client" in d' | grep -qx True ||
+		tt_fail "$json has no \"client\" object"
+	tt_cli_expect_eq "client.opened" "$(tt_cli_get "$json" 'd["client"]["opened"]')" "$n"
+	tt_cli_expect_eq "client.completed" "$(tt_cli_get "$json" 'd["client"]["completed"]')" "$n"
+	bad=$(tt_cli_get "$json" \
+		'" ".join("%s=%d" % kv for kv in d["client"]["failed"].items() if kv[1] != 0)')
+	[ -z "$bad" ] || tt_fail "client failures: $bad"
+	tt_info "client failures: none"
+}
+
+# tt_cli_check_no_failures JSON: every client failure counter is 0 (no count).
+tt_cli_check_no_failures() {
+	local bad
+	bad=$(tt_cli_get "$1" \
+		'" ".join("%s=%d" % kv for kv in d["client"]["failed"].items() if kv[1] != 0)')
+	[ -z "$bad" ] || tt_fail "client failures: $bad"
+	tt_info "client failures: none"
+}
+
+# tt_cli_report JSON [LABEL]: one line with the client's numbers and the
+# latency percentiles (for the log and for the report).
+tt_cli_report() {
+	"$TT_PY" - "$1" "${2:-client}" <<'EOF'
+import json, sys
+with open(sys.argv[1]) as f:
+    d = json.load(f)
+c = d.get("client")
+if c is None:
+    print("[%s] no client object" % sys.argv[2])
+    sys.exit(0)
+f = c["failed"]
+print("[%s] opened %d completed %d failed %d/%d/%d/%d (refused/timeout/reset/bad) "
+      "rate target %s achieved %.1f behind_schedule %d duration %.2f s"
+      % (sys.argv[2], c["opened"], c["completed"], f["refused"], f["timeout"],
+         f["reset"], f["bad_response"], c["rate_target"], c["rate_achieved"],
+         c["behind_schedule"], d.get("duration_s", 0)))
+for k, h in c["latency_us"].items():
+    print("[%s]   latency %-10s n=%-7d min %-6d mean %-9.1f p50 %-6d p90 %-6d "
+          "p99 %-6d p99.9 %-6d max %d (us)"
+          % (sys.argv[2], k, h["count"], h["min"], h["mean"], h["p50"], h["p90"],
+             h["p99"], h["p99.9"], h["max"]))
+EOF
+}
+
+# tt_cli_states JSON: print the non-zero connection states, "STATE=n ...".
+tt_cli_states() {
+	tt_cli_get "$1" '" ".join("%s=%d" % kv for kv in d["states"].items() if kv[1] != 0)'
+}

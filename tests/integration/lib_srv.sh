@@ -1,0 +1,245 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash disable=SC2034
+#
+# Helpers for the tests of tcpterm's server role over net_tap with kernel
+# clients (test_tap_curl/ab/wrk/iperf/echo/rst.sh). Source it after lib.sh:
+#
+#	. "$(dirname "$0")/lib.sh"
+#	. "$(dirname "$0")/lib_srv.sh"
+#
+# The setup is always the same: tcpterm owns 198.18.0.2/24 on a net_tap port
+# whose kernel side is moved into a namespace of the test's own, with
+# 198.18.0.1/24; clients run in that namespace (tt_srv_exec). Stopping
+# checks what every test wants at the end: exit status 0, a valid JSON
+# summary, every mbuf back in its pool, no flow left, every TCP state gauge
+# at 0 except LISTEN, no drop for a damaged packet.
+
+TT_SRV_K_IP=198.18.0.1
+TT_SRV_IP=198.18.0.2
+TT_SRV_K_MAC=02:00:00:00:00:01	# kernel side, inside the namespace
+TT_SRV_MAC=02:00:00:00:00:02	# tcpterm's port (net_tap mac= devarg)
+# TIME_WAIT lasts 2 * MSL; short so the flow table empties before the end.
+TT_SRV_MSL_MS=${TT_SRV_MSL_MS:-500}
+
+TT_SRV_PID=
+TT_SRV_NS=
+TT_SRV_IFC=
+TT_SRV_DIR=
+TT_SRV_JSON=
+TT_SRV_LOG=
+TT_SRV_CAP_PID=
+TT_SRV_CAP_FILE=
+TT_SRV_CAP_LOG=
+
+# tt_srv_require [CMD...]: root, a tap, the binary, ip and the given tools.
+tt_srv_require() {
+	tt_require_root
+	tt_require_tun
+	tt_require_cmd ip ping "$@"
+	tt_require_tcpterm
+}
+
+# tt_srv_eal_args PREFIX IFACE: the [eal] args of config/tap-server.ini with
+# its tap vdev and file prefix replaced by ours (as test_tap_ping.sh does).
+tt_srv_eal_args() {
+	local prefix=$1 ifc=$2 ini=$TT_SRCDIR/config/tap-server.ini args
+	args=$(awk '
+		/^[ \t]*\[/ { sec = $0; gsub(/[][ \t]/, "", sec); next }
+		sec == "eal" && /^[ \t]*args[ \t]*=/ { sub(/^[^=]*=[ \t]*/, ""); print; exit }
+	' "$ini")
+	[ -n "$args" ] || args="-l 0 --no-pci"
+	args=$(sed -E -e 's/--vdev[= ]+net_tap[^ ]*//g' -e 's/--file-prefix[= ]+[^ ]*//g' \
+		-e 's/[ ]+/ /g' -e 's/^ //; s/ $//' <<<"$args")
+	echo "$args --file-prefix=$prefix --vdev=net_tap0,iface=$ifc,mac=$TT_SRV_MAC"
+}
+
+# tt_srv_start SHORT [--set SECTION.KEY=VALUE ...]: start tcpterm as a server
+# (config/tap-server.ini, tcp.msl_ms=$TT_SRV_MSL_MS, the given overrides)
+# with its tap in namespace tt-SHORT-PID, and wait until it answers ping.
+# SHORT: at most 6 characters (the interface name is "tt" SHORT PID).
+tt_srv_start() {
+	local short=$1 ini=$TT_SRCDIR/config/tap-server.ini args ok=0 i
+	shift
+	[ -f "$ini" ] || tt_fail "missing $ini"
+	TT_SRV_IFC="tt${short}$$"
+	[ ${#TT_SRV_IFC} -le 15 ] || TT_SRV_IFC="tt${short:0:3}$$"
+	TT_SRV_DIR=$(tt_tmpdir)
+	TT_SRV_JSON=$TT_SRV_DIR/summary.json
+	args=$(tt_srv_eal_args "tt${short}$$" "$TT_SRV_IFC")
+	tt_start_tcpterm TT_SRV_PID -c "$ini" --set "eal.args=$args" \
+		--set "port0.ip=$TT_SRV_IP/24" --set "tcp.msl_ms=$TT_SRV_MSL_MS" \
+		--set general.stats_interval_ms=0 "$@" --json "$TT_SRV_JSON"
+	TT_SRV_LOG=$TT_TCPTERM_LOG
+	tt_wait_for_iface "$TT_SRV_IFC" 30 || tt_fail "tap $TT_SRV_IFC never appeared"
+	TT_SRV_NS=$(tt_netns_create "$short")
+	# No IPv6 chatter (router solicitations, MLD) in the captures.
+	ip netns exec "$TT_SRV_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
+	tt_tap_into_ns "$TT_SRV_IFC" "$TT_SRV_NS" "$TT_SRV_K_IP/24" "$TT_SRV_K_MAC" ||
+		tt_fail "cannot move $TT_SRV_IFC into $TT_SRV_NS"
+	for i in $(seq 1 20); do
+		if ip netns exec "$TT_SRV_NS" ping -c 1 -W 1 "$TT_SRV_IP" >/dev/null 2>&1; then
+			ok=1
+			break
+		fi
+		tt_alive "$TT_SRV_PID" || tt_fail "tcpterm exited early"
+	done
+	[ $ok -eq 1 ] || tt_fail "no echo reply from $TT_SRV_IP within 20 tries"
+	tt_info "tcpterm (pid $TT_SRV_PID) answers on $TT_SRV_IP, tap $TT_SRV_IFC in $TT_SRV_NS"
+}
+
+# tt_srv_exec CMD...: run CMD in the clients' namespace.
+tt_srv_exec() {
+	ip netns exec "$TT_SRV_NS" "$@"
+}
+
+# tt_srv_capture_start [TSHARK-ARGS...]: capture the tap in the namespace to
+# $TT_SRV_DIR/cap.pcapng until tt_srv_capture_stop. Returns once tshark
+# captures. Without tshark: warns and does nothing (the caller decides).
+tt_srv_capture_start() {
+	local i
+	TT_SRV_CAP_FILE=$TT_SRV_DIR/cap.pcapng
+	# A large kernel buffer: a busy run must not lose frames to the capture.
+	tt_bg TT_SRV_CAP_PID ip netns exec "$TT_SRV_NS" tshark -q -n -B 64 \
+		-i "$TT_SRV_IFC" "$@" -w "$TT_SRV_CAP_FILE"
+	TT_SRV_CAP_LOG=$TT_BG_LOG
+	for i in $(seq 1 100); do
+		grep -q "Capturing on" "$TT_SRV_CAP_LOG" 2>/dev/null && break
+		tt_alive "$TT_SRV_CAP_PID" || {
+			cat "$TT_SRV_CAP_LOG" >&2
+			tt_fail "tshark exited at start"
+		}
+		sleep 0.1
+	done
+	grep -q "Capturing on" "$TT_SRV_CAP_LOG" || tt_fail "tshark did not start capturing"
+	# dumpcap says so as it opens the socket: give it a moment more.
+	sleep 0.3
+}
+
+# tt_srv_capture_stop: stop tshark by PID; fail if it dropped frames.
+tt_srv_capture_stop() {
+	[ -n "$TT_SRV_CAP_PID" ] || return 0
+	sleep 0.2
+	tt_stop_tcpterm "$TT_SRV_CAP_PID" >/dev/null 2>&1
+	TT_SRV_CAP_PID=
+	[ -s "$TT_SRV_CAP_FILE" ] || tt_fail "no capture file"
+	# tshark -q prints "N packets captured" and, when any, "N packets dropped".
+	tt_info "capture: $(grep -E 'packets? (captured|dropped)' "$TT_SRV_CAP_LOG" | tr '\n' ' ')"
+	if grep -qE '^[1-9][0-9]* packets? dropped' "$TT_SRV_CAP_LOG"; then
+		tt_fail "the capture dropped frames: cannot judge it"
+	fi
+}
+
+# The TCP expert flags that are no error. window_update and keep_alive are
+# normal events. reused_ports: Linux clients reuse a 4-tuple as soon as the
+# previous connection is closed on their side (ab, wrk with Connection:
+# close), while it may still be in TIME_WAIT at tcpterm: legitimate (RFC 9293
+# 3.6.1 / RFC 6191), and tcpterm must accept the SYN (tw_reuse).
+TT_SRV_TCP_OK_FLAGS='tcp.analysis.window_update || tcp.analysis.keep_alive || tcp.analysis.reused_ports'
+
+# tt_srv_capture_check [EXTRA-OK-FILTER]: the capture holds TCP frames, and
+# none has a bad IPv4 or TCP checksum, none is malformed, none carries a TCP
+# expert flag (retransmission, duplicate ACK, out of order, lost or unseen
+# segment, zero window, ...) other than those of TT_SRV_TCP_OK_FLAGS and of
+# EXTRA-OK-FILTER (a display filter, e.g. "tcp.analysis.window_full" with
+# a reason in the caller).
+tt_srv_capture_check() {
+	local ok="$TT_SRV_TCP_OK_FLAGS" filter n bad
+	[ -n "${1:-}" ] && ok="$ok || $1"
+	n=$(tshark -n -r "$TT_SRV_CAP_FILE" -Y tcp 2>/dev/null | wc -l)
+	[ "$n" -gt 0 ] || tt_fail "no TCP frame in the capture"
+	# tshark 4.0 compares a field with value strings by their label.
+	filter='ip.checksum.status == "Bad" || tcp.checksum.status == "Bad"'
+	filter="$filter || _ws.malformed || _ws.expert.severity >= error"
+	filter="$filter || (tcp.analysis.flags && !($ok))"
+	bad=$(tshark -n -r "$TT_SRV_CAP_FILE" -o ip.check_checksum:TRUE \
+		-o tcp.check_checksum:TRUE -o tcp.analyze_sequence_numbers:TRUE \
+		-Y "$filter" 2>"$TT_SRV_DIR/tshark.err") ||
+		tt_fail "tshark -Y failed: $(grep -v 'Running as user' "$TT_SRV_DIR/tshark.err")"
+	if [ -n "$bad" ]; then
+		echo "$bad" | head -n 40 >&2
+		tshark -n -r "$TT_SRV_CAP_FILE" -o ip.check_checksum:TRUE \
+			-o tcp.check_checksum:TRUE -Y "$filter" -V 2>/dev/null |
+			grep -E 'Expert Info|checksum|Malformed' | sort | uniq -c | head -n 20 >&2
+		tt_fail "capture: $(echo "$bad" | wc -l) bad frames (filter: $filter)"
+	fi
+	tt_info "capture: $n TCP frames, checksums good, nothing malformed, no TCP anomaly"
+}
+
+# tt_srv_capture_count FILTER: frames of the capture that match FILTER.
+tt_srv_capture_count() {
+	tshark -n -r "$TT_SRV_CAP_FILE" -Y "$1" 2>/dev/null | wc -l
+}
+
+# tt_srv_stop: let TIME_WAIT expire (2 MSL and a margin), stop tcpterm by
+# PID, and check the end state (see the file comment). Then the counters
+# are readable with tt_srv_c NAME.
+tt_srv_stop() {
+	local rc out
+	sleep "$("$TT_PY" -c "print($TT_SRV_MSL_MS * 2 / 1000 + 0.7)")"
+	tt_srv_capture_stop
+	tt_stop_tcpterm "$TT_SRV_PID"
+	rc=$?
+	TT_SRV_PID=
+	tail -n 25 "$TT_SRV_LOG"
+	[ $rc -eq 0 ] || tt_fail "tcpterm exited $rc after SIGTERM"
+	[ -s "$TT_SRV_JSON" ] || tt_fail "no JSON summary"
+	tt_json_valid "$TT_SRV_JSON" || tt_fail "invalid JSON summary"
+	tt_check_pools "$TT_SRV_JSON" || tt_fail "mbufs leaked"
+	out=$("$TT_PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+err = []
+if d["flows_in_use"] != 0:
+    err.append("flows_in_use = %d" % d["flows_in_use"])
+for s, v in sorted(d["states"].items()):
+    if s != "LISTEN" and v != 0:
+        err.append("state %s = %d" % (s, v))
+# Drops that mean a damaged or lost packet on a clean local link.
+for r in ("truncated", "bad_ip_len", "bad_ip_cksum", "bad_tcp_hdr",
+          "bad_tcp_cksum", "bad_tcp_opts", "no_mbuf", "tx_full", "no_arp"):
+    if d["drops"].get(r, 0) != 0:
+        err.append("drop %s = %d" % (r, d["drops"][r]))
+for p in d.get("ports", []):
+    for k in ("imissed", "ierrors", "oerrors"):
+        if p.get(k, 0):
+            err.append("port %d %s = %d" % (p["port"], k, p[k]))
+nz = dict((k, v) for k, v in d["drops"].items() if v)
+print("drops: %s" % (nz or "none"))
+for e in err:
+    print("ERROR " + e)
+' "$TT_SRV_JSON")
+	echo "$out" | grep -v '^ERROR' | sed "s/^/[$TT_NAME] /"
+	if grep -q '^ERROR' <<<"$out"; then
+		grep '^ERROR' <<<"$out" | sed 's/^ERROR /  /' >&2
+		tt_fail "end state not clean"
+	fi
+	tt_info "end state clean: pools full, no flow, states 0 but LISTEN"
+}
+
+# tt_srv_c NAME: a counter of the JSON summary.
+tt_srv_c() {
+	tt_json_get "$TT_SRV_JSON" "d[\"counters\"][\"$1\"]"
+}
+
+# tt_srv_expect_eq WHAT VALUE WANT
+tt_srv_expect_eq() {
+	[ "$2" = "$3" ] || tt_fail "$1 = $2, expected $3"
+	tt_info "$1 = $2"
+}
+
+# tt_srv_body_file N FILE: the body tcpterm's http application sends for
+# response_bytes=N (tt_http_fill_body in lib/l7/tt_http.c): 64-byte lines,
+# line k is alphabet[(k + c) % 64] for c = 0..62, then a newline.
+tt_srv_body_file() {
+	"$TT_PY" - "$1" "$2" <<'EOF'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/"
+period = "".join("".join(a[(k + c) % 64] for c in range(63)) + "\n"
+                 for k in range(64)).encode()
+body = period * (n // len(period) + 1)
+with open(path, "wb") as f:
+    f.write(body[:n])
+EOF
+}
