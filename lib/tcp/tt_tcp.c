@@ -409,8 +409,14 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 		tt_tcp_send_syn(ctx, c, true);
 		break;
 	default:
-		if (c->snd_wnd == 0 && c->snd_una == c->snd_max) {
-			/* RFC 9293 3.8.6.1: zero-window probe, one byte past the window. */
+		if (c->snd_wnd == 0 && c->snd_max - c->snd_una <= 1 && c->snd_una != c->snd_end) {
+			/*
+			 * RFC 9293 3.8.6.1: zero-window probe, one byte past the
+			 * window, (re)sent with backoff for as long as the peer
+			 * answers (its ACKs reset the retry count, see ack_input).
+			 */
+			c->snd_nxt = c->snd_una;
+			TT_STAT_INC(ctx->stats, persist_probes);
 			tt_tcp_send_probe(ctx, c);
 			break;
 		}
@@ -478,7 +484,10 @@ tt_tcp_enter_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	tt_timer_cancel(&ctx->wheel, idx);
 	c->flags &= ~TT_CF_DELACK;
 	tt_app_time_wait(ctx, c);
-	tt_tcp_enter_time_wait_requeue(ctx, c);
+	if (c->flags & TT_CF_IN_TW_FIFO)
+		c->flags |= TT_CF_TW_RESTART;	/* still linked from an earlier life */
+	else
+		tt_tcp_enter_time_wait_requeue(ctx, c);
 }
 
 /* Remove a block from the TIME_WAIT FIFO head (it must be there). */

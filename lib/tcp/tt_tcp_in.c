@@ -395,6 +395,9 @@ window:
 		c->snd_wl1 = s->seq;
 		c->snd_wl2 = s->ack;
 	}
+	/* A peer that answers our zero-window probes is alive: keep probing. */
+	if (c->snd_wnd == 0)
+		c->retries = 0;
 	return 0;
 }
 

@@ -218,12 +218,15 @@ tt_tcp_send_syn(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool synack)
 void
 tt_tcp_send_probe(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	/* RFC 9293 3.8.6.1: one new byte past the closed window. */
-	if (c->snd_nxt != c->snd_end) {
-		conn_send(ctx, c, c->snd_nxt, 1, TT_TH_ACK);
-		c->snd_nxt++;
-		if (TT_SEQ_GT(c->snd_nxt, c->snd_max))
-			c->snd_max = c->snd_nxt;
+	/*
+	 * RFC 9293 3.8.6.1: one byte past the closed window. snd_nxt stays
+	 * put, so when the window opens that byte goes again with the rest
+	 * if the peer did not keep it.
+	 */
+	if (c->snd_una != c->snd_end) {
+		conn_send(ctx, c, c->snd_una, 1, TT_TH_ACK);
+		if (TT_SEQ_GT(c->snd_una + 1, c->snd_max))
+			c->snd_max = c->snd_una + 1;
 	} else {
 		tt_tcp_send_ack(ctx, c);
 	}
@@ -281,10 +284,12 @@ tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment)
 		bool fin = false;
 
 		/*
-		 * Sender silly-window avoidance (RFC 9293 3.8.6.2.1): send a
-		 * short segment only when it is all we have left.
+		 * Sender silly-window avoidance (RFC 9293 3.8.6.2.1): a short
+		 * segment goes only when it is all we have left, or when
+		 * nothing is in flight (a peer window below one MSS must not
+		 * stall the connection; this is also what Nagle allows).
 		 */
-		if (len > 0 && len < c->mss && len < avail)
+		if (len > 0 && len < c->mss && len < avail && inflight > 0)
 			len = 0;
 		if ((c->flags & TT_CF_FIN_QUEUED) && c->snd_nxt + len == c->snd_end &&
 		    c->state != TT_TCPS_ESTABLISHED && c->state != TT_TCPS_CLOSE_WAIT) {

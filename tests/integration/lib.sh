@@ -183,20 +183,28 @@ tt_forget_pid() {
 }
 
 # tt_wait_for_iface NAME [TIMEOUT_S=20]: wait until link NAME exists in the
-# root namespace. Fails early when the last tcpterm started has exited.
+# root namespace and is up. net_tap creates the interface (down) when EAL
+# probes it, attaches its queues by name at queue setup and brings the link
+# up at rte_eth_dev_start(): moving the tap into a namespace before it is up
+# makes the queue setup create a second, unrelated tap in the root namespace
+# and tcpterm never sees a packet. So wait for IFF_UP before moving it.
+# Fails early when the last tcpterm started has exited.
 tt_wait_for_iface() {
-	local name=$1 timeout=${2:-20} i=0 n
-	n=$((timeout * 10))
+	local name=$1 timeout=${2:-20} i=0 n flags
+	n=$((timeout * 20))
 	while [ $i -lt $n ]; do
-		ip link show dev "$name" >/dev/null 2>&1 && return 0
+		flags=$(cat "/sys/class/net/$name/flags" 2>/dev/null)
+		if [ -n "$flags" ] && [ $((flags & 1)) -eq 1 ]; then
+			return 0
+		fi
 		if [ -n "${TT_LAST_TCPTERM_PID:-}" ] && ! tt_alive "$TT_LAST_TCPTERM_PID"; then
-			echo "tcpterm (pid $TT_LAST_TCPTERM_PID) exited before $name appeared" >&2
+			echo "tcpterm (pid $TT_LAST_TCPTERM_PID) exited before $name came up" >&2
 			return 1
 		fi
-		sleep 0.1
+		sleep 0.05
 		i=$((i + 1))
 	done
-	echo "interface $name did not appear within ${timeout}s" >&2
+	echo "interface $name did not come up within ${timeout}s (flags ${flags:-none})" >&2
 	return 1
 }
 

@@ -137,3 +137,63 @@ EOF
 tt_cli_states() {
 	tt_cli_get "$1" '" ".join("%s=%d" % kv for kv in d["states"].items() if kv[1] != 0)'
 }
+
+# tt_cli_idlest_cpu: print the CPU (of those we may run on) that was idle
+# the most over the last 0.3 s. Other busy-polling DPDK processes on a
+# shared machine usually sit on CPU 0; a timing test does better elsewhere.
+tt_cli_idlest_cpu() {
+	"$TT_PY" - <<'PYEOF'
+import os, time
+allowed = sorted(os.sched_getaffinity(0))
+def idle():
+    out = {}
+    with open("/proc/stat") as f:
+        for line in f:
+            p = line.split()
+            if p[0].startswith("cpu") and p[0] != "cpu":
+                out[int(p[0][3:])] = int(p[4]) + int(p[5])
+    return out
+a = idle()
+time.sleep(0.3)
+b = idle()
+print(max(allowed, key=lambda c: (b.get(c, 0) - a.get(c, 0), -c)))
+PYEOF
+}
+
+# tt_cli_wait_exit_sched PID [TIMEOUT_S=30]: tt_wait_exit, and meanwhile
+# sample /proc/PID/schedstat (the main thread, i.e. the main lcore): sets
+# TT_CLI_RUN_NS (time on a CPU) and TT_CLI_WAIT_NS (time runnable but
+# waiting for a CPU) to the last sample. Returns PID's exit status. Must not
+# be called inside $(...).
+TT_CLI_RUN_NS=0
+TT_CLI_WAIT_NS=0
+tt_cli_wait_exit_sched() {
+	local pid=$1 timeout=${2:-30} i=0 s
+	TT_CLI_RUN_NS=0
+	TT_CLI_WAIT_NS=0
+	while tt_alive "$pid" && [ $i -lt $((timeout * 10)) ]; do
+		s=$(cat "/proc/$pid/schedstat" 2>/dev/null)
+		if [ -n "$s" ]; then
+			TT_CLI_RUN_NS=${s%% *}
+			s=${s#* }
+			TT_CLI_WAIT_NS=${s%% *}
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tt_wait_exit "$pid" 1
+}
+
+# tt_cli_wait_pct: the share (percent, one decimal) of the last process's
+# runnable time spent waiting for a CPU (see tt_cli_wait_exit_sched). A
+# busy-polling tcpterm on a CPU of its own is near 0.
+tt_cli_wait_pct() {
+	awk -v r="$TT_CLI_RUN_NS" -v w="$TT_CLI_WAIT_NS" \
+		'BEGIN { printf "%.1f\n", (r + w) > 0 ? 100 * w / (r + w) : 0 }'
+}
+
+# tt_cli_contended [MAX_PCT=2]: true when the last process waited for a CPU
+# more than MAX_PCT % of the time: its timing is not its own.
+tt_cli_contended() {
+	awk -v p="$(tt_cli_wait_pct)" -v m="${1:-2}" 'BEGIN { exit !(p > m) }'
+}

@@ -621,6 +621,25 @@ fp_exchange(struct fp *f, uint8_t *buf, uint32_t cap)
 	return total;
 }
 
+/*
+ * fp_exchange(), and when the engine goes quiet before @p want bytes came,
+ * let time pass (its retransmission and persist timers) for at most
+ * @p max_ms. Returns the bytes received in order.
+ */
+static uint32_t
+fp_exchange_timed(struct fp *f, uint8_t *buf, uint32_t cap, uint32_t want, uint32_t max_ms)
+{
+	uint32_t n = 0, t;
+
+	for (t = 0; t <= max_ms; t += 10) {
+		n += fp_exchange(f, buf + n, cap - n);
+		if (n >= want)
+			break;
+		fp_time(f, 10);
+	}
+	return n;
+}
+
 /* The HTTP response the server sends: head and pattern body. */
 static void
 fp_check_http_response(const uint8_t *buf, uint32_t n, uint32_t body, bool keepalive)
@@ -2411,7 +2430,8 @@ START_TEST(test_zero_window_persist)
 	/* The window opens: the whole response comes. */
 	f->win = 65535;
 	fp_ack(f);
-	n = fp_exchange(f, rxbuf, sizeof(rxbuf));
+	n = fp_exchange_timed(f, rxbuf, sizeof(rxbuf),
+			      fp_http_response_len(f->cfg.server.response_bytes, true), 30000);
 	fp_check_http_response(rxbuf, n, f->cfg.server.response_bytes, true);
 	fp_end(f);
 }
@@ -2425,8 +2445,7 @@ END_TEST
 START_TEST(test_small_window)
 {
 	struct fp *f = F;
-	uint32_t n = 0;
-	unsigned int t;
+	uint32_t n;
 
 	f->cfg.server.response_bytes = 2000;
 	f->syn_opts = TT_OPT_MSS;
@@ -2435,10 +2454,7 @@ START_TEST(test_small_window)
 	f->win = 500;
 	fp_ack(f);
 	fp_send_str(f, REQ11);
-	for (t = 0; t < 100 && n < fp_http_response_len(2000, true); t++) {
-		n += fp_exchange(f, rxbuf + n, sizeof(rxbuf) - n);
-		fp_time(f, 100);
-	}
+	n = fp_exchange_timed(f, rxbuf, sizeof(rxbuf), fp_http_response_len(2000, true), 10000);
 	/*
 	 * BUG: lib/tcp/tt_tcp_out.c tt_tcp_output() zeroes any segment
 	 * shorter than the MSS that is not the last of the queued data
@@ -2485,6 +2501,154 @@ START_TEST(test_burst)
 	ck_assert_uint_eq(s->seq, 12345);
 	ck_assert_uint_eq(ST(f, tcp_rst_in), 1);
 	ck_assert_uint_eq(f->ctx->in_use, 1);
+	fp_end(f);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The applications through the engine (lib/l7 glue).                  */
+/* ------------------------------------------------------------------ */
+
+/* Two requests in one segment (pipelining), then one split across three. */
+START_TEST(test_http_pipelining)
+{
+	struct fp *f = F;
+	static const char two[] = REQ11 REQ_CLOSE;
+	uint32_t n, one = fp_http_response_len(f->cfg.server.response_bytes, true);
+
+	fp_start(f);
+	fp_open(f);
+	fp_send_str(f, REQ11);
+	fp_send(f, ACK, "GET / HT", 8);
+	fp_send(f, ACK, "TP/1.1\r\nHost:", 13);
+	n = fp_exchange(f, rxbuf, sizeof(rxbuf));
+	ck_assert_uint_eq(n, one);
+	fp_send(f, ACK | PSH, " t\r\n\r\n", 6);
+	n += fp_exchange(f, rxbuf + n, sizeof(rxbuf) - n);
+	ck_assert_uint_eq(n, 2 * one);
+	fp_check_http_response(rxbuf, one, f->cfg.server.response_bytes, true);
+	fp_check_http_response(rxbuf + one, one, f->cfg.server.response_bytes, true);
+	ck_assert_uint_eq(ST(f, http_requests), 2);
+	/* Keep-alive then close in one segment: both answered, then our FIN. */
+	fp_send_str(f, two);
+	n = fp_exchange(f, rxbuf, sizeof(rxbuf));
+	fp_check_http_response(rxbuf, one, f->cfg.server.response_bytes, true);
+	fp_check_http_response(rxbuf + one, n - one, f->cfg.server.response_bytes, false);
+	ck_assert(f->pc.fin_rcvd);
+	ck_state(f, TT_TCPS_FIN_WAIT_2);
+	ck_assert_uint_eq(ST(f, http_requests), 4);
+	fp_end(f);
+}
+END_TEST
+
+/* HEAD: the head only, then close; a malformed request: 400, then close. */
+START_TEST(test_http_head_and_bad)
+{
+	struct fp *f = F;
+	const struct fp_seg *s;
+	char head[1024];
+	int hl;
+
+	fp_start(f);
+	fp_open(f);
+	fp_send_str(f, "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n");
+	s = fp_expect(f, ACK | PSH | FIN);
+	hl = tt_http_build_response(head, sizeof(head), 200, f->cfg.server.response_bytes, false);
+	ck_assert_uint_eq(s->len, (uint32_t)hl);
+	ck_assert(memcmp(s->data, head, hl) == 0);
+	ck_state(f, TT_TCPS_FIN_WAIT_1);
+	fp_ack(f);
+	fp_send(f, FIN | ACK, NULL, 0);
+	fp_expect(f, ACK);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+
+	fp_new_conn(f, 40200, 0x20000000);
+	fp_open(f);
+	fp_send_str(f, "BLAH\x01\r\n\r\n");
+	s = fp_expect(f, ACK | PSH | FIN);
+	hl = tt_http_build_response(head, sizeof(head), 400, 0, false);
+	ck_assert_uint_eq(s->len, (uint32_t)hl);
+	ck_assert(memcmp(s->data, head, hl) == 0);
+	ck_assert_uint_eq(ST(f, http_bad_requests), 1);
+	/* More data after the error is taken (a delayed ACK) but not answered. */
+	fp_send_str(f, REQ11);
+	fp_none(f);
+	fp_time(f, f->cfg.tcp.delack_ms);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	ck_assert_uint_eq(s->len, 0);
+	fp_end(f);
+}
+END_TEST
+
+/* fixed: response_bytes of pattern for every request_bytes received. */
+START_TEST(test_fixed_server)
+{
+	struct fp *f = F;
+	static uint8_t req[250];
+	uint32_t n, k, per = 3000;
+
+	f->cfg.server.app = TT_APP_FIXED;
+	f->cfg.server.request_bytes = 100;
+	f->cfg.server.response_bytes = per;
+	fp_start(f);
+	fp_open(f);
+	fp_send(f, ACK | PSH, req, 99);
+	fp_time(f, f->cfg.tcp.delack_ms);
+	fp_expect(f, ACK);
+	fp_send(f, ACK | PSH, req, 151);	/* 250 bytes: two requests */
+	n = fp_exchange(f, rxbuf, sizeof(rxbuf));
+	ck_assert_uint_eq(n, 2 * per);
+	for (k = 0; k < 2; k++)
+		ck_assert(tt_http_check_body(rxbuf + k * per, 0, per));
+	fp_send(f, ACK | PSH, req, 50);	/* 300: the third */
+	n = fp_exchange(f, rxbuf, sizeof(rxbuf));
+	ck_assert_uint_eq(n, per);
+	ck_assert(tt_http_check_body(rxbuf, 0, per));
+	fp_send(f, FIN | ACK, NULL, 0);
+	fp_exchange(f, rxbuf, sizeof(rxbuf));
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
+/* Drain: close_all sends FINs, abort_all resets what is left but TIME_WAIT. */
+START_TEST(test_drain)
+{
+	struct fp *f = F;
+	struct fp_pc a, b;
+	const struct fp_seg *s;
+	unsigned int k, fins = 0, rsts = 0;
+
+	fp_start(f);
+	fp_new_conn(f, 40300, 0x1000);
+	fp_to_time_wait(f);
+	fp_new_conn(f, 40301, 0x2000);
+	fp_open(f);
+	a = f->pc;
+	fp_new_conn(f, 40302, 0x3000);
+	fp_open(f);
+	b = f->pc;
+	(void)a;
+	(void)b;
+	tt_tcp_close_all(f->ctx);
+	for (k = 0; k < 2; k++) {
+		s = fp_expect(f, FIN | ACK);
+		ck_assert_uint_eq(s->len, 0);
+		fins++;
+	}
+	fp_none(f);
+	ck_assert_int_eq(GAUGE(f, FIN_WAIT_1), 2);
+	ck_assert_uint_eq(tt_tcp_abort_all(f->ctx), 2);
+	for (k = 0; k < 2; k++) {
+		s = fp_expect(f, RST | ACK);
+		rsts++;
+	}
+	ck_assert_uint_eq(fins + rsts, 4);
+	ck_assert_uint_eq(f->ctx->in_use, 1);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 1);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms);
+	ck_assert_uint_eq(f->ctx->in_use, 0);
 	fp_end(f);
 }
 END_TEST
@@ -2857,6 +3021,14 @@ main(void)
 	tcase_add_test(tc, test_zero_window_persist);
 	tcase_add_test(tc, test_small_window);
 	tcase_add_test(tc, test_burst);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("l7");
+	tcase_add_checked_fixture(tc, fp_setup, fp_teardown);
+	tcase_add_test(tc, test_http_pipelining);
+	tcase_add_test(tc, test_http_head_and_bad);
+	tcase_add_test(tc, test_fixed_server);
+	tcase_add_test(tc, test_drain);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("client");
