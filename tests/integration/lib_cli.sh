@@ -189,7 +189,7 @@ tt_cli_wait_exit_sched() {
 # busy-polling tcpterm on a CPU of its own is near 0.
 tt_cli_wait_pct() {
 	awk -v r="$TT_CLI_RUN_NS" -v w="$TT_CLI_WAIT_NS" \
-		'BEGIN { printf "%.1f\n", (r + w) > 0 ? 100 * w / (r + w) : 0 }'
+		'BEGIN { t = r + w; if (t > 0) printf("%.1f\n", 100 * w / t); else print "0.0" }'
 }
 
 # tt_cli_contended [MAX_PCT=2]: true when the last process waited for a CPU

@@ -71,6 +71,16 @@ tt_srv_start() {
 		--set general.stats_interval_ms=0 "$@" --json "$TT_SRV_JSON"
 	TT_SRV_LOG=$TT_TCPTERM_LOG
 	tt_wait_for_iface "$TT_SRV_IFC" 30 || tt_fail "tap $TT_SRV_IFC never appeared"
+	# net_tap creates the interface at probe (EAL init) but attaches its
+	# queues later, by name, in the namespace of the process: moved before
+	# that, a second tap of the same name appears in the root namespace and
+	# tcpterm talks to that one. Move it only once the port has started.
+	for i in $(seq 1 300); do
+		grep -qE 'worker [0-9]+ started' "$TT_SRV_LOG" && break
+		tt_alive "$TT_SRV_PID" || tt_fail "tcpterm exited at start"
+		sleep 0.1
+	done
+	grep -qE 'worker [0-9]+ started' "$TT_SRV_LOG" || tt_fail "tcpterm did not start its workers"
 	TT_SRV_NS=$(tt_netns_create "$short")
 	# No IPv6 chatter (router solicitations, MLD) in the captures.
 	ip netns exec "$TT_SRV_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # scripts/run.sh, as a user runs it: the default config (config/loopback.ini),
-# a 3 s run, a JSON summary. Checks the exit status and the JSON.
+# a 3 s run, a JSON summary. Checks the exit status, the command line run.sh
+# builds and the JSON.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -18,13 +19,18 @@ json=$d/run.json
 cd "$TT_SRCDIR" || tt_fail "cd $TT_SRCDIR"
 export TT_SKIP_BUILD=1
 pid=
-tt_bg pid scripts/run.sh --duration 3 --json "$json"
+# A file prefix of our own (EAL options before "--" go to the EAL): the one
+# in config/loopback.ini would clash with a run.sh started by hand.
+tt_bg pid scripts/run.sh --file-prefix=ttrun$$ -- --duration 3 --json "$json"
 log=$TT_BG_LOG
 tt_wait_exit "$pid" 60
 rc=$?
 tt_info "run.sh exited $rc"
 cat "$log"
 [ "$rc" -eq 0 ] || tt_fail "scripts/run.sh --duration 3 exited $rc"
+line=$(grep '^run.sh: ' "$log")
+grep -q -- "--file-prefix=ttrun$$ -- -c $TT_SRCDIR/config/loopback.ini --duration 3" <<<"$line" ||
+	tt_fail "unexpected command line: $line"
 [ -s "$json" ] || tt_fail "no JSON summary written to $json"
 tt_json_valid "$json" || tt_fail "$json is not valid JSON"
 

@@ -135,8 +135,8 @@ START_TEST(test_example_loopback)
 	ck_assert_uint_eq(cfg.client.n_target, 1);
 	ck_assert_uint_eq(cfg.client.target[0].ip, IP(198, 18, 0, 2));
 	ck_assert_uint_eq(cfg.client.target[0].port, 80);
-	ck_assert_uint_eq(cfg.client.src_ip_first, IP(198, 18, 0, 1));
-	ck_assert_uint_eq(cfg.client.src_ip_last, IP(198, 18, 0, 1));
+	ck_assert_uint_eq(cfg.client.src_ip_first, IP(198, 18, 0, 10));
+	ck_assert_uint_eq(cfg.client.src_ip_last, IP(198, 18, 0, 250));
 }
 END_TEST
 

@@ -2427,6 +2427,15 @@ START_TEST(test_zero_window_persist)
 	 */
 	ck_assert_msg(probes >= 5, "only %u probes in 60 s", probes);
 	ck_state(f, TT_TCPS_ESTABLISHED);
+	/*
+	 * The peer's answers to the probes are not duplicate ACKs (RFC 5681
+	 * 2: with the window closed nothing is lost; BSD does not count them
+	 * while persisting): no fast retransmit, no recovery, no halved
+	 * ssthresh when the window opens.
+	 */
+	ck_assert_uint_eq(ST(f, retrans_fast), 0);
+	ck_assert(!(fp_conn(f)->flags & TT_CF_RECOVERY));
+	ck_assert_uint_ge(fp_conn(f)->ssthresh, 65535);
 	/* The window opens: the whole response comes. */
 	f->win = 65535;
 	fp_ack(f);
