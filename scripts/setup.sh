@@ -117,19 +117,66 @@ tt_setup_hugetlbfs_mount() {
 		/proc/mounts
 }
 
-# Remove hugepage files that no process uses any more (left by a tcpterm
-# that was killed): DPDK only reclaims its own --file-prefix.
-tt_setup_hugepages_gc() {
-	local mnt=$1 f n=0
-	command -v fuser >/dev/null 2>&1 || return 0
-	for f in "$mnt"/*map_*; do
-		[ -f "$f" ] || continue
-		if ! fuser -s "$f" 2>/dev/null; then
-			rm -f "$f" && n=$((n + 1))
-		fi
-	done
-	[ $n -gt 0 ] && tt_setup_log "removed $n stale hugepage files from $mnt"
-	return 0
+# Remove DPDK leftovers that no process uses any more: hugepage files (in
+# every hugetlbfs mount) and runtime directories (/var/run/dpdk/PREFIX) whose
+# names match the glob $1. A DPDK process does not unlink its hugepage files
+# at exit (only a later run with the same --file-prefix reuses them), so
+# tests, which use a prefix of their own every run, would slowly use up all
+# hugepages. Files in use (open or mapped) and directories younger than 30 s
+# are kept.
+tt_dpdk_gc() {
+	local py=/usr/bin/python3
+	[ -x "$py" ] || py=python3
+	"$py" - "${1:-*}" <<'EOF'
+import glob, os, shutil, sys, time
+pat = sys.argv[1] if len(sys.argv) > 1 else "*"
+used = set()
+for pid in os.listdir("/proc"):
+    if not pid.isdigit():
+        continue
+    d = "/proc/" + pid
+    try:
+        for fd in os.listdir(d + "/fd"):
+            try:
+                used.add(os.readlink(d + "/fd/" + fd))
+            except OSError:
+                pass
+        with open(d + "/maps") as f:
+            for line in f:
+                p = line.split(None, 5)
+                if len(p) == 6:
+                    used.add(p[5].strip().replace(" (deleted)", ""))
+    except OSError:
+        pass
+mnts = []
+with open("/proc/mounts") as f:
+    for line in f:
+        p = line.split()
+        if p[2] == "hugetlbfs":
+            mnts.append(p[1])
+nf = nd = 0
+for m in mnts:
+    for f in glob.glob(os.path.join(m, pat)):
+        if os.path.isfile(f) and "map_" in os.path.basename(f) and f not in used:
+            try:
+                os.unlink(f)
+                nf += 1
+            except OSError:
+                pass
+for d in glob.glob(os.path.join("/var/run/dpdk", pat)):
+    if not os.path.isdir(d):
+        continue
+    busy = any(u == d or u.startswith(d + "/") for u in used)
+    try:
+        young = time.time() - os.stat(d).st_mtime < 30
+    except OSError:
+        continue
+    if not busy and not young:
+        shutil.rmtree(d, ignore_errors=True)
+        nd += 1
+if nf or nd:
+    print("removed %d unused hugepage files and %d DPDK runtime directories" % (nf, nd))
+EOF
 }
 
 # Reserve and mount 2 MiB hugepages. Returns 0 when they are usable.
@@ -150,7 +197,7 @@ tt_setup_hugepages() {
 		[ -n "$mnt" ] || { tt_setup_log "cannot mount hugetlbfs"; return 1; }
 		tt_setup_log "mounted hugetlbfs at $mnt"
 	fi
-	tt_setup_hugepages_gc "$mnt"
+	tt_dpdk_gc '*' | sed 's/^/setup: /' >&2
 
 	free=$(cat "$hp/free_hugepages" 2>/dev/null || echo 0)
 	if [ "$free" -lt "$want" ]; then

@@ -21,9 +21,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 }
 export TT_EAL_EXTRA
 
-log=$root/build/meson-logs/testlog.json
+# A log name of our own: a "meson test" run by hand at the same time rewrites
+# testlog.json.
+log=$root/build/meson-logs/testsh.json
 rm -f "$log"
-meson test -C "$root/build" --print-errorlogs "$@"
+meson test -C "$root/build" --print-errorlogs --logbase testsh "$@"
 rc=$?
 
 py=/usr/bin/python3

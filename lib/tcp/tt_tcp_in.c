@@ -166,10 +166,11 @@ time_wait_reuse(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *
 	 * incarnation; otherwise (RFC 1122) a sequence number above the end
 	 * of the old one does.
 	 */
-	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS))
+	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) &&
+	    s->opts.tsval != c->ts_recent)
 		newer = TT_SEQ_GT(s->opts.tsval, c->ts_recent);
 	else
-		newer = TT_SEQ_GT(s->seq, c->rcv_nxt);
+		newer = TT_SEQ_GT(s->seq, c->rcv_nxt);	/* also for an equal TSval */
 	if (!newer)
 		return false;
 	TT_STAT_INC(ctx->stats, tw_reuse);

@@ -35,7 +35,14 @@ tt_srv_stop
 tt_srv_capture_check
 tt_srv_expect_eq http_responses "$(tt_srv_c http_responses)" "$n"
 tt_srv_expect_eq http_requests "$(tt_srv_c http_requests)" "$n"
-tt_srv_expect_eq conn_accepted "$(tt_srv_c conn_accepted)" "$n"
+# ab opens a few connections more than it needs at the end and closes them
+# without a request (seen in captures: SYN, ACK, then ab's FIN): those are
+# the passive closes, fewer than the concurrency.
+acc=$(tt_srv_c conn_accepted)
+pas=$(tt_srv_c conn_closed_passive)
+tt_srv_expect_eq "conn_accepted - conn_closed_passive" $((acc - pas)) "$n"
+[ "$pas" -lt "$c" ] || tt_fail "conn_closed_passive = $pas: more than ab's spare connections"
+tt_info "conn_accepted = $acc ($pas spare connections of ab closed without a request)"
 tt_srv_expect_eq "conn_closed_active + conn_closed_simultaneous" \
 	$(($(tt_srv_c conn_closed_active) + $(tt_srv_c conn_closed_simultaneous))) "$n"
 tt_srv_expect_eq conn_closed_reset "$(tt_srv_c conn_closed_reset)" 0

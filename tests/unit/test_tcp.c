@@ -1568,6 +1568,38 @@ START_TEST(test_tw_reuse_seq)
 END_TEST
 
 /*
+ * RFC 6191 2, second rule: the same TSval as the last one of the old
+ * incarnation (the peer's clock ticks once a millisecond) and a higher
+ * sequence number is a new connection too. Linux accepts it as well
+ * (tcp_timewait_state_process(): seq after rcv_nxt, or a newer TSval).
+ */
+START_TEST(test_tw_reuse_equal_ts)
+{
+	struct fp *f = F;
+	const struct fp_seg *s;
+	uint8_t o[40], ol;
+	uint32_t tw_ack;
+
+	fp_start(f);
+	fp_to_time_wait(f);
+	tw_ack = f->pc.snd_nxt;
+	/*
+	 * BUG: lib/tcp/tt_tcp_in.c time_wait_reuse() takes a new incarnation
+	 * only when TSval > TS.Recent; with an equal TSval it must fall back
+	 * to the sequence number (RFC 6191 2): newer = TT_SEQ_GT(tsval,
+	 * ts_recent) || (tsval == ts_recent && TT_SEQ_GT(seq, rcv_nxt)).
+	 */
+	ol = fp_syn_optbuf(f, f->tsval, 0, o);
+	fp_raw(f, SYN, tw_ack + 1000, 0, f->win, o, ol, NULL, 0);
+	s = fp_expect(f, SYN | ACK);
+	ck_assert_uint_eq(s->ack, tw_ack + 1001);
+	ck_assert_uint_eq(ST(f, tw_reuse), 1);
+	ck_state(f, TT_TCPS_SYN_RCVD);
+	fp_end(f);
+}
+END_TEST
+
+/*
  * The TIME_WAIT FIFO when blocks are reused: flow A enters TIME_WAIT, then
  * B; A is reset (so its block is freed while still queued); the block is
  * reused by a connection C that enters TIME_WAIT too. After 2*MSL every
@@ -1613,15 +1645,80 @@ START_TEST(test_tw_fifo_block_reuse)
 	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 2);
 
 	/*
-	 * BUG: tt_tcp_enter_time_wait() (lib/tcp/tt_tcp.c) queues a block in
-	 * the TIME_WAIT FIFO even when the block is still linked there from a
-	 * previous incarnation (TT_CF_IN_TW_FIFO kept by tt_tcp_conn_alloc).
-	 * Its tw_next is overwritten with NIL, the FIFO is cut there and the
-	 * flows queued after it (B here) stay in TIME_WAIT forever.
+	 * Regression test (found by this test, since fixed): the block must
+	 * not be queued again while still linked in the TIME_WAIT FIFO from
+	 * its previous life (TT_CF_IN_TW_FIFO survives tt_tcp_conn_alloc);
+	 * overwriting its tw_next with NIL cut the FIFO there and the flows
+	 * queued after it (B here) stayed in TIME_WAIT forever.
 	 */
 	fp_time(f, 2 * f->cfg.tcp.msl_ms + 10);
 	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 0);
 	ck_assert_uint_eq(f->ctx->in_use, 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * The delayed-ACK FIFO when blocks are reused: A has a delayed ACK queued
+ * and is reset; B queues one after it; A's block goes to C, which queues
+ * its own. Each delayed ACK comes exactly delack_ms after its data.
+ */
+START_TEST(test_delack_fifo_block_reuse)
+{
+	struct fp *f = F;
+	struct fp_pc b, cc;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint32_t idx_a, dl = f->cfg.tcp.delack_ms;
+	uint16_t port = 42000;
+	unsigned int k;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	f->cfg.tcp.max_flows = 8;
+	fp_start(f);
+	fp_new_conn(f, 40000, 1000);
+	c = fp_open(f);
+	idx_a = tt_tcp_conn_idx(f->ctx, c);
+	fp_send(f, ACK, "a", 1);		/* A: delayed ACK due at +dl */
+	fp_none(f);
+	fp_time(f, 5);
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_new_conn(f, 40001, 2000);
+	fp_open(f);
+	fp_send(f, ACK, "b", 1);		/* B: due at +5+dl */
+	b = f->pc;
+	for (k = 0; k < 64; k++) {
+		fp_new_conn(f, port++, 3000 + k * 1000);
+		c = fp_open(f);
+		if (tt_tcp_conn_idx(f->ctx, c) == idx_a)
+			break;
+		fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+	}
+	ck_assert_msg(k < 64, "block %u never reused", idx_a);
+	fp_time(f, 5);
+	fp_send(f, ACK, "c", 1);		/* C: due at +10+dl */
+	cc = f->pc;
+	fp_none(f);
+	/* Nothing at A's old deadline, B's at its own, then C's. */
+	fp_time(f, dl - 10);
+	fp_none(f);
+	fp_time(f, 4);
+	fp_none(f);
+	fp_time(f, 1);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->dport, b.port);
+	ck_assert_uint_eq(s->ack, b.snd_nxt);
+	fp_none(f);
+	fp_time(f, 4);
+	fp_none(f);
+	fp_time(f, 1);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->dport, cc.port);
+	ck_assert_uint_eq(s->ack, cc.snd_nxt);
+	ck_assert_uint_eq(ST(f, delayed_acks), 2);
+	fp_time(f, 10 * dl);
+	fp_none(f);
 	fp_end(f);
 }
 END_TEST
@@ -2186,6 +2283,68 @@ START_TEST(test_delayed_ack)
 }
 END_TEST
 
+/* Data beyond the advertised window is cut at its right edge; past it, dropped. */
+START_TEST(test_window_trim)
+{
+	struct fp *f = F;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	static uint8_t data[1000];
+	uint32_t seq0, wnd = 2500;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	f->cfg.tcp.rcv_wnd = wnd;
+	f->syn_opts = TT_OPT_MSS;
+	fp_start(f);
+	c = fp_open(f);
+	seq0 = f->pc.snd_nxt;
+	/* Three segments, no ACK from us in between: the third is cut to the edge. */
+	fp_send(f, ACK, data, 1000);
+	fp_send(f, ACK, data, 1000);
+	fp_none(f);
+	fp_send(f, ACK, data, 1000);
+	ck_assert_uint_eq(c->rx_off, wnd);
+	ck_assert_uint_eq(c->rcv_nxt, seq0 + wnd);
+	fp_none(f);
+	fp_time(f, f->cfg.tcp.delack_ms);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq0 + wnd);
+	ck_assert_uint_eq(s->win, wnd);
+	/* Entirely past the new right edge: dropped, with an ACK. */
+	f->pc.snd_nxt = seq0 + 2 * wnd + 10;
+	fp_send(f, ACK, data, 100);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq0 + wnd);
+	ck_assert_uint_eq(DROPS(f, tcp_out_of_window), 1);
+	ck_assert_uint_eq(c->rx_off, wnd);
+	fp_end(f);
+}
+END_TEST
+
+/* An ACK for data never sent: an ACK back, the segment dropped (RFC 9293 3.10.7.4). */
+START_TEST(test_ack_unsent)
+{
+	struct fp *f = F;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint32_t seq;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	fp_start(f);
+	c = fp_open(f);
+	seq = f->pc.snd_nxt;
+	f->pc.rcv_nxt += 5000;
+	fp_send(f, ACK | PSH, "data", 4);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq);
+	ck_assert_uint_eq(s->seq, f->pc.rcv_nxt - 5000);
+	ck_assert_uint_eq(DROPS(f, tcp_bad_ack), 1);
+	ck_assert_uint_eq(c->rx_off, 0);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	fp_end(f);
+}
+END_TEST
+
 /* A response carries the ACK: no delayed ACK after it. */
 START_TEST(test_delayed_ack_piggyback)
 {
@@ -2417,13 +2576,12 @@ START_TEST(test_zero_window_persist)
 		}
 	}
 	/*
-	 * BUG: lib/tcp/tt_tcp.c rto_expired() sends a probe only while
-	 * snd_una == snd_max; after the first probe its byte is outstanding,
-	 * so later expiries take the retransmission path, whose
-	 * tt_tcp_output() sends nothing into the zero window. retries is
-	 * never reset by the probes' ACKs (no new data acknowledged), so the
-	 * connection is reset after max_retries (retrans_timeout_reset)
-	 * although the peer answers.
+	 * Regression test (found by this test, since fixed): rto_expired()
+	 * probed only while snd_una == snd_max, so after the first probe its
+	 * byte was outstanding, later expiries took the retransmission path
+	 * (tt_tcp_output() sends nothing into a zero window), and retries,
+	 * never reset by the probes' ACKs, reset the connection after
+	 * max_retries (about 25 s) although the peer answered.
 	 */
 	ck_assert_msg(probes >= 5, "only %u probes in 60 s", probes);
 	ck_state(f, TT_TCPS_ESTABLISHED);
@@ -2465,11 +2623,10 @@ START_TEST(test_small_window)
 	fp_send_str(f, REQ11);
 	n = fp_exchange_timed(f, rxbuf, sizeof(rxbuf), fp_http_response_len(2000, true), 10000);
 	/*
-	 * BUG: lib/tcp/tt_tcp_out.c tt_tcp_output() zeroes any segment
-	 * shorter than the MSS that is not the last of the queued data
-	 * ("len < c->mss && len < avail"), with nothing in flight and no
-	 * override timer: with a peer window below the MSS nothing is ever
-	 * sent and the connection idles until the idle timeout.
+	 * Regression test (found by this test, since fixed): tt_tcp_output()
+	 * held back every segment shorter than the MSS that was not the last
+	 * of the queued data, even with nothing in flight: with a peer
+	 * window below the MSS nothing was ever sent.
 	 */
 	ck_assert_msg(n == fp_http_response_len(2000, true), "%u bytes received in 10 s", n);
 	fp_check_http_response(rxbuf, n, 2000, true);
@@ -2917,6 +3074,36 @@ START_TEST(test_client_simultaneous_open)
 }
 END_TEST
 
+/* A server that sends no options: MSS 536, no TS, and our windows unscaled. */
+START_TEST(test_client_no_options)
+{
+	struct fp *f = F;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	char req[512];
+	uint32_t rl;
+
+	fp_client_setup(f);
+	f->syn_opts = 0;
+	fp_start(f);
+	c = fp_client_connect(f);
+	fp_expect(f, SYN);
+	fp_send_synack(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	ck_assert_uint_eq(c->mss, 536);
+	ck_assert(!(c->flags & (TT_CF_TS | TT_CF_WS | TT_CF_SACK)));
+	rl = fp_request(req, sizeof(req), true);
+	s = fp_expect(f, ACK | PSH);
+	ck_assert_uint_eq(s->len, rl);
+	ck_assert_uint_eq(s->optlen, 0);
+	ck_assert_uint_eq(s->win, RTE_MIN(f->cfg.tcp.rcv_wnd, 65535u));
+	ck_assert_uint_eq(c->rcv_ws, 0);
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+	ck_assert_uint_eq(ST(f, client_fail_reset), 1);
+	fp_end(f);
+}
+END_TEST
+
 /* close = passive: the client waits for the server's FIN, then LAST_ACK. */
 START_TEST(test_client_close_passive)
 {
@@ -2997,7 +3184,9 @@ main(void)
 	tcase_add_checked_fixture(tc, fp_setup, fp_teardown);
 	tcase_add_test(tc, test_tw_reuse_ts);
 	tcase_add_test(tc, test_tw_reuse_seq);
+	tcase_add_test(tc, test_tw_reuse_equal_ts);
 	tcase_add_test(tc, test_tw_fifo_block_reuse);
+	tcase_add_test(tc, test_delack_fifo_block_reuse);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("options");
@@ -3020,6 +3209,8 @@ main(void)
 	tcase_add_test(tc, test_out_of_order);
 	tcase_add_test(tc, test_delayed_ack);
 	tcase_add_test(tc, test_delayed_ack_piggyback);
+	tcase_add_test(tc, test_window_trim);
+	tcase_add_test(tc, test_ack_unsent);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("apps_timers");
@@ -3047,6 +3238,7 @@ main(void)
 	tcase_add_test(tc, test_client_refused);
 	tcase_add_test(tc, test_client_simultaneous_open);
 	tcase_add_test(tc, test_client_close_passive);
+	tcase_add_test(tc, test_client_no_options);
 	suite_add_tcase(s, tc);
 
 	sr = srunner_create(s);
