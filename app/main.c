@@ -251,8 +251,23 @@ main(int argc, char **argv)
 				w->net.ifs[p] = &app->ports[p].ifc;
 			tt_arp_init(&w->net.arp[p]);
 		}
-		w->tcp = tt_tcp_ctx_create(&app->cfg, &w->net, w->queue,
-					   rte_lcore_to_socket_id(w->lcore_id));
+		{
+			int sock = (int)rte_lcore_to_socket_id(w->lcore_id);
+			struct rte_malloc_socket_stats before, after;
+
+			rte_malloc_get_socket_stats(sock, &before);
+			w->tcp = tt_tcp_ctx_create(&app->cfg, &w->net, w->queue, sock);
+			rte_malloc_get_socket_stats(sock, &after);
+			if (w->tcp != NULL)
+				TT_LOG(INFO, "lcore %u: %u flows, %.1f bytes per connection "
+				       "(block %zu + flow table), %.1f MiB",
+				       w->lcore_id, app->cfg.tcp.max_flows,
+				       (double)(after.heap_allocsz_bytes -
+						before.heap_allocsz_bytes) /
+				       app->cfg.tcp.max_flows, sizeof(struct tt_conn),
+				       (after.heap_allocsz_bytes - before.heap_allocsz_bytes) /
+				       1048576.0);
+		}
 		if (w->tcp == NULL) {
 			TT_LOG(ERR, "cannot create the TCP context of lcore %u: %s",
 			       w->lcore_id, rte_strerror(rte_errno));

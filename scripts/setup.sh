@@ -117,19 +117,21 @@ tt_setup_hugetlbfs_mount() {
 		/proc/mounts
 }
 
-# Remove DPDK leftovers that no process uses any more: hugepage files (in
-# every hugetlbfs mount) and runtime directories (/var/run/dpdk/PREFIX) whose
-# names match the glob $1. A DPDK process does not unlink its hugepage files
-# at exit (only a later run with the same --file-prefix reuses them), so
-# tests, which use a prefix of their own every run, would slowly use up all
-# hugepages. Files in use (open or mapped) and directories younger than 30 s
-# are kept.
+# tt_dpdk_gc GLOB [MIN_AGE_S=30]: remove the DPDK leftovers that no process
+# uses any more: hugepage files (in every hugetlbfs mount) and runtime
+# directories (/var/run/dpdk/PREFIX) whose names match GLOB. A DPDK process
+# does not unlink its hugepage files at exit (only a later run with the same
+# --file-prefix reuses them), so tests, which use a prefix of their own every
+# run, would slowly use up all hugepages. Files in use (open or mapped) are
+# kept, and so are directories younger than MIN_AGE_S (a starting process
+# may not have opened its files yet).
 tt_dpdk_gc() {
 	local py=/usr/bin/python3
 	[ -x "$py" ] || py=python3
-	"$py" - "${1:-*}" <<'EOF'
+	"$py" - "${1:-*}" "${2:-30}" <<'EOF'
 import glob, os, shutil, sys, time
 pat = sys.argv[1] if len(sys.argv) > 1 else "*"
+min_age = float(sys.argv[2]) if len(sys.argv) > 2 else 30
 used = set()
 for pid in os.listdir("/proc"):
     if not pid.isdigit():
@@ -168,7 +170,7 @@ for d in glob.glob(os.path.join("/var/run/dpdk", pat)):
         continue
     busy = any(u == d or u.startswith(d + "/") for u in used)
     try:
-        young = time.time() - os.stat(d).st_mtime < 30
+        young = time.time() - os.stat(d).st_mtime < min_age
     except OSError:
         continue
     if not busy and not young:

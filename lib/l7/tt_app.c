@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_errno.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 
 #include "tt_common.h"
 #include "tcp/tt_tcp.h"
@@ -19,6 +21,19 @@
 #include "gen/tt_gen.h"
 
 #define TT_HEAD_MAX 1024
+
+/*
+ * Echo keeps the received mbufs in a list linked by m->next. The list's
+ * tail pointer is kept in a dynamic field of the head mbuf rather than in
+ * every connection block (which must stay within three cache lines).
+ */
+static int echo_tail_off = -1;
+static const struct rte_mbuf_dynfield echo_tail_desc = {
+	.name = "tcpterm_echo_tail",
+	.size = sizeof(struct rte_mbuf *),
+	.align = __alignof__(struct rte_mbuf *),
+};
+#define ECHO_TAIL(m) (*RTE_MBUF_DYNFIELD((m), echo_tail_off, struct rte_mbuf **))
 
 static int
 tmpl_set(struct tt_tmpl *t, const char *head, int head_len, uint32_t body, int socket)
@@ -46,6 +61,13 @@ tt_app_ctx_init(struct tt_tcp_ctx *ctx, int socket)
 	char buf[TT_HEAD_MAX];
 	char host[64];
 	int n, ret = 0;
+
+	if (echo_tail_off < 0) {
+		/* Registration is idempotent: every lcore gets the same offset. */
+		echo_tail_off = rte_mbuf_dynfield_register(&echo_tail_desc);
+		if (echo_tail_off < 0)
+			return -rte_errno;
+	}
 
 	n = tt_http_build_response(buf, sizeof(buf), 200, sc->response_bytes, true);
 	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_OK], buf, n, sc->response_bytes, socket);
@@ -208,7 +230,6 @@ tt_app_accept(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	case TT_APP_ECHO:
 		c->app = TT_CAPP_SRV_ECHO;
 		c->u.echo.head = NULL;
-		c->u.echo.tail = NULL;
 		break;
 	case TT_APP_DISCARD:
 		c->app = TT_CAPP_SRV_DISCARD;
@@ -437,13 +458,13 @@ tt_app_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		rte_pktmbuf_adj(m, (uint16_t)(data - start));
 		rte_pktmbuf_trim(m, (uint16_t)(m->data_len - len));
 		m->next = NULL;
-		if (c->u.echo.tail == NULL) {
+		if (c->u.echo.head == NULL) {
 			c->u.echo.head = m;
 			c->u.echo.head_seq = c->snd_end;
 		} else {
-			c->u.echo.tail->next = m;
+			ECHO_TAIL(c->u.echo.head)->next = m;
 		}
-		c->u.echo.tail = m;
+		ECHO_TAIL(c->u.echo.head) = m;
 		tt_tcp_app_send(ctx, c, len);
 		return 1;
 	}
@@ -485,11 +506,11 @@ tt_app_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes)
 			break;
 		c->u.echo.head_seq += m->data_len;
 		c->u.echo.head = m->next;
+		if (m->next != NULL)
+			ECHO_TAIL(m->next) = ECHO_TAIL(m);
 		m->next = NULL;
 		rte_pktmbuf_free(m);
 	}
-	if (c->u.echo.head == NULL)
-		c->u.echo.tail = NULL;
 }
 
 void
@@ -554,7 +575,6 @@ tt_app_closed(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 			m->next = NULL;
 			rte_pktmbuf_free(m);
 		}
-		c->u.echo.tail = NULL;
 		return;
 	}
 	if (!TT_CAPP_IS_CLIENT(c->app))

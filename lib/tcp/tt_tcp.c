@@ -318,18 +318,21 @@ tt_tcp_rtt_sample(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t rtt_ms)
 {
 	int32_t delta;
 
+	/* The fixed-point fields hold RTTs up to 8 s; longer samples are clamped. */
+	if (rtt_ms > 8000)
+		rtt_ms = 8000;
 	if (c->srtt == 0) {
 		/* RFC 6298 2.2: first measurement. */
-		c->srtt = rtt_ms << 3;
-		c->rttvar = rtt_ms << 1;
+		c->srtt = (uint16_t)(rtt_ms << 3);
+		c->rttvar = (uint16_t)(rtt_ms << 1);
 	} else {
 		/* RFC 6298 2.3 with alpha = 1/8, beta = 1/4, in fixed point. */
 		delta = (int32_t)rtt_ms - (int32_t)(c->srtt >> 3);
-		c->srtt = (uint32_t)((int32_t)c->srtt + delta);
+		c->srtt = (uint16_t)((int32_t)c->srtt + delta);
 		if (delta < 0)
 			delta = -delta;
 		delta -= (int32_t)(c->rttvar >> 2);
-		c->rttvar = (uint32_t)((int32_t)c->rttvar + delta);
+		c->rttvar = (uint16_t)RTE_MIN((int32_t)c->rttvar + delta, 65535);
 	}
 	c->rto_ms = rto_compute(ctx, c);
 }

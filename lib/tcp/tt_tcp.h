@@ -143,7 +143,7 @@ enum tt_conn_app {
  * timing and application state.
  */
 struct tt_conn {
-	/* Cache line 0: per-segment state. */
+	/* Cache line 0: what every segment of a connection reads and writes. */
 	uint32_t snd_una;	/**< oldest unacknowledged sequence number */
 	uint32_t snd_nxt;	/**< next sequence number to send */
 	uint32_t snd_max;	/**< highest sequence number sent + 1 */
@@ -165,50 +165,51 @@ struct tt_conn {
 	uint8_t port;
 	uint8_t app;		/**< enum tt_conn_app */
 	uint8_t retries;	/**< consecutive RTO expiries */
-	uint8_t dupacks;
-	struct tt_timer tm;	/**< RTO / idle / TIME_WAIT / persist */
 
-	/* Cache line 1: identity, RTT, timers. */
+	/* Cache line 1: timer, identity, RTT. */
+	uint8_t dupacks;
+	uint8_t final_kind;	/**< which template the final variant is */
+	uint16_t rx_unacked;	/**< bytes received since the last ACK sent */
+	struct tt_timer tm;	/**< RTO / persist / idle */
 	uint32_t laddr;		/**< host order */
 	uint32_t raddr;
 	uint16_t lport;
 	uint16_t rport;
 	struct rte_ether_addr rmac;	/**< next hop's MAC */
+	uint16_t srtt;		/**< smoothed RTT, ms << 3 (RFC 6298) */
 	uint32_t iss;
 	uint32_t irs;
-	uint32_t srtt;		/**< smoothed RTT, ms << 3 (RFC 6298) */
-	uint32_t rttvar;	/**< ms << 2 */
+	uint16_t rttvar;	/**< ms << 2 */
+	uint16_t pad0;
 	uint32_t rto_ms;
 	uint32_t rtt_seq;	/**< Karn: segment being timed */
-	uint32_t rtt_ts;	/**< ms when it was sent */
+	uint32_t app_done;	/**< requests / responses completed */
+
+	/* Cache line 2: FIFOs, application state. */
+	uint32_t rtt_ts;	/**< ms when rtt_seq was sent */
 	uint32_t last_ms;	/**< last segment received (idle timeout) */
-	uint32_t dack_ms;	/**< when the pending delayed ACK is due */
+	uint32_t dack_ms;	/**< delayed ACK due, or TIME_WAIT end */
 	uint32_t dack_next;	/**< delayed-ACK FIFO link */
 	uint32_t tw_next;	/**< TIME_WAIT FIFO link */
 	uint32_t t_start;	/**< us: SYN sent / SYN received (low 32 bits) */
-	uint32_t t_conn;	/**< us after t_start: handshake done */
-
-	/* Cache line 2: application state. */
+	uint32_t app_n;		/**< normal templates queued for sending */
+	uint32_t final_n;	/**< templates before the final variant, or UINT32_MAX */
 	uint64_t tx_una_off;	/**< application stream offset of snd_una */
 	uint64_t rx_off;	/**< application bytes received in order */
-	uint32_t app_n;		/**< normal templates queued for sending */
-	uint32_t app_done;	/**< requests / responses completed */
-	uint32_t final_n;	/**< templates before the final variant, or UINT32_MAX */
-	uint32_t t_first;	/**< us after t_start: first response byte */
-	uint8_t final_kind;	/**< which template the final variant is */
-	uint8_t app_flags;
-	uint16_t pad1;
-	uint32_t rx_unacked;	/**< bytes received since the last ACK sent */
 	union {
 		struct tt_http_req req;
 		struct tt_http_resp resp;
 		struct {
-			struct rte_mbuf *head;	/**< echo: data held until acked */
-			struct rte_mbuf *tail;
+			/* Echo: received data held until the peer acknowledges
+			 * its echo; the tail pointer lives in a dynamic field of
+			 * the head mbuf (tt_app.c). */
+			struct rte_mbuf *head;
 			uint32_t head_seq;	/**< seq of head's first byte */
 		} echo;
 	} u;
 } __rte_cache_aligned;
+static_assert(sizeof(struct tt_conn) <= 3 * RTE_CACHE_LINE_SIZE,
+	      "the connection block must stay within three cache lines");
 
 /** Key of the per-lcore flow table (host order). */
 struct tt_flow_key {

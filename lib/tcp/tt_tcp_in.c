@@ -229,7 +229,6 @@ syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s
 		/* RFC 7323 2.2: the SYN-ACK's window is not scaled either. */
 		tt_tcp_set_state(ctx, c, TT_TCPS_ESTABLISHED);
 		TT_STAT_INC(ctx->stats, conn_established);
-		c->t_conn = (uint32_t)ctx->now_us - c->t_start;
 		c->flags |= TT_CF_ACK_NOW;
 		tt_app_established(ctx, c);
 		if (c->state == TT_TCPS_CLOSED)
@@ -500,7 +499,6 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		/* SYN_RCVD -> ESTABLISHED; the window of this ACK is scaled. */
 		tt_tcp_set_state(ctx, c, TT_TCPS_ESTABLISHED);
 		TT_STAT_INC(ctx->stats, conn_established);
-		c->t_conn = (uint32_t)ctx->now_us - c->t_start;
 		c->snd_wnd = (uint32_t)s->wnd << c->snd_ws;
 		c->snd_wl1 = s->seq;
 		c->snd_wl2 = s->ack;

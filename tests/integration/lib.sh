@@ -304,16 +304,17 @@ tt_expect_ge() {
 	tt_info "$what = $v (>= $min)"
 }
 
-# tt_dpdk_gc GLOB: remove unused DPDK hugepage files and runtime directories
-# (/var/run/dpdk/PREFIX) whose names match GLOB (the same as in
-# scripts/setup.sh). The EXIT trap runs it for the names holding our PID:
+# tt_dpdk_gc GLOB [MIN_AGE_S=30]: remove unused DPDK hugepage files and
+# runtime directories (/var/run/dpdk/PREFIX) whose names match GLOB (the same
+# as in scripts/setup.sh). The EXIT trap runs it for the names holding our PID:
 # DPDK leaves its hugepage files behind at exit, and our prefixes are unique.
 tt_dpdk_gc() {
 	local py=/usr/bin/python3
 	[ -x "$py" ] || py=python3
-	"$py" - "${1:-*}" <<'EOF'
+	"$py" - "${1:-*}" "${2:-30}" <<'EOF'
 import glob, os, shutil, sys, time
 pat = sys.argv[1] if len(sys.argv) > 1 else "*"
+min_age = float(sys.argv[2]) if len(sys.argv) > 2 else 30
 used = set()
 for pid in os.listdir("/proc"):
     if not pid.isdigit():
@@ -352,7 +353,7 @@ for d in glob.glob(os.path.join("/var/run/dpdk", pat)):
         continue
     busy = any(u == d or u.startswith(d + "/") for u in used)
     try:
-        young = time.time() - os.stat(d).st_mtime < 30
+        young = time.time() - os.stat(d).st_mtime < min_age
     except OSError:
         continue
     if not busy and not young:
@@ -395,7 +396,7 @@ tt_cleanup() {
 	while read -r line; do
 		[ -n "$line" ] && ip netns del "$line" 2>/dev/null
 	done <"$TT_NETNS_FILE"
-	[ "$(id -u)" -eq 0 ] && tt_dpdk_gc "*$$*" >/dev/null 2>&1
+	[ "$(id -u)" -eq 0 ] && tt_dpdk_gc "*$$*" 0 >/dev/null 2>&1
 	if [ "$TT_NO_CLEANUP" = 1 ]; then
 		echo "TT_NO_CLEANUP=1: keeping $TT_TMP" >&2
 	else

@@ -1584,10 +1584,9 @@ START_TEST(test_tw_reuse_equal_ts)
 	fp_to_time_wait(f);
 	tw_ack = f->pc.snd_nxt;
 	/*
-	 * BUG: lib/tcp/tt_tcp_in.c time_wait_reuse() takes a new incarnation
-	 * only when TSval > TS.Recent; with an equal TSval it must fall back
-	 * to the sequence number (RFC 6191 2): newer = TT_SEQ_GT(tsval,
-	 * ts_recent) || (tsval == ts_recent && TT_SEQ_GT(seq, rcv_nxt)).
+	 * Regression test (found by this test, since fixed): time_wait_reuse()
+	 * took a new incarnation only when TSval > TS.Recent; with an equal
+	 * TSval it must fall back to the sequence number.
 	 */
 	ol = fp_syn_optbuf(f, f->tsval, 0, o);
 	fp_raw(f, SYN, tw_ack + 1000, 0, f->win, o, ol, NULL, 0);
@@ -1595,6 +1594,28 @@ START_TEST(test_tw_reuse_equal_ts)
 	ck_assert_uint_eq(s->ack, tw_ack + 1001);
 	ck_assert_uint_eq(ST(f, tw_reuse), 1);
 	ck_state(f, TT_TCPS_SYN_RCVD);
+	fp_end(f);
+}
+END_TEST
+
+/* The same TSval and a lower sequence number: not a new incarnation. */
+START_TEST(test_tw_equal_ts_lower_seq)
+{
+	struct fp *f = F;
+	const struct fp_seg *s;
+	uint8_t o[40], ol;
+	uint32_t tw_ack;
+
+	fp_start(f);
+	fp_to_time_wait(f);
+	tw_ack = f->pc.snd_nxt;
+	ol = fp_syn_optbuf(f, f->tsval, 0, o);
+	fp_raw(f, SYN, tw_ack - 1000, 0, f->win, o, ol, NULL, 0);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, tw_ack);
+	ck_assert_uint_eq(ST(f, tw_reuse), 0);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms);
 	fp_end(f);
 }
 END_TEST
@@ -2033,7 +2054,8 @@ static const struct {
 	{ { 1, 1, 1, 1 }, 4, 0, 0, 0 },
 	{ { 0, 2, 1, 7 }, 4, 0, 0, 0 },			/* EOL ends the list */
 	{ { 2, 4, 0x05, 0xb4, 0, 99, 99, 99 }, 8, 0, TT_OPT_MSS, 1460 },
-	{ { 30, 4, 0xaa, 0xbb, 2, 4, 0x05, 0xb4 }, 8, 0, TT_OPT_MSS, 1460 },	/* unknown skipped */
+	/* Unknown kinds skipped by their length. */
+	{ { 30, 4, 0xaa, 0xbb, 2, 4, 0x05, 0xb4 }, 8, 0, TT_OPT_MSS, 1460 },
 	{ { 254, 2, 1, 1, 2, 4, 0x02, 0x18 }, 8, 0, TT_OPT_MSS, 536 },
 	{ { 1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2 }, 12, 0, 0, 0 },	/* SACK block skipped */
 	{ { 3, 3, 7, 1 }, 4, 0, TT_OPT_WS, 0 },
@@ -3185,6 +3207,7 @@ main(void)
 	tcase_add_test(tc, test_tw_reuse_ts);
 	tcase_add_test(tc, test_tw_reuse_seq);
 	tcase_add_test(tc, test_tw_reuse_equal_ts);
+	tcase_add_test(tc, test_tw_equal_ts_lower_seq);
 	tcase_add_test(tc, test_tw_fifo_block_reuse);
 	tcase_add_test(tc, test_delack_fifo_block_reuse);
 	suite_add_tcase(s, tc);

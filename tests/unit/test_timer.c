@@ -209,9 +209,11 @@ START_TEST(test_beyond_one_turn)
 	ck_assert_uint_eq(elems[3].fires, 1);
 	ck_assert_uint_eq(elems[3].fired_at, now0 + 5000);
 	/* The rest with one call per second. */
-	while (wheel.now != now0 + 60000)
-		tt_timer_run(&wheel, (now0 + 60000 - wheel.now > 1000 ? wheel.now + 1000 : now0 + 60000), UINT32_MAX, cb,
-			     &wheel);
+	while (wheel.now != now0 + 60000) {
+		uint32_t to = now0 + 60000 - wheel.now > 1000 ? wheel.now + 1000 : now0 + 60000;
+
+		tt_timer_run(&wheel, to, UINT32_MAX, cb, &wheel);
+	}
 	ck_assert_uint_eq(elems[2].fires, 1);
 	ck_assert_uint_eq(elems[2].fired_at, now0 + 10 + 3 * TT_TIMER_SLOTS);
 	ck_assert_uint_eq(elems[4].fires, 1);
@@ -374,8 +376,9 @@ START_TEST(test_random_model)
 				CHECK(armed[i], "timer %u fired unarmed", i);
 				CHECK(elems[i].fires == 1, "timer %u fired %u times", i,
 				      elems[i].fires);
-				CHECK(elems[i].fired_at == expire[i], "timer %u fired at %u, due %u",
-				      i, elems[i].fired_at, expire[i]);
+				CHECK(elems[i].fired_at == expire[i],
+				      "timer %u fired at %u, due %u", i, elems[i].fired_at,
+				      expire[i]);
 				armed[i] = false;
 			}
 			if (fired < budget) {
