@@ -41,7 +41,6 @@ json=${3:-}
 [ -n "$png" ] || png=${csv%.csv}.png
 [ "$png" != "$csv" ] || png=$csv.png
 [ -r "$csv" ] || die "cannot read $csv"
-[ -z "$json" ] || [ -r "$json" ] || die "cannot read $json"
 
 header="time_s,new_per_s,completed_per_s,failed_refused,failed_timeout,failed_reset,failed_bad_response,active,retransmissions,rx_mbps,tx_mbps,accepted_per_s,flows"
 first=$(head -n 1 "$csv" | tr -d '\r')
@@ -51,6 +50,12 @@ rows=$(($(grep -c . "$csv") - 1))
 
 py=/usr/bin/python3
 [ -x "$py" ] || py=$(command -v python3 2>/dev/null)
+if [ -n "$json" ]; then
+	[ -r "$json" ] || die "cannot read $json"
+	[ -n "$py" ] || die "reading $json needs python3"
+	"$py" -c 'import json, sys; json.load(open(sys.argv[1]))' "$json" 2>/dev/null ||
+		die "$json: not valid JSON (the --json summary of a finished run?)"
+fi
 
 have_gnuplot() {
 	command -v gnuplot >/dev/null 2>&1
@@ -81,7 +86,6 @@ title="tcpterm: $(basename "$csv")"
 # Latency percentiles from the JSON as rows "kind p50 p90 p99 p99.9 max"
 # (Python's json module only; no output without a client object).
 latency_table() {
-	[ -n "$py" ] || die "reading $json needs python3"
 	"$py" - "$1" <<'EOF'
 import json, sys
 with open(sys.argv[1]) as f:
