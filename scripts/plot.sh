@@ -33,7 +33,9 @@ die() {
 	exit 1
 }
 
-[ $# -ge 1 ] && [ $# -le 3 ] || usage
+if [ $# -lt 1 ] || [ $# -gt 3 ]; then
+	usage
+fi
 case "$1" in -h | --help) usage ;; esac
 csv=$1
 png=${2:-}
@@ -282,4 +284,4 @@ EOF
 
 "plot_$tool"
 [ -s "$png" ] || die "no image written to $png"
-echo "plot.sh: wrote $png with $tool ($rows rows${json:+, latencies from $json})"
+echo "plot.sh: wrote $png with $tool ($rows rows${json:+, summary $json})"

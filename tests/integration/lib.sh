@@ -23,6 +23,8 @@
 # helpers also work when called inside $(...). Names carry the test's PID,
 # so a leftover of a crashed run never collides with the next run.
 # Do not install another EXIT trap; use tt_on_exit instead.
+# The helpers work under "set -u" and "set -e"; with set -e, take statuses
+# as in "rc=0; tt_stop_tcpterm "$pid" || rc=$?".
 
 TT_SRCDIR=${TT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 TT_BUILDDIR=${TT_BUILDDIR:-$TT_SRCDIR/build}
@@ -81,9 +83,9 @@ tt_require_tun() {
 	if ! ip tuntap add dev "$t" mode tap 2>/dev/null; then
 		tt_skip "cannot create a tap device"
 	fi
-	ip link del "$t" 2>/dev/null
+	ip link del "$t" 2>/dev/null || true
 	ip netns add "ttchk$$" 2>/dev/null || tt_skip "cannot create a network namespace"
-	ip netns del "ttchk$$" 2>/dev/null
+	ip netns del "ttchk$$" 2>/dev/null || true
 	return 0
 }
 
@@ -171,14 +173,14 @@ tt_start_tcpterm() {
 tt_alive() {
 	local st
 	kill -0 "$1" 2>/dev/null || return 1
-	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
 	[ -n "$st" ] && [ "$st" != "Z" ]
 }
 
 # Forget PID (it was stopped and waited for).
 tt_forget_pid() {
 	local tmp="$TT_PIDS_FILE.tmp"
-	grep -vx "$1" "$TT_PIDS_FILE" >"$tmp" 2>/dev/null
+	grep -vx "$1" "$TT_PIDS_FILE" >"$tmp" 2>/dev/null || true
 	mv -f "$tmp" "$TT_PIDS_FILE"
 }
 
@@ -193,7 +195,7 @@ tt_wait_for_iface() {
 	local name=$1 timeout=${2:-20} i=0 n flags
 	n=$((timeout * 20))
 	while [ $i -lt $n ]; do
-		flags=$(cat "/sys/class/net/$name/flags" 2>/dev/null)
+		flags=$(cat "/sys/class/net/$name/flags" 2>/dev/null) || flags=
 		if [ -n "$flags" ] && [ $((flags & 1)) -eq 1 ]; then
 			return 0
 		fi
@@ -225,17 +227,16 @@ tt_tap_into_ns() {
 # process's exit status (137 after SIGKILL).
 tt_stop_tcpterm() {
 	local pid=$1 i=0 rc
-	kill -TERM "$pid" 2>/dev/null
+	kill -TERM "$pid" 2>/dev/null || true
 	while tt_alive "$pid" && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	if tt_alive "$pid"; then
 		echo "pid $pid did not stop within 10 s after SIGTERM: SIGKILL" >&2
-		kill -KILL "$pid" 2>/dev/null
+		kill -KILL "$pid" 2>/dev/null || true
 	fi
-	wait "$pid" 2>/dev/null
-	rc=$?
+	wait "$pid" 2>/dev/null && rc=0 || rc=$?
 	tt_forget_pid "$pid"
 	return $rc
 }
@@ -250,10 +251,9 @@ tt_wait_exit() {
 	done
 	if tt_alive "$pid"; then
 		echo "pid $pid still running after ${timeout}s: SIGKILL" >&2
-		kill -KILL "$pid" 2>/dev/null
+		kill -KILL "$pid" 2>/dev/null || true
 	fi
-	wait "$pid" 2>/dev/null
-	rc=$?
+	wait "$pid" 2>/dev/null && rc=0 || rc=$?
 	tt_forget_pid "$pid"
 	return $rc
 }

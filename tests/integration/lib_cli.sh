@@ -8,8 +8,9 @@
 #	. "$(dirname "$0")/lib.sh"
 #	. "$(dirname "$0")/lib_cli.sh"
 #
-# Everything here only reads files and prints; processes, namespaces and
-# temporary files are lib.sh's business.
+# These helpers read files, print and compare; starting and stopping
+# processes, namespaces and temporary files stay lib.sh's business
+# (tt_cli_wait_exit_sched only watches a process lib.sh started).
 
 # tt_cli_ini_eal INI: print the [eal] args value of INI (empty if none).
 tt_cli_ini_eal() {
@@ -51,7 +52,9 @@ tt_cli_cpus() {
 	"$TT_PY" -c 'import os; print(" ".join(str(c) for c in sorted(os.sched_getaffinity(0))))'
 }
 
-# tt_cli_get JSON EXPR: tt_json_get that fails the test on an error.
+# tt_cli_get JSON EXPR: tt_json_get that reports a failure to read (inside
+# $(...) it cannot end the test; the empty value then fails the caller's
+# comparison).
 tt_cli_get() {
 	local v
 	v=$(tt_json_get "$1" "$2") || tt_fail "cannot read $2 from $1"

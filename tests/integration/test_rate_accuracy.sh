@@ -83,7 +83,7 @@ EOF
 # explain; returns 2 when the rate was missed while tcpterm waited for a CPU
 # more than 2% of the time, 0 when the rate checks pass.
 attempt() {
-	local k=$1 cpu eal pid= rc pct ok=1
+	local k=$1 cpu eal pid="" rc pct ok=1
 	json=$d/rate$k.json
 	csv=$d/rate$k.csv
 	cpu=$(tt_cli_idlest_cpu)

@@ -30,14 +30,14 @@ ini=$TT_SRCDIR/config/loopback.ini
 d=$(tt_tmpdir)
 eal=$(tt_cli_eal_from_ini "$ini")
 [ -n "$eal" ] || eal="-l 0 --no-pci"
-# One lcore: the first CPU we may run on.
-cpu=$(tt_cli_cpus | awk '{print $1}')
+# One lcore: the CPU that is idlest now (others may be testing too).
+cpu=$(tt_cli_idlest_cpu)
 eal=$(tt_cli_eal_strip "$eal")
 t0=$(date +%s.%N)
 
 # run NAME N [--set K=V ...]: one run; leaves its summary in $d/NAME.json.
 run() {
-	local name=$1 n=$2 pid= rc json=$d/$1.json
+	local name=$1 n=$2 pid="" rc json=$d/$1.json
 	shift 2
 	tt_info "---- run $name: $n connections"
 	tt_start_tcpterm pid -c "$ini" \

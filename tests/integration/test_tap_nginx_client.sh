@@ -27,7 +27,7 @@
 
 tt_require_root
 tt_require_tun
-tt_require_cmd ip nginx
+tt_require_cmd ip ss nginx
 tt_require_tcpterm
 ini=$TT_SRCDIR/config/tap-client.ini
 [ -f "$ini" ] || tt_fail "missing $ini"
@@ -151,6 +151,8 @@ other=$(awk '$9 != 200 { print $9 }' "$d/access.log" | sort | uniq -c | tr -s ' 
 tt_info "nginx access log: $lines lines, $ok200 with status 200${other:+, others: $other}"
 tt_cli_expect_eq "nginx 200 responses (== tcpterm completed)" "$ok200" "$completed"
 tt_cli_expect_eq "nginx log lines (all 200)" "$lines" "$ok200"
+from_us=$(awk -v ip="$tt_ip" '$1 == ip' "$d/access.log" | wc -l)
+tt_cli_expect_eq "requests from $tt_ip (tcpterm)" "$from_us" "$lines"
 bad_size=$(awk '$9 == 200 && $10 != 100' "$d/access.log" | wc -l)
 tt_cli_expect_eq "responses with a body other than 100 bytes" "$bad_size" 0
 grep -E '\[(crit|alert|emerg)\]' "$d/nginx-error.log" && tt_fail "nginx logged errors"
