@@ -321,6 +321,9 @@ tt_tcp_rtt_sample(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t rtt_ms)
 	/* The fixed-point fields hold RTTs up to 8 s; longer samples are clamped. */
 	if (rtt_ms > 8000)
 		rtt_ms = 8000;
+	/* The clock ticks in ms: a sub-ms RTT counts as 1 (srtt 0 means "no sample"). */
+	if (rtt_ms == 0)
+		rtt_ms = 1;
 	if (c->srtt == 0) {
 		/* RFC 6298 2.2: first measurement. */
 		c->srtt = (uint16_t)(rtt_ms << 3);

@@ -334,8 +334,22 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	if (TT_SEQ_LT(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
 	c->tx_una_off += data_acked;
-	if (data_acked > 0)
+	if (data_acked > 0) {
+		uint32_t adv = c->rcv_adv - c->rcv_nxt;
+
 		tt_app_acked(ctx, c, data_acked);
+		/*
+		 * Receiver SWS avoidance (RFC 9293 3.8.6.2.2): when releasing held
+		 * data opens the window by min(half the buffer, one MSS), say so.
+		 */
+		if (tt_app_held(ctx, c) != 0 || c->app == TT_CAPP_SRV_ECHO) {
+			uint32_t now_wnd = tt_tcp_rcv_window(ctx, c);
+
+			if (now_wnd > adv && now_wnd - adv >=
+			    RTE_MIN(ctx->cfg->tcp.rcv_wnd / 2, (uint32_t)c->mss))
+				c->flags |= TT_CF_ACK_NOW;
+		}
+	}
 
 	if (c->flags & TT_CF_RECOVERY) {
 		if (TT_SEQ_GEQ(s->ack, c->recover)) {
@@ -442,6 +456,23 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		    !(s->flags & TT_TH_ACK)) {
 			TT_STAT_INC(ctx->stats, retrans_synack);
 			tt_tcp_send_syn(ctx, c, true);
+			return;
+		}
+		/*
+		 * Simultaneous open: the peer's SYN-ACK (seq == IRS) acknowledging
+		 * our SYN completes the handshake, as Linux does, instead of
+		 * waiting one RTO for the peer's next ACK.
+		 */
+		if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->irs &&
+		    (s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_RST)) == (TT_TH_SYN | TT_TH_ACK) &&
+		    TT_SEQ_IN(s->ack, c->snd_una + 1, c->snd_max + 1)) {
+			struct tt_seg ack = *s;
+
+			ack.flags &= ~TT_TH_SYN;
+			ack.seq = c->rcv_nxt;
+			ack.len = 0;
+			c->flags |= TT_CF_ACK_NOW;
+			conn_input(ctx, c, m, &ack, kept);
 			return;
 		}
 		if (!(s->flags & TT_TH_RST)) {

@@ -85,6 +85,11 @@ tt_start_tcpterm pid -c "$ini" --set "eal.args=$eal" \
 	--json "$json" --csv "$csv"
 log=$TT_TCPTERM_LOG
 tt_wait_for_iface "$ifc" 30 || tt_fail "tap $ifc never appeared"
+# The tap exists from the EAL's probe on, but the port starts later, with
+# ioctls on the interface by name in our namespace: move it only once the
+# workers run (moving it earlier makes the start fail with ENODEV).
+tt_cli_wait_log "$log" 'worker [0-9]+ started' 30 "$pid" ||
+	tt_fail "tcpterm did not start its workers"
 
 # The late peer: namespace, tap, address, nginx, and only then link up.
 ns=$(tt_netns_create nginx)

