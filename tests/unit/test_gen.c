@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the load generator (lib/gen/tt_gen.c) driven by a fake
+ * clock: ARP before the clock starts (and its timeout), tuple allocation
+ * (every tuple distinct, the concurrency limit, waiting when tuples run
+ * out), and the incarnation rule: a tuple in TIME_WAIT on our side is not
+ * used again until its TIME_WAIT has ended.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "cfg/tt_cfg.h"
+#include "gen/tt_gen.h"
+#include "tcp/tt_tcp.h"
+#include "tcp/tt_tcp_priv.h"
+#include "tt_test_util.h"
+
+struct gfix {
+	struct tt_config cfg;
+	struct tt_test_ctx *t;
+	struct tt_tcp_ctx *ctx;
+	struct tt_gen *g;
+	uint64_t hz;
+	uint64_t tsc;
+};
+
+static void
+gfix_setup(struct gfix *f, uint16_t sport_first, uint16_t sport_last, uint32_t conc)
+{
+	memset(f, 0, sizeof(*f));
+	tt_cfg_defaults(&f->cfg);
+	f->cfg.port[0].present = true;
+	f->cfg.port[0].ip = TT_TEST_IP_US;
+	f->cfg.port[0].prefix = 24;
+	f->cfg.port[0].mtu = 1500;
+	f->cfg.tcp.max_flows = 1024;
+	f->cfg.tcp.msl_ms = 100;
+	f->cfg.client.enabled = true;
+	f->cfg.client.n_target = 1;
+	f->cfg.client.target[0].ip = TT_TEST_IP_PEER;
+	f->cfg.client.target[0].port = 80;
+	f->cfg.client.sport_first = sport_first;
+	f->cfg.client.sport_last = sport_last;
+	f->cfg.client.concurrency = conc;
+	f->cfg.client.rate = 0;
+	f->cfg.client.arp_timeout_ms = 500;
+	f->t = tt_test_ctx_new();
+	f->ctx = tt_tcp_ctx_create(&f->cfg, &f->t->net, 0, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(f->ctx);
+	tt_tcp_set_time(f->ctx, tt_test_now_us);
+	f->g = tt_gen_create(&f->cfg, f->ctx, 0, 1, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(f->g);
+	f->hz = rte_get_tsc_hz();
+	f->tsc = 1000000;
+}
+
+static void
+gfix_teardown(struct gfix *f)
+{
+	tt_tcp_abort_all(f->ctx);
+	tt_gen_free(f->g);
+	f->ctx->gen = NULL;
+	tt_tcp_ctx_free(f->ctx);
+	tt_test_ctx_free(f->t);
+	ck_assert_uint_eq(tt_test_pool_in_use(), 0);
+}
+
+/* Advance both clocks by @p ms and poll the generator once. */
+static void
+gfix_poll(struct gfix *f, uint32_t ms)
+{
+	f->tsc += f->hz / 1000 * ms;
+	tt_test_advance_us(f->t, (uint64_t)ms * 1000);
+	tt_tcp_set_time(f->ctx, tt_test_now_us);
+	tt_tcp_timers(f->ctx);
+	tt_gen_poll(f->g, f->tsc);
+	tt_test_txq_flush(f->t);
+}
+
+/* Resolve the target by answering for it in our ARP table. */
+static void
+gfix_resolve(struct gfix *f)
+{
+	ck_assert_int_eq(tt_arp_learn(&f->t->net.arp[0], TT_TEST_IP_PEER, &tt_test_mac_peer,
+				      tt_test_now_us), 0);
+	gfix_poll(f, 1);
+	ck_assert_uint_ne(tt_gen_start_tsc(f->g), 0);
+}
+
+START_TEST(test_arp_before_clock)
+{
+	struct gfix f;
+
+	gfix_setup(&f, 1024, 1100, 4);
+	/* No answer yet: nothing opens, an ARP request went out. */
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 0);
+	ck_assert_uint_eq(tt_gen_start_tsc(f.g), 0);
+	ck_assert_uint_ge(f.t->stats.c[TT_STAT_arp_tx_request], 1);
+	/* The peer comes up late: no connection is lost, the clock starts now. */
+	gfix_poll(&f, 200);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 0);
+	gfix_resolve(&f);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 4);
+	ck_assert(!tt_gen_failed(f.g));
+	gfix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_arp_timeout)
+{
+	struct gfix f;
+
+	gfix_setup(&f, 1024, 1100, 4);
+	gfix_poll(&f, 1);
+	gfix_poll(&f, 600);
+	ck_assert(tt_gen_failed(f.g));
+	ck_assert(tt_gen_finished(f.g));
+	ck_assert_uint_eq(tt_gen_opened(f.g), 0);
+	gfix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_tuples_distinct_and_concurrency)
+{
+	struct gfix f;
+	uint32_t i, n = 0;
+	uint8_t seen[64] = { 0 };
+
+	gfix_setup(&f, 2000, 2063, 20);
+	gfix_resolve(&f);
+	gfix_poll(&f, 1);
+	/* The concurrency limit holds. */
+	ck_assert_uint_eq(tt_gen_active(f.g), 20);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 20);
+	/* Every open connection has its own source port in the range. */
+	for (i = 0; i < f.ctx->n_conns; i++) {
+		struct tt_conn *c = &f.ctx->conns[i];
+
+		if (c->state != TT_TCPS_SYN_SENT)
+			continue;
+		ck_assert_uint_ge(c->lport, 2000);
+		ck_assert_uint_le(c->lport, 2063);
+		ck_assert_uint_eq(seen[c->lport - 2000], 0);
+		seen[c->lport - 2000] = 1;
+		ck_assert_uint_eq(c->laddr, TT_TEST_IP_US);
+		ck_assert_uint_eq(c->raddr, TT_TEST_IP_PEER);
+		ck_assert_uint_eq(c->rport, 80);
+		n++;
+	}
+	ck_assert_uint_eq(n, 20);
+	gfix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_tuples_exhausted_wait)
+{
+	struct gfix f;
+	struct tt_conn *c;
+
+	/* Two tuples, room for ten: the generator waits and counts. */
+	gfix_setup(&f, 3000, 3001, 10);
+	gfix_resolve(&f);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 2);
+	ck_assert_uint_gt(f.t->stats.c[TT_STAT_client_tuples_exhausted], 0);
+	/* Freeing one tuple lets exactly one more connection open on it. */
+	c = tt_tcp_lookup(f.ctx, TT_TEST_IP_US, 3000, TT_TEST_IP_PEER, 80);
+	ck_assert_ptr_nonnull(c);
+	tt_tcp_app_abort(f.ctx, c);
+	ck_assert_ptr_null(tt_tcp_lookup(f.ctx, TT_TEST_IP_US, 3000, TT_TEST_IP_PEER, 80));
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 3);
+	ck_assert_ptr_nonnull(tt_tcp_lookup(f.ctx, TT_TEST_IP_US, 3000, TT_TEST_IP_PEER, 80));
+	gfix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_time_wait_incarnation)
+{
+	struct gfix f;
+	struct tt_conn *c;
+	uint64_t opened;
+
+	/* One tuple only. */
+	gfix_setup(&f, 4000, 4000, 10);
+	gfix_resolve(&f);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 1);
+	c = tt_tcp_lookup(f.ctx, TT_TEST_IP_US, 4000, TT_TEST_IP_PEER, 80);
+	ck_assert_ptr_nonnull(c);
+	/* The connection ends in TIME_WAIT on our side (active close). */
+	tt_tcp_set_state(f.ctx, c, TT_TCPS_FIN_WAIT_2);
+	tt_tcp_enter_time_wait(f.ctx, c);
+	ck_assert_uint_eq(c->state, TT_TCPS_TIME_WAIT);
+	ck_assert_uint_eq(tt_gen_active(f.g), 0);
+	/* While TIME_WAIT lasts (2 * 100 ms), no new incarnation starts. */
+	opened = tt_gen_opened(f.g);
+	gfix_poll(&f, 50);
+	gfix_poll(&f, 100);
+	ck_assert_uint_eq(tt_gen_opened(f.g), opened);
+	ck_assert_uint_gt(f.t->stats.c[TT_STAT_client_tuples_exhausted], 0);
+	ck_assert_uint_eq(c->state, TT_TCPS_TIME_WAIT);
+	/* After 2 * MSL the flow is gone and the tuple is used again. */
+	gfix_poll(&f, 60);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), opened + 1);
+	c = tt_tcp_lookup(f.ctx, TT_TEST_IP_US, 4000, TT_TEST_IP_PEER, 80);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->state, TT_TCPS_SYN_SENT);
+	gfix_teardown(&f);
+}
+END_TEST
+
+START_TEST(test_stop_and_drain)
+{
+	struct gfix f;
+
+	gfix_setup(&f, 5000, 5100, 8);
+	f.cfg.client.drain_ms = 100;
+	gfix_resolve(&f);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_active(f.g), 8);
+	tt_gen_request_stop(f.g);
+	gfix_poll(&f, 1);
+	/* No connection starts after the stop. */
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 8);
+	ck_assert(!tt_gen_finished(f.g));
+	/* The drain time passes: the rest are reset and counted. */
+	gfix_poll(&f, 150);
+	gfix_poll(&f, 1);
+	ck_assert(tt_gen_finished(f.g));
+	ck_assert_uint_eq(f.t->stats.c[TT_STAT_client_drain_reset], 8);
+	ck_assert_uint_eq(tt_tcp_flows_in_use(f.ctx), 0);
+	gfix_teardown(&f);
+}
+END_TEST
+
+static Suite *
+gen_suite(void)
+{
+	Suite *s = suite_create("gen");
+	TCase *tc = tcase_create("gen");
+
+	tcase_add_test(tc, test_arp_before_clock);
+	tcase_add_test(tc, test_arp_timeout);
+	tcase_add_test(tc, test_tuples_distinct_and_concurrency);
+	tcase_add_test(tc, test_tuples_exhausted_wait);
+	tcase_add_test(tc, test_time_wait_incarnation);
+	tcase_add_test(tc, test_stop_and_drain);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	tt_test_eal_init();
+	sr = srunner_create(gen_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
