@@ -48,7 +48,7 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 
 		p = m->port;
 		if (unlikely(p >= app->n_ports || !app->ports[p].link_up)) {
-			TT_DROP(&w->stats, TT_DROP_tx_full);
+			TT_DROP(&w->stats, TT_DROP_link_down);
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -74,7 +74,7 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 	}
 }
 
-static void
+static uint16_t
 rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 {
 	struct rte_mbuf *pkts[TT_MAX_BURST];
@@ -87,7 +87,7 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 
 	nb = rte_eth_rx_burst(port, w->queue, pkts, burst);
 	if (nb == 0)
-		return;
+		return 0;
 	w->stats.c[TT_STAT_rx_pkts] += nb;
 	for (i = 0; i < nb; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -121,6 +121,7 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 	}
 	if (n_tcp > 0)
 		tt_tcp_input_burst(w->tcp, ifc, tcp_m, tcp_p, n_tcp);
+	return nb;
 }
 
 /* The end of the run: every generator has drained (or there is none). */
@@ -142,6 +143,35 @@ static bool
 any_generator(struct tt_app *app)
 {
 	return app->cfg.client.enabled;
+}
+
+/*
+ * The generators are done: keep the loops running until the last segments
+ * (final ACKs, RSTs) have been exchanged, i.e. until no packet arrived for
+ * 20 ms, and at most 500 ms, so a peer (or the other role in this process)
+ * is not left waiting for them.
+ */
+static void
+linger(struct tt_app *app, uint64_t now)
+{
+	static uint64_t until, idle_since, last_rx;
+	uint64_t rx = 0;
+	unsigned int i;
+
+	for (i = 0; i < app->n_workers; i++)
+		rx += app->workers[i]->stats.c[TT_STAT_rx_pkts];
+	if (until == 0) {
+		until = now + app->tsc_hz / 2;
+		idle_since = now;
+		last_rx = rx;
+		return;
+	}
+	if (rx != last_rx) {
+		last_rx = rx;
+		idle_since = now;
+	}
+	if (now >= until || now - idle_since >= app->tsc_hz / 50)
+		app->quit = true;
 }
 
 /* Control work of the main lcore, between bursts. */
@@ -173,7 +203,7 @@ control(struct tt_app *app, uint64_t now, uint64_t *next_link, uint64_t *next_st
 			if (app->stopping && app->workers[i]->tcp->gen != NULL)
 				tt_gen_request_stop(app->workers[i]->tcp->gen);
 		if (all_drained(app))
-			app->quit = true;
+			linger(app, now);
 	} else if (app->stopping) {
 		app->quit = true;
 	}
@@ -191,7 +221,7 @@ tt_worker_loop(void *arg)
 	uint64_t next_link = 0, next_stats, next_house = 0;
 	uint16_t burst = app->cfg.general.burst;
 	unsigned int iter = 0;
-	uint16_t p;
+	uint16_t p, nb_rx;
 
 	(void)arg;
 	if (w == NULL)
@@ -215,15 +245,22 @@ tt_worker_loop(void *arg)
 		w->net.now_us = now_us;
 		tt_tcp_set_time(w->tcp, now_us);
 
+		nb_rx = 0;
 		for (p = 0; p < app->n_ports; p++)
 			if (app->ports[p].used && app->ports[p].link_up)
-				rx_port(app, w, p, burst);
+				nb_rx += rx_port(app, w, p, burst);
 
 		tt_tcp_timers(w->tcp);
 		if (w->tcp->gen != NULL)
 			tt_gen_poll(w->tcp->gen, now);
 
-		if (w->txq.n >= burst || (w->txq.n > 0 && now >= w->tx_deadline)) {
+		/*
+		 * Send when a burst has filled, when the deadline has passed, or
+		 * when nothing came in (no more to batch with: waiting would only
+		 * add latency).
+		 */
+		if (w->txq.n >= burst ||
+		    (w->txq.n > 0 && (nb_rx == 0 || now >= w->tx_deadline))) {
 			tx_flush(app, w);
 			w->tx_deadline = now + drain_tsc;
 		} else if (w->txq.n == 0) {

@@ -38,6 +38,7 @@
 	X(no_mbuf)		/* mempool empty when building a reply */ \
 	X(tx_full)		/* PMD did not take the packet */ \
 	X(no_arp)		/* no neighbour MAC for an output packet */ \
+	X(link_down)		/* queued for a port whose link is down */ \
 	X(tcp_paws)		/* RFC 7323 5.3 PAWS rejected */ \
 	X(tcp_out_of_window)	/* RFC 9293 3.10.7.4 unacceptable segment */ \
 	X(tcp_ooo)		/* out-of-order data dropped (no reassembly) */ \
@@ -59,7 +60,7 @@
 	X(refused_no_listener) X(refused_table_full) \
 	X(retrans_syn) X(retrans_synack) X(retrans_data) X(retrans_fin) \
 	X(retrans_fast) X(retrans_timeout_reset) X(dup_acks) \
-	X(delayed_acks) X(persist_probes) X(tw_reuse) X(idle_timeouts) \
+	X(delayed_acks) X(persist_probes) X(tw_reuse) X(tw_ended_by_rst) X(idle_timeouts) \
 	X(http_requests) X(http_responses) X(http_bad_requests) \
 	X(client_completed) X(client_requests) X(client_responses) \
 	X(client_fail_refused) X(client_fail_timeout) X(client_fail_reset) \

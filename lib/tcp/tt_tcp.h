@@ -338,7 +338,7 @@ enum tt_close_reason {
 	TT_CLOSE_R_IDLE,	/**< idle or lifetime timeout */
 	TT_CLOSE_R_REFUSED,	/**< RST in answer to our SYN */
 	TT_CLOSE_R_ABORT,	/**< we sent RST (application or drain) */
-	TT_CLOSE_R_TW_REUSE,	/**< TIME_WAIT ended by a new incarnation */
+	TT_CLOSE_R_TW_REUSE,	/**< TIME_WAIT ended early (new incarnation, RST) */
 };
 
 #endif /* _TT_TCP_H_ */

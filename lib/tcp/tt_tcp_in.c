@@ -497,7 +497,15 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 			return;
 		}
 		TT_STAT_INC(ctx->stats, tcp_rst_in);
-		if (TT_CAPP_IS_CLIENT(c->app) && c->state == TT_TCPS_SYN_RCVD)
+		if (c->state == TT_TCPS_TIME_WAIT) {
+			/*
+			 * RFC 9293 3.10.7.4: an acceptable RST ends TIME_WAIT too.
+			 * The connection itself was closed (and counted) when it
+			 * entered TIME_WAIT; only the early end is counted here.
+			 */
+			TT_STAT_INC(ctx->stats, tw_ended_by_rst);
+			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TW_REUSE);
+		} else if (TT_CAPP_IS_CLIENT(c->app) && c->state == TT_TCPS_SYN_RCVD)
 			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_REFUSED);
 		else
 			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_RESET);
