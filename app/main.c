@@ -292,6 +292,8 @@ main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	app->stop_tsc = rte_rdtsc();
 	tt_ports_drain(app);
+	if (app->csv_path != NULL)
+		tt_report_line(app, NULL);	/* the last, partial interval */
 
 	tt_report_summary(app, stdout);
 	ret = 0;

@@ -83,6 +83,8 @@ tt_report_line(struct tt_app *app, FILE *f)
 	if (dt <= 0)
 		dt = 1;
 #define D(name) ((double)(c[TT_STAT_ ## name] - l[TT_STAT_ ## name]) / dt)
+	if (f == NULL)
+		goto csv;	/* the final, partial interval: CSV only */
 	fprintf(f, "[%7.1fs] rx %.0f pps tx %.0f pps | accepted %.0f/s established %.0f/s "
 		"flows %u | drops %" PRIu64 " retrans %" PRIu64,
 		t, D(rx_pkts), D(tx_pkts), D(conn_accepted), D(conn_established),
@@ -101,7 +103,7 @@ tt_report_line(struct tt_app *app, FILE *f)
 	}
 	fprintf(f, "\n");
 	fflush(f);
-
+csv:
 	if (app->csv_path != NULL) {
 		if (csv_file == NULL) {
 			csv_file = fopen(app->csv_path, "w");
