@@ -27,7 +27,7 @@ tt_setup_packages=(
 	# test peers and tools
 	iproute2 iputils-ping arping tcpdump tshark python3 python3-scapy
 	curl apache2-utils wrk iperf iperf3 socat netcat-openbsd nginx-light
-	valgrind psmisc procps util-linux
+	valgrind psmisc procps util-linux hping3 python3-matplotlib
 )
 
 tt_setup_log() {
