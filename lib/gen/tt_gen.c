@@ -62,6 +62,7 @@ struct tt_gen {
 	uint32_t sip_first, n_sip;
 	uint32_t sport_first, n_sport;	/**< this lcore's share of the ports */
 	uint64_t cursor, n_tuples;
+	bool wrapped;		/**< the cursor has gone round the tuple space once */
 	struct tt_rate rate;
 	struct tt_hist hist[TT_GH_MAX];
 };
@@ -264,14 +265,20 @@ open_one(struct tt_gen *g)
 		uint32_t sport, sip;
 		struct tt_conn *c;
 
-		if (g->cursor >= g->n_tuples)
+		if (g->cursor >= g->n_tuples) {
 			g->cursor = 0;
+			g->wrapped = true;
+		}
 		/* Targets vary fastest, then source addresses, then ports. */
 		t = &g->targets[cur % g->n_targets];
 		cur /= g->n_targets;
 		sip = g->sip_first + (uint32_t)(cur % g->n_sip);
 		sport = g->sport_first + (uint32_t)(cur / g->n_sip);
-		if (tt_tcp_lookup(tcp, sip, (uint16_t)sport, t->ip, t->port) != NULL)
+		/*
+		 * Until the cursor has gone round once, no tuple can be in use
+		 * (each lcore owns its slice): skip the lookup.
+		 */
+		if (g->wrapped && tt_tcp_lookup(tcp, sip, (uint16_t)sport, t->ip, t->port) != NULL)
 			continue;	/* in use or in TIME_WAIT: not a new incarnation yet */
 		c = tt_tcp_connect(tcp, t->ifport, sip, (uint16_t)sport, t->ip, t->port,
 				   &t->mac, &err);
