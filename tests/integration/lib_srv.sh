@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# shellcheck shell=bash disable=SC2034
+# shellcheck shell=bash disable=SC2034,SC2153
 #
 # Helpers for the tests of tcpterm's server role over net_tap with kernel
 # clients (test_tap_curl/ab/wrk/iperf/echo/rst.sh). Source it after lib.sh:
@@ -30,6 +30,7 @@ TT_SRV_LOG=
 TT_SRV_CAP_PID=
 TT_SRV_CAP_FILE=
 TT_SRV_CAP_LOG=
+TT_SRV_CLIENT_CPUS=
 
 # tt_srv_require [CMD...]: root, a tap, the binary, ip and the given tools.
 tt_srv_require() {
@@ -66,6 +67,7 @@ tt_srv_start() {
 	TT_SRV_DIR=$(tt_tmpdir)
 	TT_SRV_JSON=$TT_SRV_DIR/summary.json
 	args=$(tt_srv_eal_args "tt${short}$$" "$TT_SRV_IFC")
+	TT_SRV_CLIENT_CPUS=$(tt_srv_client_cpus "$args")
 	tt_start_tcpterm TT_SRV_PID -c "$ini" --set "eal.args=$args" \
 		--set "port0.ip=$TT_SRV_IP/24" --set "tcp.msl_ms=$TT_SRV_MSL_MS" \
 		--set general.stats_interval_ms=0 "$@" --json "$TT_SRV_JSON"
@@ -85,6 +87,13 @@ tt_srv_start() {
 	# No IPv6 chatter (router solicitations, MLD) in the captures.
 	ip netns exec "$TT_SRV_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
+	# No tail loss probe (RFC 8985 7) in the kernel clients: it fires
+	# after 2 SRTT + 2 ms, a few milliseconds on this link, so any time
+	# tcpterm's lcore is not scheduled (ksoftirqd or another busy process
+	# on its core) the kernel retransmits in vain, and the captures blame
+	# tcpterm. Without it a real loss still shows: the kernel then
+	# retransmits after three duplicate ACKs or its RTO (200 ms at least).
+	ip netns exec "$TT_SRV_NS" sysctl -qw net.ipv4.tcp_early_retrans=0 >/dev/null 2>&1
 	tt_tap_into_ns "$TT_SRV_IFC" "$TT_SRV_NS" "$TT_SRV_K_IP/24" "$TT_SRV_K_MAC" ||
 		tt_fail "cannot move $TT_SRV_IFC into $TT_SRV_NS"
 	for i in $(seq 1 20); do
@@ -98,14 +107,37 @@ tt_srv_start() {
 	tt_info "tcpterm (pid $TT_SRV_PID) answers on $TT_SRV_IP, tap $TT_SRV_IFC in $TT_SRV_NS"
 }
 
-# tt_srv_exec CMD...: run CMD in the clients' namespace.
+# tt_srv_client_cpus EAL-ARGS: the CPUs of this process's affinity that the
+# EAL lcore list (-l) leaves free, as a taskset list; empty if none.
+tt_srv_client_cpus() {
+	"$TT_PY" -c '
+import os, re, sys
+m = re.search(r"(?:^|\s)-l\s*([0-9,-]+)", sys.argv[1])
+used = set()
+if m:
+    for part in m.group(1).split(","):
+        a, _, b = part.partition("-")
+        used.update(range(int(a), int(b or a) + 1))
+free = sorted(set(os.sched_getaffinity(0)) - used)
+print(",".join(map(str, free)))
+' "$1"
+}
+
+# tt_srv_exec CMD...: run CMD in the clients' namespace, on the CPUs that
+# tcpterm's busy-polling lcore leaves free (when there are any): a client
+# sharing tcpterm's core would stop it for a scheduler slice now and then,
+# long enough for the kernel's tail loss probe to retransmit in vain.
 tt_srv_exec() {
-	ip netns exec "$TT_SRV_NS" "$@"
+	if [ -n "$TT_SRV_CLIENT_CPUS" ] && command -v taskset >/dev/null 2>&1; then
+		ip netns exec "$TT_SRV_NS" taskset -c "$TT_SRV_CLIENT_CPUS" "$@"
+	else
+		ip netns exec "$TT_SRV_NS" "$@"
+	fi
 }
 
 # tt_srv_capture_start [TSHARK-ARGS...]: capture the tap in the namespace to
-# $TT_SRV_DIR/cap.pcapng until tt_srv_capture_stop. Returns once tshark
-# captures. Without tshark: warns and does nothing (the caller decides).
+# $TT_SRV_DIR/cap.pcapng until tt_srv_capture_stop (tt_srv_stop calls it).
+# Returns once tshark captures. Needs tshark (tt_srv_require it).
 tt_srv_capture_start() {
 	local i
 	TT_SRV_CAP_FILE=$TT_SRV_DIR/cap.pcapng
@@ -178,9 +210,44 @@ tt_srv_capture_check() {
 		tshark -n -r "$TT_SRV_CAP_FILE" -o ip.check_checksum:TRUE \
 			-o tcp.check_checksum:TRUE -Y "$filter" -V 2>/dev/null |
 			grep -E 'Expert Info|checksum|Malformed' | sort | uniq -c | head -n 20 >&2
+		tt_srv_capture_stalls >&2
 		tt_fail "capture: $(echo "$bad" | wc -l) bad frames (filter: $filter)"
 	fi
-	tt_info "capture: $n TCP frames, checksums good, nothing malformed, no TCP anomaly"
+	if [ -n "${1:-}" ]; then
+		tt_info "capture: $n TCP frames, checksums good, nothing malformed, no TCP anomaly but $1"
+	else
+		tt_info "capture: $n TCP frames, checksums good, nothing malformed, no TCP anomaly"
+	fi
+}
+
+# tt_srv_capture_stalls: a diagnostic for a failed capture check: the
+# longest time tcpterm sent nothing while a segment of the kernel that
+# calls for an answer (data, SYN or FIN) waited. tcpterm answers those at
+# once (echo, HTTP) or within its delayed-ACK time (40 ms); tens of
+# milliseconds for a request mean its lcore did not run (another busy
+# process on its core), long enough for the kernel's tail loss probe
+# (2 SRTT, 10 ms at least here) to retransmit in vain.
+tt_srv_capture_stalls() {
+	tshark -n -r "$TT_SRV_CAP_FILE" -Y tcp -T fields -e frame.time_relative \
+		-e ip.src -e tcp.len -e tcp.flags.syn -e tcp.flags.fin 2>/dev/null | "$TT_PY" -c '
+import sys
+me = sys.argv[1]
+wait_since = None
+worst = (0.0, 0.0)
+for line in sys.stdin:
+    f = line.split()
+    if len(f) < 5:
+        continue
+    t = float(f[0])
+    if f[1] == me:
+        if wait_since is not None and t - wait_since > worst[0]:
+            worst = (t - wait_since, wait_since)
+        wait_since = None
+    elif wait_since is None and (int(f[2]) > 0 or f[3] in ("1", "True") or f[4] in ("1", "True")):
+        wait_since = t
+print("diagnostic: the longest tcpterm kept a kernel segment (data, SYN, FIN) "
+      "unanswered: %.1f ms, from t = %.3f s in the capture" % (worst[0] * 1e3, worst[1]))
+' "$TT_SRV_IP"
 }
 
 # tt_srv_capture_count FILTER: frames of the capture that match FILTER.

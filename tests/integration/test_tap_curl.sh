@@ -52,7 +52,8 @@ nc2=$(tt_srv_exec curl -sS --max-time 10 -o "$d/b3" -o "$d/b4" \
 	-w '%{http_code}:%{num_connects} ' "$url" "${url}second") ||
 	tt_fail "curl with two URLs failed"
 [ "$nc2" = "200:1 200:0 " ] || tt_fail "two URLs: got '$nc2', expected '200:1 200:0 '"
-cmp "$d/exp100" "$d/b3" && cmp "$d/exp100" "$d/b4" || tt_fail "keep-alive bodies differ"
+cmp "$d/exp100" "$d/b3" || tt_fail "keep-alive: first body differs from the pattern"
+cmp "$d/exp100" "$d/b4" || tt_fail "keep-alive: second body differs from the pattern"
 tt_info "keep-alive: two requests on one connection, bodies byte-exact"
 
 # A malformed request: 400, then the server closes (the client never sends

@@ -56,12 +56,15 @@ done
 tt_info "$par parallel clients x $small bytes echoed byte-exact"
 
 tt_srv_stop
-# "TCP Window Full": the kernel sends up to the last byte of the window
-# tcpterm offers. Expected here: echo keeps what it received until the
-# client acknowledges the echo, and the window offered shrinks by those
-# held bytes (flow control at work, as it should; no zero window though).
-tt_srv_capture_check 'tcp.analysis.window_full && ip.src == '"$TT_SRV_K_IP"
+# Flow control is no anomaly here: echo ties the two directions together.
+# tcpterm keeps what it received until the client acknowledges the echo,
+# and the window it offers shrinks by those held bytes, so the kernel
+# fills it ("TCP Window Full"); the kernel's window to tcpterm depends on
+# how fast socat drains its socket and may fill or even close, and then
+# tcpterm fills it or probes it. Loss, retransmission, duplicate ACKs and
+# reordering stay errors.
 total=$((big + par * small))
+tt_srv_capture_check 'tcp.analysis.window_full || tcp.analysis.zero_window || tcp.analysis.zero_window_probe || tcp.analysis.zero_window_probe_ack'
 tt_srv_expect_eq tcp_bytes_in "$(tt_srv_c tcp_bytes_in)" $total
 tt_srv_expect_eq tcp_bytes_out "$(tt_srv_c tcp_bytes_out)" $total
 tt_srv_expect_eq conn_accepted "$(tt_srv_c conn_accepted)" $((1 + par))

@@ -29,7 +29,9 @@ line=$(grep -E "^[0-9]+,$TT_SRV_K_IP,[0-9]+,$TT_SRV_IP,5001," <<<"$out" | tail -
 [ -n "$line" ] || tt_fail "no CSV report line from iperf"
 sent=$(cut -d, -f8 <<<"$line")
 bps=$(cut -d, -f9 <<<"$line")
-[[ "$sent" =~ ^[0-9]+$ ]] && [ "$sent" -gt 0 ] || tt_fail "iperf CSV: bad byte count '$sent'"
+if ! [[ "$sent" =~ ^[0-9]+$ ]] || [ "$sent" -eq 0 ]; then
+	tt_fail "iperf CSV: bad byte count '$sent'"
+fi
 tt_info "iperf sent $sent bytes ($("$TT_PY" -c "print('%.1f' % ($bps / 1e6))") Mbit/s)"
 
 tt_srv_stop

@@ -111,7 +111,8 @@ done
 [ -s "$d/nginx.pid" ] || tt_fail "nginx wrote no pid file"
 ngx_pid=$(cat "$d/nginx.pid")
 [ "$ngx_pid" = "$ngx" ] || tt_info "nginx pid file says $ngx_pid, we started $ngx"
-tt_on_exit "kill -TERM $ngx_pid 2>/dev/null"
+# On exit, stop it by that PID if it still is our nginx.
+tt_on_exit "grep -qa nginx /proc/$ngx_pid/cmdline 2>/dev/null && kill -TERM $ngx_pid"
 # Listening?
 for _ in $(seq 1 50); do
 	ip netns exec "$ns" ss -Hltn "src $k_ip:80" 2>/dev/null | grep -q . && break
