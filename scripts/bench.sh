@@ -102,11 +102,25 @@ P=ttb$$			# DPDK --file-prefix of everything we start
 : >"$W/meta.tsv"
 t_begin=$(date +%s)
 
+# The helpers below that run while a measurement runs use bash builtins
+# only (no fork), so that the benchmark's own shell takes next to no CPU
+# time from the cores it measures.
+
+# b_alive PID: true while PID runs (a zombie counts as gone).
 b_alive() {
-	local st
-	kill -0 "$1" 2>/dev/null || return 1
-	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)
+	local line st
+	read -r line 2>/dev/null <"/proc/$1/stat" || return 1
+	st=${line##*) }
+	st=${st%% *}
 	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# b_sleep SECONDS: sleep without a fork (a read that times out on a FIFO
+# nobody writes to).
+mkfifo "$W/.sleep" && exec {B_SLEEP_FD}<>"$W/.sleep"
+b_sleep() {
+	read -r -t "$1" -u "$B_SLEEP_FD" _ 2>/dev/null
+	return 0
 }
 
 b_forget() {
@@ -175,7 +189,7 @@ b_bg() {
 b_wait() {
 	local pid=$1 n=$(($2 * 10)) i=0 rc
 	while b_alive "$pid" && [ $i -lt $n ]; do
-		sleep 0.1
+		b_sleep 0.1
 		i=$((i + 1))
 	done
 	if b_alive "$pid"; then
@@ -207,13 +221,18 @@ b_wait_log() {
 	return 1
 }
 
-# Time spent on a CPU by PID's main thread (the DPDK main lcore), in ns.
+# b_runtime PID VAR: time spent on a CPU by PID's main thread (the DPDK
+# main lcore), in ns, into VAR (empty when PID is gone).
 b_runtime() {
-	awk '{print $1}' "/proc/$1/schedstat" 2>/dev/null
+	local __l=
+	read -r __l _ 2>/dev/null <"/proc/$1/schedstat"
+	printf -v "$2" '%s' "$__l"
 }
 
+# b_now VAR: the time in ns into VAR.
 b_now() {
-	date +%s%N
+	local __t=${EPOCHREALTIME/[.,]/}
+	printf -v "$1" '%s' "${__t}000"
 }
 
 # b_wait_client CPID TIMEOUT_S LOG [SPID [WINDOW_S]]: wait for the client
@@ -227,18 +246,18 @@ b_wait_client() {
 	B_SHARE_C=
 	B_SHARE_S=
 	while b_alive "$cpid" && [ $i -lt $n ]; do
-		t=$(b_now)
-		c=$(b_runtime "$cpid")
+		b_now t
+		b_runtime "$cpid" c
 		s=
-		[ -n "$spid" ] && s=$(b_runtime "$spid")
+		[ -n "$spid" ] && b_runtime "$spid" s
 		if [ -z "$t0" ]; then
-			if grep -q "next hops resolved" "$clog" 2>/dev/null && [ -n "$c" ]; then
+			if [ -n "$c" ] && grep -q "next hops resolved" "$clog" 2>/dev/null; then
 				t0=$t c0=$c s0=$s
 			fi
 		elif [ -n "$c" ] && { [ "$win" = 0 ] || [ $((t - t0)) -le $((win * 1000000000)) ]; }; then
 			t1=$t c1=$c s1=$s
 		fi
-		sleep 0.1
+		b_sleep 0.1
 		i=$((i + 1))
 	done
 	if b_alive "$cpid"; then
@@ -724,7 +743,7 @@ s4_testpmd() {
 		tp_cmd $fb "start tx_first 16"
 		sleep 1
 		tp_cmd $fb "show port stats all"
-		sleep "$d_tp"
+		b_sleep "$d_tp"
 		tp_cmd $fb "show port stats all"
 		sleep 0.5
 		# The memif client first, then the server.
@@ -847,12 +866,12 @@ s5_hold() {
 		--set tcp.syn_retries=15 --set "tcp.max_flows=$mf"
 	hpid=$BG_PID
 	n0=$(wc -l <"$W/s5s.log")
-	t0=$(b_now)
+	b_now t0
 	last_f=-1
 	stall=0
 	i=0
 	while :; do
-		sleep 0.25
+		b_sleep 0.25
 		i=$((i + 1))
 		flows=$(s5_flows "$W/s5s.log")
 		flows=${flows:-0}
@@ -876,7 +895,7 @@ s5_hold() {
 			break
 		fi
 	done
-	tnow=$(b_now)
+	b_now tnow
 	# Opening time: from the line before the first to the last of the
 	# server's live lines (every 250 ms) since the holder started that show
 	# handshakes completing.

@@ -490,7 +490,15 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 
 	/* Second: RST (RFC 9293 3.10.7.4 with RFC 5961 3.2's exact-match rule). */
 	if (s->flags & TT_TH_RST) {
-		if (s->seq != c->rcv_nxt) {
+		/*
+		 * After the peer's FIN, its RST may carry the FIN's sequence
+		 * number (RCV.NXT - 1) when it crossed our last data: accepted
+		 * as exact, as Linux does (tcp_reset_check()).
+		 */
+		bool after_fin = c->state == TT_TCPS_CLOSE_WAIT || c->state == TT_TCPS_LAST_ACK ||
+				 c->state == TT_TCPS_CLOSING;
+
+		if (s->seq != c->rcv_nxt && !(after_fin && s->seq == c->rcv_nxt - 1)) {
 			/* In the window but not exact: challenge ACK. */
 			tt_tcp_send_ack(ctx, c);
 			TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);

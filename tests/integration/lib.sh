@@ -101,6 +101,20 @@ tt_require_tcpterm() {
 	[ -x "$TCPTERM" ] || tt_skip "tcpterm binary $TCPTERM not built"
 }
 
+# tt_wait_for_log FILE PATTERN [TIMEOUT_S]: wait until an extended regex
+# shows up in a log file (e.g. tcpterm's "worker 0 started", which comes
+# after its ports started: a net_tap interface may only be moved into a
+# namespace after that, or the PMD attaches its queues to a second tap it
+# creates in the root namespace).
+tt_wait_for_log() {
+	local f=$1 pat=$2 t=${3:-30} i
+	for ((i = 0; i < t * 10; i++)); do
+		grep -qE "$pat" "$f" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # Print a new empty directory, removed on exit.
 tt_tmpdir() {
 	mktemp -d "$TT_TMP/d.XXXXXX"

@@ -56,6 +56,7 @@ pid=
 tt_start_tcpterm pid -c "$ini" --set "eal.args=$args" --json "$json"
 log=$TT_TCPTERM_LOG
 tt_wait_for_iface "$ifc" 30 || tt_fail "tap $ifc never appeared"
+tt_wait_for_log "$log" 'worker [0-9]+ started' 30 || tt_fail "tcpterm did not start its workers"
 kside=$(cat "/sys/class/net/$ifc/address" 2>/dev/null)
 tt_info "tap $ifc is up on the kernel side (MAC $kside before the move)"
 
