@@ -5,12 +5,55 @@
  */
 
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
 #include "net/tt_net.h"
+
+/*
+ * Raw one's complement sum of @p len bytes, like DPDK's __rte_raw_cksum()
+ * (same result, same unfolded 32-bit form for __rte_raw_cksum_reduce()),
+ * but adding 32-bit words into a 64-bit accumulator, 32 bytes per
+ * iteration, instead of 16-bit words: the one's complement sum does not
+ * depend on the word size (RFC 1071 2(B)), and the carries are folded
+ * once at the end. About four times fewer instructions per byte, which
+ * matters on ports without checksum offload (ring, memif, pcap).
+ */
+static inline uint32_t
+tt_raw_sum(const void *buf, uint32_t len, uint32_t sum0)
+{
+	const uint8_t *p = buf;
+	uint64_t sum = sum0;
+	uint32_t w[8];
+	uint16_t h;
+
+	while (len >= 32) {
+		memcpy(w, p, 32);
+		sum += (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7];
+		p += 32;
+		len -= 32;
+	}
+	while (len >= 4) {
+		memcpy(w, p, 4);
+		sum += w[0];
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		sum += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += *p;	/* the odd byte, as the first byte of a 16-bit word */
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	return (uint32_t)sum;
+}
 
 /*
  * IPv4 header checksum of @p ip (options included), with the checksum
@@ -40,7 +83,7 @@ tt_tcp_cksum(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l4_len)
 	sum = __rte_raw_cksum(&ip->dst_addr, sizeof(ip->dst_addr), sum);
 	sum += rte_cpu_to_be_16((uint16_t)ip->next_proto_id);
 	sum += rte_cpu_to_be_16(l4_len);
-	sum = __rte_raw_cksum(l4, l4_len, sum);
+	sum = tt_raw_sum(l4, l4_len, sum);
 	return (uint16_t)~__rte_raw_cksum_reduce(sum);
 }
 
@@ -62,8 +105,7 @@ tt_cksum_l4_sum(const struct rte_mbuf *m, uint32_t off, uint32_t len)
 	uint32_t sum = 0, done = 0;
 
 	if (likely(off + len <= rte_pktmbuf_data_len(m)))
-		return __rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const void *, off),
-				       len, 0);
+		return tt_raw_sum(rte_pktmbuf_mtod_offset(m, const void *, off), len, 0);
 	for (seg = m; seg != NULL && done < len; seg = seg->next) {
 		uint32_t n = rte_pktmbuf_data_len(seg);
 		uint16_t part;
