@@ -34,14 +34,18 @@ find_worker(struct tt_app *app)
 	return NULL;
 }
 
-/* Hand the queued packets to their ports; free and count what is refused. */
+/*
+ * Hand the queued packets to their ports. What a full TX ring refuses stays
+ * queued for the next call (back-pressure instead of loss); only when the
+ * queue itself is nearly full is the rest freed and counted.
+ */
 static void
 tx_flush(struct tt_app *app, struct tt_worker *w)
 {
-	struct rte_mbuf *out[TT_MAX_PORTS][TT_TXQ_SIZE];
+	static __thread struct rte_mbuf *out[TT_MAX_PORTS][TT_TXQ_SIZE];
 	uint16_t cnt[TT_MAX_PORTS] = { 0 };
 	struct tt_txq *q = &w->txq;
-	uint16_t i, p, sent;
+	uint16_t i, p, sent, keep = 0;
 
 	for (i = 0; i < q->n; i++) {
 		struct rte_mbuf *m = q->m[i];
@@ -52,26 +56,26 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		w->stats.c[TT_STAT_tx_bytes] += m->pkt_len;
 		out[p][cnt[p]++] = m;
 	}
 	q->n = 0;
 	for (p = 0; p < app->n_ports; p++) {
 		if (cnt[p] == 0)
 			continue;
-		sent = 0;
-		/* A full TX ring gets a few more chances before we drop. */
-		for (i = 0; i < 4 && sent < cnt[p]; i++)
-			sent += rte_eth_tx_burst(p, w->queue, &out[p][sent], cnt[p] - sent);
+		sent = rte_eth_tx_burst(p, w->queue, out[p], cnt[p]);
+		for (i = 0; i < sent; i++)
+			w->stats.c[TT_STAT_tx_bytes] += out[p][i]->pkt_len;
 		w->stats.c[TT_STAT_tx_pkts] += sent;
-		if (unlikely(sent < cnt[p])) {
-			for (i = sent; i < cnt[p]; i++) {
-				w->stats.c[TT_STAT_tx_bytes] -= out[p][i]->pkt_len;
+		for (i = sent; i < cnt[p]; i++) {
+			if (keep < TT_TXQ_SIZE - 64) {
+				q->m[keep++] = out[p][i];
+			} else {
 				rte_pktmbuf_free(out[p][i]);
+				TT_DROP(&w->stats, TT_DROP_tx_full);
 			}
-			w->stats.drop[TT_DROP_tx_full] += cnt[p] - sent;
 		}
 	}
+	q->n = keep;
 }
 
 static uint16_t

@@ -299,6 +299,13 @@ tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment)
 		}
 		if (len == 0 && !fin)
 			break;
+		/*
+		 * TX back-pressure: with the lcore's queue nearly full, leave
+		 * the rest for when ACKs come back (something is in flight, so
+		 * they will, or the RTO fires).
+		 */
+		if (unlikely(ctx->net->txq->n >= TT_TXQ_SIZE / 2) && c->snd_nxt != c->snd_una)
+			break;
 		if (fin && c->snd_nxt == c->snd_end + 1)
 			break;	/* FIN already sent and not lost */
 		if (len > 0 && len == avail)
