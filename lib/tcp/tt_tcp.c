@@ -237,6 +237,7 @@ tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key)
 	c->state = TT_TCPS_CLOSED;
 	ctx->stats->state[TT_TCPS_CLOSED]++;
 	ctx->in_use++;
+	ctx->n_allocs++;
 	return c;
 }
 

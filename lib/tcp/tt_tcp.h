@@ -255,6 +255,7 @@ struct tt_tcp_ctx {
 	struct tt_conn *conns;
 	uint32_t n_conns;
 	uint32_t in_use;
+	uint32_t n_allocs;	/**< blocks ever allocated (to spot flows made mid-burst) */
 	struct tt_timer_wheel wheel;
 	uint32_t tw_head, tw_tail;	/**< TIME_WAIT FIFO */
 	uint32_t dack_head, dack_tail;	/**< delayed-ACK FIFO */

@@ -662,6 +662,7 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 	int32_t pos[TT_TCP_BULK];
 	struct tt_seg s;
 	unsigned int i, base, cnt;
+	uint32_t allocs;
 
 	for (base = 0; base < n; base += cnt) {
 		cnt = RTE_MIN(n - base, (unsigned int)TT_TCP_BULK);
@@ -676,6 +677,7 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 		}
 		/* One bulk lookup for the burst; the buckets are prefetched inside. */
 		rte_hash_lookup_bulk(ctx->hash, kp, cnt, pos);
+		allocs = ctx->n_allocs;
 		for (i = 0; i < cnt; i++) {
 			struct rte_mbuf *mb = m[base + i];
 			struct tt_conn *c = NULL;
@@ -700,7 +702,7 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 				    c->laddr != keys[i].laddr)
 					c = NULL;
 			}
-			if (c == NULL && i > 0)
+			if (c == NULL && ctx->n_allocs != allocs)
 				c = tt_tcp_lookup(ctx, keys[i].laddr, keys[i].lport,
 						  keys[i].raddr, keys[i].rport);
 			if (c == NULL)
