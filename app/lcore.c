@@ -220,8 +220,11 @@ tt_worker_loop(void *arg)
 	struct tt_worker *w = find_worker(app);
 	uint64_t hz = app->tsc_hz;
 	uint64_t drain_tsc = hz * app->cfg.general.tx_drain_us / 1000000;
-	/* now_us = tsc * us_mult >> 20: one multiply per loop, no division. */
-	uint64_t us_mult = (1000000ULL << 20) / hz;
+	/*
+	 * now_us = tsc * us_mult >> 32 in 128 bits: one multiply per loop, no
+	 * division, an error below 1 ppm (a 20-bit shift was 0.1% slow).
+	 */
+	uint64_t us_mult = (uint64_t)(((unsigned __int128)1000000 << 32) / hz);
 	uint64_t next_link = 0, next_stats, next_house = 0;
 	uint16_t burst = app->cfg.general.burst;
 	unsigned int iter = 0;
@@ -244,7 +247,8 @@ tt_worker_loop(void *arg)
 
 	while (likely(!app->quit)) {
 		uint64_t now = rte_rdtsc();
-		uint64_t now_us = ((now - app->start_tsc) * us_mult) >> 20;
+		uint64_t now_us = (uint64_t)(((unsigned __int128)(now - app->start_tsc) *
+					       us_mult) >> 32);
 
 		w->net.now_us = now_us;
 		tt_tcp_set_time(w->tcp, now_us);

@@ -311,8 +311,11 @@ out_ports:
 	tt_ports_close(app);
 	for (i = 0; i < (int)app->n_workers; i++) {
 		if (app->workers[i]->tcp != NULL) {
-			tt_gen_free(app->workers[i]->tcp->gen);
+			/* The context's teardown still tells the generator: free it last. */
+			struct tt_gen *g = app->workers[i]->tcp->gen;
+
 			tt_tcp_ctx_free(app->workers[i]->tcp);
+			tt_gen_free(g);
 		}
 		rte_free(app->workers[i]);
 	}

@@ -24,16 +24,30 @@
 
 /*
  * Echo keeps the received mbufs in a list linked by m->next. The list's
- * tail pointer is kept in a dynamic field of the head mbuf rather than in
- * every connection block (which must stay within three cache lines).
+ * tail pointer and the number of mbufs held are kept in a dynamic field of
+ * the head mbuf rather than in every connection block (which must stay
+ * within three cache lines).
  */
+struct tt_echo_meta {
+	struct rte_mbuf *tail;
+	uint32_t count;
+};
 static int echo_tail_off = -1;
 static const struct rte_mbuf_dynfield echo_tail_desc = {
-	.name = "tcpterm_echo_tail",
-	.size = sizeof(struct rte_mbuf *),
-	.align = __alignof__(struct rte_mbuf *),
+	.name = "tcpterm_echo_meta",
+	.size = sizeof(struct tt_echo_meta),
+	.align = __alignof__(struct tt_echo_meta),
 };
-#define ECHO_TAIL(m) (*RTE_MBUF_DYNFIELD((m), echo_tail_off, struct rte_mbuf **))
+/*
+ * What one held mbuf costs at least against the receive window, whatever
+ * its payload (as Linux charges an skb's truesize): without it, a peer
+ * sending tiny segments could pin the whole mbuf pool within one window.
+ * With 512, one connection holds at most rcv_wnd / 512 mbufs (512 with the
+ * default window), while full-size segments are charged their bytes.
+ */
+#define TT_ECHO_MBUF_COST 512
+#define ECHO_META(m) RTE_MBUF_DYNFIELD((m), echo_tail_off, struct tt_echo_meta *)
+#define ECHO_TAIL(m) (ECHO_META(m)->tail)
 
 static int
 tmpl_set(struct tt_tmpl *t, const char *head, int head_len, uint32_t body, int socket)
@@ -216,11 +230,15 @@ tt_app_fill(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint64_t off, uint8_t *ds
 uint32_t
 tt_app_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
+	uint32_t bytes, cost;
+
 	(void)ctx;
 	if (c->app != TT_CAPP_SRV_ECHO || c->u.echo.head == NULL)
 		return 0;
-	/* Echo data not yet acknowledged by the peer. */
-	return c->snd_end - c->u.echo.head_seq;
+	/* Echo data not yet acknowledged by the peer, or the mbufs' cost. */
+	bytes = c->snd_end - c->u.echo.head_seq;
+	cost = ECHO_META(c->u.echo.head)->count * TT_ECHO_MBUF_COST;
+	return RTE_MAX(bytes, cost);
 }
 
 void
@@ -461,10 +479,12 @@ tt_app_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		if (c->u.echo.head == NULL) {
 			c->u.echo.head = m;
 			c->u.echo.head_seq = c->snd_end;
+			ECHO_META(m)->count = 0;
 		} else {
 			ECHO_TAIL(c->u.echo.head)->next = m;
 		}
 		ECHO_TAIL(c->u.echo.head) = m;
+		ECHO_META(c->u.echo.head)->count++;
 		tt_tcp_app_send(ctx, c, len);
 		return 1;
 	}
@@ -506,8 +526,11 @@ tt_app_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes)
 			break;
 		c->u.echo.head_seq += m->data_len;
 		c->u.echo.head = m->next;
-		if (m->next != NULL)
-			ECHO_TAIL(m->next) = ECHO_TAIL(m);
+		if (m->next != NULL) {
+			/* The next mbuf becomes the head: it takes over the list's meta data. */
+			*ECHO_META(m->next) = *ECHO_META(m);
+			ECHO_META(m->next)->count--;
+		}
 		m->next = NULL;
 		rte_pktmbuf_free(m);
 	}

@@ -538,7 +538,12 @@ tt_tcp_delack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 void
 tt_tcp_timers(struct tt_tcp_ctx *ctx)
 {
-	unsigned int budget = TT_TIMER_BUDGET;
+	/*
+	 * Each expiry may send a segment: never more than the lcore's TX queue
+	 * has room for (what is left waits for the next loop iteration).
+	 */
+	unsigned int room = TT_TXQ_SIZE - ctx->net->txq->n;
+	unsigned int budget = RTE_MIN((unsigned int)TT_TIMER_BUDGET, room > 64 ? room - 64 : 0);
 
 	/* Delayed ACKs: every entry has the same duration, so a FIFO. */
 	while (ctx->dack_head != TT_TIMER_NIL && budget > 0) {
@@ -644,7 +649,9 @@ tt_tcp_abort_all(struct tt_tcp_ctx *ctx)
 	for (i = 0; i < ctx->n_conns && ctx->in_use > 0; i++) {
 		struct tt_conn *c = &ctx->conns[i];
 
-		if (c->state == TT_TCPS_CLOSED || c->state == TT_TCPS_TIME_WAIT)
+		/* Only the generator's connections: a server in the same process keeps its own. */
+		if (c->state == TT_TCPS_CLOSED || c->state == TT_TCPS_TIME_WAIT ||
+		    !TT_CAPP_IS_CLIENT(c->app))
 			continue;
 		tt_tcp_app_abort(ctx, c);
 		n++;

@@ -92,6 +92,7 @@ struct tt_seg {
 	uint16_t len;		/**< payload bytes */
 	uint8_t flags;
 	uint8_t port;
+	uint8_t trimmed;	/**< data or FIN removed (not a duplicate ACK, RFC 5681 2) */
 	uint32_t saddr;
 	uint32_t daddr;
 	uint16_t sport;
@@ -133,6 +134,7 @@ enum tt_conn_app {
 #define TT_CF_GEN_DONE	0x8000	/**< the generator counted it done */
 #define TT_CF_TW_RESTART 0x10000	/**< TIME_WAIT restarted while queued */
 #define TT_CF_DACK_REQUEUE 0x20000	/**< delayed ACK re-armed while queued */
+#define TT_CF_SYN_UNACKED 0x40000	/**< our SYN-ACK's SYN is not acknowledged yet */
 /* FIFO membership survives a block's reuse: the FIFOs are walked lazily. */
 #define TT_CF_FIFO_MASK (TT_CF_IN_TW_FIFO | TT_CF_IN_DACK_FIFO | TT_CF_TW_RESTART | \
 			 TT_CF_DACK_REQUEUE)
@@ -310,7 +312,7 @@ void tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 /** Lookup a flow (tests, generator). */
 struct tt_conn *tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 			      uint32_t raddr, uint16_t rport);
-/** Abort every connection with RST (used at the end of a drain). Returns how many. */
+/** Abort every client connection with RST (end of a drain). Returns how many. */
 uint32_t tt_tcp_abort_all(struct tt_tcp_ctx *ctx);
 /** Start an orderly close of every connection (drain). */
 void tt_tcp_close_all(struct tt_tcp_ctx *ctx);

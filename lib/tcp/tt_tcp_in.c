@@ -33,6 +33,7 @@ seg_from_pkt(const struct tt_iface *ifc, const struct tt_pkt *p, struct tt_seg *
 	s->flags = th->tcp_flags & (TT_TH_FIN | TT_TH_SYN | TT_TH_RST | TT_TH_PSH |
 				    TT_TH_ACK | TT_TH_URG);
 	s->len = p->payload_len;
+	s->trimmed = 0;
 	s->data = p->payload;
 	s->port = (uint8_t)ifc->port_id;
 	s->saddr = rte_be_to_cpu_32(p->ip->src_addr);
@@ -127,6 +128,7 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	c->snd_wl2 = c->iss;
 	syn_options(ctx, c, s);
 	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;
+	c->flags |= TT_CF_SYN_UNACKED;
 	tt_app_accept(ctx, c);
 	tt_tcp_send_syn(ctx, c, true);
 	tt_tcp_timer_update(ctx, c, true);
@@ -226,6 +228,7 @@ syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s
 		c->flags &= ~TT_CF_RTT;
 		c->snd_una = s->ack;
 		c->retries = 0;
+		c->rcv_adv = c->rcv_nxt + tt_tcp_rcv_window(ctx, c);
 		/* RFC 7323 2.2: the SYN-ACK's window is not scaled either. */
 		tt_tcp_set_state(ctx, c, TT_TCPS_ESTABLISHED);
 		TT_STAT_INC(ctx->stats, conn_established);
@@ -240,6 +243,7 @@ syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s
 	}
 	/* Simultaneous open: SYN without ACK -> SYN_RCVD, answer with SYN-ACK. */
 	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_RCVD);
+	c->flags |= TT_CF_SYN_UNACKED;
 	c->snd_nxt = c->iss;
 	tt_tcp_send_syn(ctx, c, true);
 	tt_tcp_timer_update(ctx, c, true);
@@ -281,8 +285,9 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 		 * Duplicate ACK (RFC 5681 2): nothing new acknowledged, no
 		 * data, same window, data outstanding.
 		 */
-		if (s->ack == c->snd_una && s->len == 0 && !(s->flags & TT_TH_FIN) &&
-		    wnd == c->snd_wnd && c->snd_una != c->snd_max) {
+		if (s->ack == c->snd_una && s->len == 0 && !(s->flags & TT_TH_FIN) && !s->trimmed &&
+		    wnd == c->snd_wnd && wnd != 0 && c->snd_una != c->snd_max) {
+			/* (Answers to zero-window probes are not duplicate ACKs.) */
 			TT_STAT_INC(ctx->stats, dup_acks);
 			if (++c->dupacks == 3 && !(c->flags & TT_CF_RECOVERY)) {
 				/* RFC 6582 3.2 step 2: fast retransmit, enter recovery. */
@@ -326,8 +331,9 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	} else {
 		data_acked = acked;
 	}
-	/* Before the handshake completes, the SYN is what is acknowledged. */
-	if (c->snd_una == c->iss) {
+	/* The first ACK of our SYN (passive or simultaneous open) covers it. */
+	if (c->flags & TT_CF_SYN_UNACKED) {
+		c->flags &= ~TT_CF_SYN_UNACKED;
 		data_acked--;
 	}
 	c->snd_una = s->ack;
@@ -388,12 +394,15 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 			tt_app_fin_acked(ctx, c);
 			break;
 		case TT_TCPS_CLOSING:
+			/* The application may abort (close=reset): check before going on. */
 			tt_app_fin_acked(ctx, c);
-			tt_tcp_enter_time_wait(ctx, c);
+			if (c->state != TT_TCPS_CLOSED)
+				tt_tcp_enter_time_wait(ctx, c);
 			return 1;
 		case TT_TCPS_LAST_ACK:
 			tt_app_fin_acked(ctx, c);
-			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_PASSIVE);
+			if (c->state != TT_TCPS_CLOSED)
+				tt_tcp_conn_free(ctx, c, TT_CLOSE_R_PASSIVE);
 			return 1;
 		default:
 			break;
@@ -447,6 +456,23 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	}
 
 	/* First: sequence number acceptability. */
+	if (rcv_wnd == 0 && s->seq == c->rcv_nxt && (len > 0 || fin) &&
+	    !(s->flags & (TT_TH_SYN | TT_TH_RST))) {
+		/*
+		 * RFC 9293 3.10.7.4: with a zero receive window, a segment at
+		 * RCV.NXT is not acceptable for its data, but its ACK (which
+		 * may be what releases held data) is still processed.
+		 */
+		struct tt_seg ack = *s;
+
+		ack.len = 0;
+		ack.flags &= ~TT_TH_FIN;
+		ack.trimmed = 1;
+		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+		c->flags |= TT_CF_ACK_NOW;
+		conn_input(ctx, c, m, &ack, kept);
+		return;
+	}
 	if (!seg_acceptable(c, s, rcv_wnd)) {
 		/*
 		 * A retransmitted SYN in SYN_RCVD (seq == IRS) gets the SYN-ACK
@@ -471,6 +497,7 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 			ack.flags &= ~TT_TH_SYN;
 			ack.seq = c->rcv_nxt;
 			ack.len = 0;
+			ack.trimmed = 1;
 			c->flags |= TT_CF_ACK_NOW;
 			conn_input(ctx, c, m, &ack, kept);
 			return;

@@ -2408,6 +2408,58 @@ fill_pattern(uint8_t *p, uint32_t n, uint32_t seed)
 		p[i] = (uint8_t)((i * 7 + seed * 13 + (i >> 8)) & 0xff);
 }
 
+/*
+ * Echo and tiny segments: every held mbuf costs at least 512 bytes of the
+ * window, so a peer sending 1-byte segments cannot pin more than
+ * rcv_wnd / 512 mbufs (8 here) however many segments it sends.
+ */
+START_TEST(test_echo_tiny_segments)
+{
+	struct fp *f = F;
+	const struct fp_seg *s;
+	static const uint8_t one = 'x';
+	unsigned int base, k;
+	uint32_t ack_base, wnd = 4000;
+
+	f->cfg.server.app = TT_APP_ECHO;
+	f->cfg.tcp.rcv_wnd = wnd;
+	f->syn_opts = TT_OPT_MSS;
+	fp_start(f);
+	base = f->pool_base;
+	fp_syn(f);
+	fp_ack(f);
+	ack_base = f->pc.rcv_nxt;
+	for (k = 1; k <= 8; k++) {
+		fp_send(f, ACK | PSH, &one, 1);
+		s = fp_expect(f, ACK | PSH);
+		ck_assert_uint_eq(s->len, 1);
+		ck_assert_uint_eq(s->win, k * 512 >= wnd ? 0 : wnd - k * 512);
+		f->pc.rcv_nxt = ack_base;	/* the echoes are not acknowledged */
+	}
+	ck_assert_uint_eq(tt_test_pool_in_use(), base + 8);
+	/* The window is closed: more tiny segments are refused, no mbuf is kept. */
+	for (k = 0; k < 4; k++) {
+		uint32_t seq = f->pc.snd_nxt;
+
+		fp_send(f, ACK | PSH, &one, 1);
+		s = fp_expect(f, ACK);
+		ck_assert_uint_eq(s->win, 0);
+		f->pc.snd_nxt = seq;
+	}
+	ck_assert_uint_eq(tt_test_pool_in_use(), base + 8);
+	/* Acknowledging the echoes frees them all. */
+	f->pc.rcv_nxt = ack_base + 8;
+	fp_ack(f);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->win, wnd);
+	ck_assert_uint_eq(tt_test_pool_in_use(), base);
+	fp_send(f, FIN | ACK, NULL, 0);
+	fp_exchange(f, rxbuf, sizeof(rxbuf));
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
 START_TEST(test_echo)
 {
 	struct fp *f = F;
@@ -2834,6 +2886,14 @@ START_TEST(test_drain)
 	}
 	fp_none(f);
 	ck_assert_int_eq(GAUGE(f, FIN_WAIT_1), 2);
+	/* abort_all() ends the generator's connections only: these are a server's. */
+	ck_assert_uint_eq(tt_tcp_abort_all(f->ctx), 0);
+	fp_none(f);
+	ck_assert_int_eq(GAUGE(f, FIN_WAIT_1), 2);
+	/* Made client connections (as the generator's are), they are reset. */
+	for (k = 0; k < f->ctx->n_conns; k++)
+		if (f->ctx->conns[k].state == TT_TCPS_FIN_WAIT_1)
+			f->ctx->conns[k].app = TT_CAPP_CLI_FIXED;
 	ck_assert_uint_eq(tt_tcp_abort_all(f->ctx), 2);
 	for (k = 0; k < 2; k++) {
 		s = fp_expect(f, RST | ACK);
@@ -3246,6 +3306,7 @@ main(void)
 	tc = tcase_create("apps_timers");
 	tcase_add_checked_fixture(tc, fp_setup, fp_teardown);
 	tcase_add_test(tc, test_echo);
+	tcase_add_test(tc, test_echo_tiny_segments);
 	tcase_add_test(tc, test_echo_stream);
 	tcase_add_test(tc, test_idle_timeout);
 	tcase_add_test(tc, test_zero_window_persist);
