@@ -1578,6 +1578,15 @@ cfg_validate(struct tt_cfg_ctx *ctx)
 	if (c->duration > 0 && c->ramp_up > c->duration)
 		return cfg_key_err(ctx, "client", "ramp_up", c,
 				   "longer than [client] duration %g", c->duration);
+	/*
+	 * Waiting for the server's FIN needs a protocol in which the server
+	 * closes first: HTTP (the last request says Connection: close). An
+	 * echo, fixed or discard server closes only after the client's FIN.
+	 */
+	if (c->close == TT_CLOSE_PASSIVE && c->app != TT_APP_HTTP)
+		return cfg_key_err(ctx, "client", "close", c,
+				   "passive needs app = http (a %s server closes only after the "
+				   "client's FIN)", tt_app_name(c->app));
 	return 0;
 }
 

@@ -36,15 +36,14 @@
 	X(bad_arp)		/* not Ethernet/IPv4 ARP or truncated */ \
 	X(arp_not_ours)		/* ARP for an address we do not own */ \
 	X(no_mbuf)		/* mempool empty when building a reply */ \
-	X(tx_full)		/* PMD did not take the packet */ \
+	X(tx_full)		/* lcore TX queue overflowed (a full TX ring's refusals stay queued) */ \
 	X(no_arp)		/* no neighbour MAC for an output packet */ \
 	X(link_down)		/* queued for a port whose link is down */ \
 	X(tcp_paws)		/* RFC 7323 5.3 PAWS rejected */ \
 	X(tcp_out_of_window)	/* RFC 9293 3.10.7.4 unacceptable segment */ \
 	X(tcp_ooo)		/* out-of-order data dropped (no reassembly) */ \
 	X(tcp_bad_ack)		/* ACK for data not yet sent */ \
-	X(tcp_no_flow)		/* segment without SYN for no known flow */ \
-	X(tcp_in_closed)	/* segment for a flow being torn down */
+	X(tcp_no_flow)		/* segment without SYN for no known flow */
 
 /* Event counters. */
 #define TT_COUNTERS(X) \

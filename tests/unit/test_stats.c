@@ -49,7 +49,7 @@ START_TEST(test_drop_names)
 	ck_assert_str_eq(tt_drop_name(TT_DROP_truncated), "truncated");
 	ck_assert_str_eq(tt_drop_name(TT_DROP_bad_ip_cksum), "bad_ip_cksum");
 	ck_assert_str_eq(tt_drop_name(TT_DROP_arp_not_ours), "arp_not_ours");
-	ck_assert_str_eq(tt_drop_name(TT_DROP_tcp_in_closed), "tcp_in_closed");
+	ck_assert_str_eq(tt_drop_name(TT_DROP_tcp_no_flow), "tcp_no_flow");
 	ck_assert_str_eq(tt_drop_name(TT_DROP_MAX), "unknown");
 	ck_assert_int_eq(TT_DROP_truncated, 1);
 	for (i = 0; i < TT_DROP_MAX; i++) {
@@ -134,8 +134,8 @@ START_TEST(test_drops_total)
 	s->drop[TT_DROP_NONE] = 99;	/* not a drop */
 	ck_assert_uint_eq(tt_stats_drops(s), 0);
 	TT_DROP(s, TT_DROP_truncated);
-	TT_DROP(s, TT_DROP_tcp_in_closed);
-	TT_DROP(s, TT_DROP_tcp_in_closed);
+	TT_DROP(s, TT_DROP_tcp_no_flow);
+	TT_DROP(s, TT_DROP_tcp_no_flow);
 	s->drop[TT_DROP_bad_arp] = 1000;
 	ck_assert_uint_eq(tt_stats_drops(s), 1003);
 	TT_STAT_INC(s, rx_pkts);
