@@ -80,9 +80,10 @@ tt_setup_install() {
 	return 0
 }
 
-# A listing of every source file; when it changes (a file the meson.build
-# lists appears or goes), meson must be configured again because the build
-# files test with fs.exists().
+# A listing of every source file; when it changes (a file appears or goes),
+# meson is configured again, so a build directory made before the change
+# always matches the tree (ninja alone re-runs meson only when a meson.build
+# changed).
 tt_setup_tree() {
 	local root=$1
 	(cd "$root" && find lib app tests -type f \
