@@ -347,11 +347,17 @@ idle_deadline(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
 	uint32_t t;
 
-	if (TT_CAPP_IS_CLIENT(c->app)) {
+	if (TT_CAPP_IS_CLIENT(c->app))
 		t = ctx->cfg->client.conn_timeout_ms;
-		return t ? c->last_ms + t : 0;
-	}
-	t = ctx->cfg->server.idle_timeout_ms;
+	else
+		t = ctx->cfg->server.idle_timeout_ms;
+	/*
+	 * FIN_WAIT_2 is bounded even without an idle timeout: our side is
+	 * closed, so a peer that never sends its FIN must not hold the block
+	 * for ever (2*MSL, as BSD does for a closed socket).
+	 */
+	if (c->state == TT_TCPS_FIN_WAIT_2 && (t == 0 || t > 2 * ctx->cfg->tcp.msl_ms))
+		t = 2 * ctx->cfg->tcp.msl_ms;
 	return t ? c->last_ms + t : 0;
 }
 

@@ -2413,6 +2413,28 @@ fill_pattern(uint8_t *p, uint32_t n, uint32_t seed)
  * window, so a peer sending 1-byte segments cannot pin more than
  * rcv_wnd / 512 mbufs (8 here) however many segments it sends.
  */
+/*
+ * FIN_WAIT_2 without an idle timeout: the peer acknowledged our FIN but
+ * never sends its own; after 2*MSL the block is released (reset, counted).
+ */
+START_TEST(test_fin_wait_2_timeout)
+{
+	struct fp *f = F;
+
+	f->cfg.server.idle_timeout_ms = 0;
+	fp_start(f);
+	fp_reach_state(f, TT_TCPS_FIN_WAIT_2);
+	fp_time(f, f->cfg.tcp.msl_ms);
+	ck_state(f, TT_TCPS_FIN_WAIT_2);
+	fp_time(f, f->cfg.tcp.msl_ms + 10);
+	fp_expect(f, RST | ACK);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, conn_closed_timeout), 1);
+	ck_assert_uint_eq(f->ctx->in_use, 0);
+	fp_end(f);
+}
+END_TEST
+
 START_TEST(test_echo_tiny_segments)
 {
 	struct fp *f = F;
@@ -3307,6 +3329,7 @@ main(void)
 	tcase_add_checked_fixture(tc, fp_setup, fp_teardown);
 	tcase_add_test(tc, test_echo);
 	tcase_add_test(tc, test_echo_tiny_segments);
+	tcase_add_test(tc, test_fin_wait_2_timeout);
 	tcase_add_test(tc, test_echo_stream);
 	tcase_add_test(tc, test_idle_timeout);
 	tcase_add_test(tc, test_zero_window_persist);
