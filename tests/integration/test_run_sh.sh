@@ -40,5 +40,20 @@ tt_info "duration_s = $dur"
 	tt_fail "duration_s = $dur, expected about 3"
 tt_json_get "$json" 'd["counters"]["rx_pkts"]' >/dev/null ||
 	tt_fail "no counters.rx_pkts in the JSON"
+
+# The default configuration runs both roles over net_ring: connections
+# opened, answered and completed, none failed, every mbuf back.
+opened=$(tt_json_get "$json" 'd["client"]["opened"]')
+completed=$(tt_json_get "$json" 'd["client"]["completed"]')
+failed=$(tt_json_get "$json" 'sum(d["client"]["failed"].values())')
+accepted=$(tt_json_get "$json" 'd["counters"]["conn_accepted"]')
+responses=$(tt_json_get "$json" 'd["counters"]["http_responses"]')
+tt_info "client opened $opened, completed $completed, failed $failed; server accepted $accepted, responses $responses"
+[ "$opened" -gt 0 ] || tt_fail "the client opened no connection"
+[ "$completed" -eq "$opened" ] || tt_fail "completed $completed != opened $opened"
+[ "$failed" -eq 0 ] || tt_fail "$failed client connections failed"
+[ "$accepted" -eq "$opened" ] || tt_fail "server accepted $accepted != client opened $opened"
+[ "$responses" -eq "$completed" ] || tt_fail "server responses $responses != completed $completed"
+tt_check_pools "$json"
 tt_info "PASS"
 exit 0
