@@ -338,7 +338,8 @@ client_http_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, const uint8_t *data,
 	uint32_t used;
 
 	while (len > 0 && !(c->flags & TT_CF_CLIENT_DONE)) {
-		enum tt_http_rc rc = tt_http_resp_feed(&c->u.resp, data, len, &used);
+		enum tt_http_rc rc = tt_http_resp_feed_cached(&c->u.resp, &ctx->resp_head,
+							     data, len, &used);
 
 		if (rc == TT_HTTP_ERROR) {
 			client_fail(ctx, c);

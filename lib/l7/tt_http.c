@@ -1180,6 +1180,50 @@ err:
 }
 
 enum tt_http_rc
+tt_http_resp_feed_cached(struct tt_http_resp *p, struct tt_http_head_cache *hc,
+			 const uint8_t *data, uint32_t len, uint32_t *consumed)
+{
+	enum tt_http_rc rc;
+	uint32_t used, body, head;
+	bool at_start;
+
+	if (p->state == S_DONE)
+		tt_http_resp_init(p);
+	/* Just initialised: nothing of this response seen, not a HEAD response. */
+	at_start = p->state == RS_VERSION && p->aux == 0 && p->status == 0 && p->flags == 0;
+	if (at_start && hc->len != 0 && len >= hc->len &&
+	    memcmp(data, hc->head, hc->len) == 0) {
+		p->flags = hc->flags;
+		p->status = hc->status;
+		p->remaining = hc->content_length;
+		p->aux = 0;
+		if (p->remaining == 0) {
+			p->state = S_DONE;
+			*consumed = hc->len;
+			return TT_HTTP_DONE;
+		}
+		p->state = RS_BODY_CL;
+		rc = tt_http_resp_feed(p, data + hc->len, len - hc->len, &used);
+		*consumed = hc->len + used;
+		return rc;
+	}
+	rc = tt_http_resp_feed(p, data, len, consumed);
+	if (rc == TT_HTTP_DONE && at_start && p->status >= 200 &&
+	    !(p->flags & (TT_HTTP_F_CHUNKED | TT_HTTP_F_UNTIL_CLOSE))) {
+		body = tt_http_resp_body_bytes(p);
+		head = *consumed - body;
+		if (head > 0 && head <= sizeof(hc->head)) {
+			memcpy(hc->head, data, head);
+			hc->len = (uint16_t)head;
+			hc->status = p->status;
+			hc->flags = p->flags;
+			hc->content_length = body;
+		}
+	}
+	return rc;
+}
+
+enum tt_http_rc
 tt_http_resp_eof(struct tt_http_resp *p)
 {
 	if (p->state == RS_BODY_CLOSE) {

@@ -168,6 +168,46 @@ void tt_http_resp_init_head(struct tt_http_resp *p);
 enum tt_http_rc tt_http_resp_feed(struct tt_http_resp *p, const uint8_t *data,
 				  uint32_t len, uint32_t *consumed);
 
+/** Longest response head that tt_http_resp_feed_cached() remembers. */
+#define TT_HTTP_HEAD_CACHE_MAX 256
+
+/**
+ * The last response head parsed in full (client fast path): a load
+ * generator sees the same head from a server again and again, and bytes
+ * identical to a head already parsed parse identically.
+ */
+struct tt_http_head_cache {
+	uint16_t len;		/**< head bytes, 0 = empty */
+	uint16_t status;
+	uint8_t flags;
+	uint32_t content_length;
+	uint8_t head[TT_HTTP_HEAD_CACHE_MAX];
+};
+
+/**
+ * tt_http_resp_feed() with a head cache. When @p p is at the start of a
+ * response (not a HEAD response) and @p data begins with exactly the cached
+ * head, the head is taken as parsed (a memcmp instead of the parser) and
+ * the body follows as usual. When a response whose head and whole
+ * Content-Length body were in @p data completes through the parser, its
+ * head is remembered. Results are identical to tt_http_resp_feed().
+ *
+ * @param p
+ *   Parser state.
+ * @param hc
+ *   Head cache (one per lcore).
+ * @param data
+ *   Received bytes.
+ * @param len
+ *   Number of bytes at @p data.
+ * @param consumed
+ *   Out: bytes of @p data used.
+ * @return
+ *   TT_HTTP_MORE, TT_HTTP_DONE or TT_HTTP_ERROR.
+ */
+enum tt_http_rc tt_http_resp_feed_cached(struct tt_http_resp *p, struct tt_http_head_cache *hc,
+					 const uint8_t *data, uint32_t len, uint32_t *consumed);
+
 /**
  * The server closed the connection (FIN received in order).
  *

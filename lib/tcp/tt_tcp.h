@@ -267,6 +267,7 @@ struct tt_tcp_ctx {
 	/* Shared payload templates (lib/l7), indexed by enum tt_tmpl_id. */
 	struct tt_tmpl tmpl[TT_TMPL_MAX];
 	struct tt_gen *gen;	/**< client role, NULL when disabled */
+	struct tt_http_head_cache resp_head;	/**< client: last response head parsed */
 	/* Pending ACK work of the burst being processed. */
 	uint32_t n_ack;
 	uint32_t ack_list[64];

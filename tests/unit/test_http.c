@@ -1131,6 +1131,78 @@ START_TEST(test_fuzz_splits)
 }
 END_TEST
 
+/*
+ * The head cache gives exactly what the parser gives: feed a sequence of
+ * responses (with repeats, a one-byte change, a status change, a 204, a
+ * response split across calls and a HEAD response) to two parsers, one with
+ * the cache and one without, and compare every result.
+ */
+START_TEST(test_resp_head_cache)
+{
+	static const char *const resp[] = {
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nworld",
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!",
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!",
+		"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno",
+		"HTTP/1.1 204 No Content\r\n\r\n",
+		"HTTP/1.1 204 No Content\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nhello!",
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!",
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhel",	/* body split */
+		"lo!",
+		"HTTP/1.1 200 OK\r\nContent-Le",			/* head split */
+		"ngth: 6\r\n\r\nhello!",
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!",
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!",
+	};
+	struct tt_http_head_cache hc;
+	struct tt_http_resp a, b;
+	unsigned int k, hits = 0;
+
+	memset(&hc, 0, sizeof(hc));
+	tt_http_resp_init(&a);
+	tt_http_resp_init(&b);
+	for (k = 0; k < sizeof(resp) / sizeof(resp[0]); k++) {
+		const uint8_t *d = (const uint8_t *)resp[k];
+		uint32_t len = (uint32_t)strlen(resp[k]);
+
+		while (len > 0) {
+			uint32_t ua = 0, ub = 0;
+			bool cached = hc.len != 0 && len >= hc.len &&
+				      memcmp(d, hc.head, hc.len) == 0;
+			enum tt_http_rc ra = tt_http_resp_feed_cached(&a, &hc, d, len, &ua);
+			enum tt_http_rc rb = tt_http_resp_feed(&b, d, len, &ub);
+
+			hits += cached;
+			ck_assert_int_eq(ra, rb);
+			ck_assert_uint_eq(ua, ub);
+			ck_assert_uint_eq(a.status, b.status);
+			ck_assert_uint_eq(a.flags, b.flags);
+			ck_assert_uint_eq(tt_http_resp_body_bytes(&a), tt_http_resp_body_bytes(&b));
+			d += ua;
+			len -= ua;
+			if (ra != TT_HTTP_DONE)
+				break;
+		}
+	}
+	ck_assert_uint_ge(hits, 5);
+	/* A HEAD response never takes the cached head (its body is not there). */
+	tt_http_resp_init_head(&a);
+	tt_http_resp_init_head(&b);
+	{
+		const char *h = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n";
+		uint32_t ua, ub;
+
+		ck_assert_int_eq(tt_http_resp_feed_cached(&a, &hc, (const uint8_t *)h,
+							  (uint32_t)strlen(h), &ua),
+				 tt_http_resp_feed(&b, (const uint8_t *)h, (uint32_t)strlen(h), &ub));
+		ck_assert_uint_eq(ua, ub);
+		ck_assert_uint_eq(ua, strlen(h));
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1149,6 +1221,7 @@ main(void)
 	tcase_add_test(tc, test_resp_framing);
 	tcase_add_test(tc, test_resp_errors);
 	tcase_add_test(tc, test_resp_large);
+	tcase_add_test(tc, test_resp_head_cache);
 	tcase_add_test(tc, test_build_response);
 	tcase_add_test(tc, test_build_request);
 	tcase_add_test(tc, test_body);
