@@ -441,7 +441,8 @@ tt_app_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	switch (c->app) {
 	case TT_CAPP_SRV_HTTP:
 		while (len > 0 && c->final_n == UINT32_MAX) {
-			enum tt_http_rc rc = tt_http_req_feed(&c->u.req, data, len, &used);
+			enum tt_http_rc rc = tt_http_req_feed_cached(&c->u.req, &ctx->req_cache,
+								     data, len, &used);
 
 			if (rc == TT_HTTP_ERROR) {
 				/* RFC 9112 2.2: a malformed request gets 400 and a close. */

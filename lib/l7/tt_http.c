@@ -767,6 +767,32 @@ err:
 	return TT_HTTP_ERROR;
 }
 
+enum tt_http_rc
+tt_http_req_feed_cached(struct tt_http_req *p, struct tt_http_req_cache *rc_cache,
+			const uint8_t *data, uint32_t len, uint32_t *consumed)
+{
+	enum tt_http_rc rc;
+	bool at_start;
+
+	if (p->state == S_DONE)
+		tt_http_req_init(p);
+	at_start = p->state == RQ_START && p->n == 0 && p->aux == 0 && p->flags == 0;
+	if (at_start && rc_cache->len != 0 && len >= rc_cache->len &&
+	    memcmp(data, rc_cache->head, rc_cache->len) == 0) {
+		p->state = S_DONE;
+		p->flags = rc_cache->flags;
+		*consumed = rc_cache->len;
+		return TT_HTTP_DONE;
+	}
+	rc = tt_http_req_feed(p, data, len, consumed);
+	if (rc == TT_HTTP_DONE && at_start && *consumed <= sizeof(rc_cache->head)) {
+		memcpy(rc_cache->head, data, *consumed);
+		rc_cache->len = (uint16_t)*consumed;
+		rc_cache->flags = p->flags;
+	}
+	return rc;
+}
+
 void
 tt_http_resp_init(struct tt_http_resp *p)
 {

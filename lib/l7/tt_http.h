@@ -123,6 +123,43 @@ void tt_http_req_init(struct tt_http_req *p);
 enum tt_http_rc tt_http_req_feed(struct tt_http_req *p, const uint8_t *data,
 				 uint32_t len, uint32_t *consumed);
 
+/** Longest request (head and body) that tt_http_req_feed_cached() remembers. */
+#define TT_HTTP_REQ_CACHE_MAX 256
+
+/**
+ * The last request parsed in full from its start (server fast path): the
+ * parser is deterministic and needs no look-ahead, so the same bytes from
+ * the same starting state give the same result.
+ */
+struct tt_http_req_cache {
+	uint16_t len;		/**< bytes, 0 = empty */
+	uint8_t flags;
+	uint8_t head[TT_HTTP_REQ_CACHE_MAX];
+};
+
+/**
+ * tt_http_req_feed() with a cache: a request that begins at the start of
+ * @p data, with the parser at the start of a request, and whose bytes are
+ * exactly those of the last request completed this way, is taken by memcmp;
+ * a request completed through the parser within one call is remembered.
+ * Results are identical to tt_http_req_feed().
+ *
+ * @param p
+ *   Parser state.
+ * @param rc_cache
+ *   Request cache (one per lcore).
+ * @param data
+ *   Received bytes.
+ * @param len
+ *   Number of bytes at @p data.
+ * @param consumed
+ *   Out: bytes of @p data used.
+ * @return
+ *   TT_HTTP_MORE, TT_HTTP_DONE or TT_HTTP_ERROR.
+ */
+enum tt_http_rc tt_http_req_feed_cached(struct tt_http_req *p, struct tt_http_req_cache *rc_cache,
+					const uint8_t *data, uint32_t len, uint32_t *consumed);
+
 /**
  * Prepare a response parser for a new response to a request other than HEAD.
  *

@@ -268,6 +268,7 @@ struct tt_tcp_ctx {
 	struct tt_tmpl tmpl[TT_TMPL_MAX];
 	struct tt_gen *gen;	/**< client role, NULL when disabled */
 	struct tt_http_head_cache resp_head;	/**< client: last response head parsed */
+	struct tt_http_req_cache req_cache;	/**< server: last request parsed */
 	/* Pending ACK work of the burst being processed. */
 	uint32_t n_ack;
 	uint32_t ack_list[64];

@@ -1203,6 +1203,59 @@ START_TEST(test_resp_head_cache)
 }
 END_TEST
 
+/* The request cache gives exactly what the parser gives (see test_resp_head_cache). */
+START_TEST(test_req_cache)
+{
+	static const char *const req[] = {
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"HEAD / HTTP/1.0\r\n\r\n",
+		"HEAD / HTTP/1.0\r\n\r\n",
+		"POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+		"POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+		"GET / HTTP/1.1\r\nHo",	/* split */
+		"st: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r",	/* one byte short of the cached request */
+		"\n",
+		"BAD REQUEST\r\n\r\n",
+	};
+	struct tt_http_req_cache rcc;
+	struct tt_http_req a, b;
+	unsigned int k, hits = 0;
+
+	memset(&rcc, 0, sizeof(rcc));
+	tt_http_req_init(&a);
+	tt_http_req_init(&b);
+	for (k = 0; k < sizeof(req) / sizeof(req[0]); k++) {
+		const uint8_t *d = (const uint8_t *)req[k];
+		uint32_t len = (uint32_t)strlen(req[k]);
+
+		while (len > 0) {
+			uint32_t ua = 0, ub = 0;
+			bool cached = rcc.len != 0 && len >= rcc.len &&
+				      memcmp(d, rcc.head, rcc.len) == 0;
+			enum tt_http_rc ra = tt_http_req_feed_cached(&a, &rcc, d, len, &ua);
+			enum tt_http_rc rb = tt_http_req_feed(&b, d, len, &ub);
+
+			hits += cached;
+			ck_assert_int_eq(ra, rb);
+			ck_assert_uint_eq(ua, ub);
+			if (ra == TT_HTTP_DONE)
+				ck_assert_uint_eq(a.flags, b.flags);
+			if (ra != TT_HTTP_DONE)
+				break;
+			d += ua;
+			len -= ua;
+		}
+	}
+	ck_assert_uint_ge(hits, 4);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1222,6 +1275,7 @@ main(void)
 	tcase_add_test(tc, test_resp_errors);
 	tcase_add_test(tc, test_resp_large);
 	tcase_add_test(tc, test_resp_head_cache);
+	tcase_add_test(tc, test_req_cache);
 	tcase_add_test(tc, test_build_response);
 	tcase_add_test(tc, test_build_request);
 	tcase_add_test(tc, test_body);
