@@ -41,7 +41,7 @@ run() {
 	shift 2
 	tt_info "---- run $name: $n connections"
 	tt_start_tcpterm pid -c "$ini" \
-		--set "eal.args=$eal -l $cpu --file-prefix=ttlb$$-$name" \
+		--set "eal.args=$eal -l ${RUN_LCORES:-$cpu} --file-prefix=ttlb$$-$name" \
 		--set general.duration=0 --set general.stats_interval_ms=0 \
 		--set client.rate=0 --set "client.connections=$n" --set client.duration=0 \
 		"$@" --json "$json"
@@ -132,6 +132,19 @@ tt_cli_expect_eq "keepalive: http_responses" "$(c "$j" http_responses)" $((N * 1
 tt_cli_expect_eq "keepalive: client_requests" "$(c "$j" client_requests)" $((N * 10))
 tt_cli_expect_eq "keepalive: client_responses" "$(c "$j" client_responses)" $((N * 10))
 tt_cli_expect_eq "keepalive: conn_accepted" "$(c "$j" conn_accepted)" $N
+
+# 8. Two workers (one per CPU): each lcore runs both roles on its own queue
+# of both ring ports; every connection completes and all lcores stop
+# together with every mbuf back.
+if [ "$(nproc)" -ge 2 ]; then
+	N=20000
+	RUN_LCORES=0-1 run two_lcores $N
+	j=$d/two_lcores.json
+	tt_cli_expect_eq "two_lcores: lcores" "$(tt_cli_get "$j" 'd["lcores"]')" 2
+	tt_cli_expect_eq "two_lcores: http_responses" "$(c "$j" http_responses)" $N
+else
+	tt_info "one CPU only: the two-lcore run is left out"
+fi
 
 tt_info "all runs in $("$TT_PY" -c "import time; print('%.1f' % (time.time() - $t0))") s"
 tt_info "PASS"
