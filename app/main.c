@@ -287,6 +287,7 @@ main(int argc, char **argv)
 		}
 	}
 
+	tt_report_telemetry_init();
 	app->start_tsc = rte_rdtsc();
 	rte_eal_mp_remote_launch(tt_worker_loop, NULL, CALL_MAIN);
 	rte_eal_mp_wait_lcore();

@@ -11,6 +11,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
+#include <rte_telemetry.h>
 
 #include "tt_common.h"
 #include "tt_main.h"
@@ -323,4 +324,69 @@ tt_report_json(struct tt_app *app, const char *path)
 	if (fclose(f) != 0)
 		return -errno;
 	return 0;
+}
+
+/*
+ * rte_telemetry endpoints, for a live view without stopping the run (e.g.
+ * dpdk-telemetry.py -f PREFIX, then /tcpterm/states): they sum the
+ * per-lcore counters on read, as the live line does. They run in the
+ * telemetry thread and only read the lcores' counters.
+ */
+static int
+tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tt_stats s;
+	unsigned int i;
+
+	(void)cmd;
+	(void)params;
+	tt_stats_collect(&tt_app, &s);
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < TT_STAT_MAX; i++)
+		rte_tel_data_add_dict_u64(d, tt_stat_name(i), s.c[i]);
+	rte_tel_data_add_dict_u64(d, "flows_in_use", flows_in_use(&tt_app));
+	return 0;
+}
+
+static int
+tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tt_stats s;
+	unsigned int i;
+
+	(void)cmd;
+	(void)params;
+	tt_stats_collect(&tt_app, &s);
+	rte_tel_data_start_dict(d);
+	for (i = 1; i < TT_DROP_MAX; i++)
+		rte_tel_data_add_dict_u64(d, tt_drop_name(i), s.drop[i]);
+	return 0;
+}
+
+/* The netstat view: connections in each RFC 9293 state. */
+static int
+tel_states(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tt_stats s;
+	unsigned int i;
+
+	(void)cmd;
+	(void)params;
+	tt_stats_collect(&tt_app, &s);
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < TT_NB_TCP_STATES; i++)
+		rte_tel_data_add_dict_u64(d, tt_tcp_state_name(i),
+					  s.state[i] > 0 ? (uint64_t)s.state[i] : 0);
+	return 0;
+}
+
+void
+tt_report_telemetry_init(void)
+{
+	rte_telemetry_register_cmd("/tcpterm/stats", tel_stats,
+				   "tcpterm counters, summed over lcores. No parameters");
+	rte_telemetry_register_cmd("/tcpterm/drops", tel_drops,
+				   "tcpterm drops by reason. No parameters");
+	rte_telemetry_register_cmd("/tcpterm/states", tel_states,
+				   "tcpterm connections per TCP state (netstat view). No parameters");
 }

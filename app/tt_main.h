@@ -72,5 +72,6 @@ void tt_report_line(struct tt_app *app, FILE *f);
 void tt_report_summary(struct tt_app *app, FILE *f);
 int tt_report_json(struct tt_app *app, const char *path);
 void tt_stats_collect(struct tt_app *app, struct tt_stats *sum);
+void tt_report_telemetry_init(void);
 
 #endif /* _TT_MAIN_H_ */

@@ -23,6 +23,38 @@ pid=
 # in config/loopback.ini would clash with a run.sh started by hand.
 tt_bg pid scripts/run.sh --file-prefix=ttrun$$ -- --duration 3 --json "$json"
 log=$TT_BG_LOG
+
+# While it runs: the rte_telemetry endpoints give the live netstat view.
+sock=/var/run/dpdk/ttrun$$/dpdk_telemetry.v2
+for _ in $(seq 1 50); do
+	[ -S "$sock" ] && grep -q 'worker 0 started' "$log" 2>/dev/null && break
+	sleep 0.1
+done
+sleep 1
+tel=$("$TT_PY" - "$sock" <<'EOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.recv(1024)
+out = {}
+for cmd in ("/tcpterm/states", "/tcpterm/stats", "/tcpterm/drops"):
+    s.send(cmd.encode())
+    out[cmd] = json.loads(s.recv(65536))[cmd]
+print(json.dumps(out))
+EOF
+) || tt_fail "no answer from the telemetry socket $sock"
+tt_info "telemetry: $(cut -c1-200 <<<"$tel")"
+"$TT_PY" -c '
+import json, sys
+t = json.loads(sys.argv[1])
+st = t["/tcpterm/states"]
+assert set(st) == {"CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "CLOSE_WAIT",
+                   "FIN_WAIT_1", "CLOSING", "LAST_ACK", "FIN_WAIT_2", "TIME_WAIT"}, st
+assert st["LISTEN"] >= 1, st
+assert t["/tcpterm/stats"]["conn_accepted"] > 0, t["/tcpterm/stats"]
+assert "tcp_no_flow" in t["/tcpterm/drops"]
+' "$tel" || tt_fail "unexpected telemetry answer: $tel"
+
 tt_wait_exit "$pid" 60
 rc=$?
 tt_info "run.sh exited $rc"
