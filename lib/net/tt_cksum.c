@@ -63,6 +63,13 @@ tt_raw_sum(const void *buf, uint32_t len, uint32_t sum0)
 uint16_t
 tt_ipv4_cksum(const struct rte_ipv4_hdr *ip)
 {
+	uint32_t sum;
+
+	/* The usual 20-byte header: five 32-bit words; options: the long way. */
+	if (likely((ip->version_ihl & 0x0f) == 5)) {
+		sum = tt_raw_sum(ip, sizeof(*ip), 0);
+		return (uint16_t)~__rte_raw_cksum_reduce(sum);
+	}
 	return rte_ipv4_cksum(ip);
 }
 
@@ -77,13 +84,18 @@ tt_ipv4_cksum(const struct rte_ipv4_hdr *ip)
 uint16_t
 tt_tcp_cksum(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l4_len)
 {
+	uint64_t ph;
 	uint32_t sum;
 
-	sum = __rte_raw_cksum(&ip->src_addr, sizeof(ip->src_addr), 0);
-	sum = __rte_raw_cksum(&ip->dst_addr, sizeof(ip->dst_addr), sum);
-	sum += rte_cpu_to_be_16((uint16_t)ip->next_proto_id);
-	sum += rte_cpu_to_be_16(l4_len);
-	sum = tt_raw_sum(l4, l4_len, sum);
+	/*
+	 * The pseudo header (RFC 9293 3.1): both addresses as 32-bit words
+	 * (their two 16-bit halves, as stored), protocol and length; at most
+	 * a few carries, folded by tt_raw_sum() with the rest.
+	 */
+	ph = (uint64_t)ip->src_addr + ip->dst_addr +
+	     rte_cpu_to_be_16((uint16_t)ip->next_proto_id) + rte_cpu_to_be_16(l4_len);
+	ph = (ph & 0xffffffff) + (ph >> 32);
+	sum = tt_raw_sum(l4, l4_len, (uint32_t)ph);
 	return (uint16_t)~__rte_raw_cksum_reduce(sum);
 }
 
@@ -167,7 +179,7 @@ tt_cksum_finish(const struct tt_iface *ifc, struct rte_mbuf *m)
 	if (ifc->tx_ip_cksum)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = tt_ipv4_cksum(ip);
 
 	if (ip->next_proto_id == IPPROTO_TCP) {
 		struct rte_tcp_hdr *tcp = l4;

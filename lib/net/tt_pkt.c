@@ -188,7 +188,7 @@ tt_pkt_parse_ipv4(const struct tt_iface *ifc, struct rte_mbuf *m,
 		if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
 		    RTE_MBUF_F_RX_IP_CKSUM_BAD)
 			return TT_DROP_bad_ip_cksum;
-	} else if (rte_ipv4_cksum(ip) != 0) {
+	} else if (tt_ipv4_cksum(ip) != 0) {
 		return TT_DROP_bad_ip_cksum;
 	}
 
