@@ -333,60 +333,37 @@ tt_report_json(struct tt_app *app, const char *path)
  * telemetry thread and only read the lcores' counters.
  */
 static int
-tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_dict(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct tt_stats s;
 	unsigned int i;
 
-	(void)cmd;
 	(void)params;
 	tt_stats_collect(&tt_app, &s);
 	rte_tel_data_start_dict(d);
-	for (i = 0; i < TT_STAT_MAX; i++)
-		rte_tel_data_add_dict_u64(d, tt_stat_name(i), s.c[i]);
-	rte_tel_data_add_dict_u64(d, "flows_in_use", flows_in_use(&tt_app));
-	return 0;
-}
-
-static int
-tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct tt_stats s;
-	unsigned int i;
-
-	(void)cmd;
-	(void)params;
-	tt_stats_collect(&tt_app, &s);
-	rte_tel_data_start_dict(d);
-	for (i = 1; i < TT_DROP_MAX; i++)
-		rte_tel_data_add_dict_u64(d, tt_drop_name(i), s.drop[i]);
-	return 0;
-}
-
-/* The netstat view: connections in each RFC 9293 state. */
-static int
-tel_states(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct tt_stats s;
-	unsigned int i;
-
-	(void)cmd;
-	(void)params;
-	tt_stats_collect(&tt_app, &s);
-	rte_tel_data_start_dict(d);
-	for (i = 0; i < TT_NB_TCP_STATES; i++)
-		rte_tel_data_add_dict_u64(d, tt_tcp_state_name(i),
-					  s.state[i] > 0 ? (uint64_t)s.state[i] : 0);
+	if (strcmp(cmd, "/tcpterm/states") == 0) {
+		/* The netstat view: connections in each RFC 9293 state. */
+		for (i = 0; i < TT_NB_TCP_STATES; i++)
+			rte_tel_data_add_dict_u64(d, tt_tcp_state_name(i),
+						  s.state[i] > 0 ? (uint64_t)s.state[i] : 0);
+	} else if (strcmp(cmd, "/tcpterm/drops") == 0) {
+		for (i = 1; i < TT_DROP_MAX; i++)
+			rte_tel_data_add_dict_u64(d, tt_drop_name(i), s.drop[i]);
+	} else {
+		for (i = 0; i < TT_STAT_MAX; i++)
+			rte_tel_data_add_dict_u64(d, tt_stat_name(i), s.c[i]);
+		rte_tel_data_add_dict_u64(d, "flows_in_use", flows_in_use(&tt_app));
+	}
 	return 0;
 }
 
 void
 tt_report_telemetry_init(void)
 {
-	rte_telemetry_register_cmd("/tcpterm/stats", tel_stats,
+	rte_telemetry_register_cmd("/tcpterm/stats", tel_dict,
 				   "tcpterm counters, summed over lcores. No parameters");
-	rte_telemetry_register_cmd("/tcpterm/drops", tel_drops,
+	rte_telemetry_register_cmd("/tcpterm/drops", tel_dict,
 				   "tcpterm drops by reason. No parameters");
-	rte_telemetry_register_cmd("/tcpterm/states", tel_states,
+	rte_telemetry_register_cmd("/tcpterm/states", tel_dict,
 				   "tcpterm connections per TCP state (netstat view). No parameters");
 }

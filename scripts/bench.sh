@@ -131,17 +131,14 @@ b_forget() {
 # b_dpdk_leftovers [NAME...]: remove what DPDK leaves behind (runtime
 # directory, hugepage files of a killed process) for the processes NAME
 # (their --file-prefix is $P-NAME), which have exited; without NAME, for
-# all of ours (when none runs).
+# all of ours. scripts/dpdk-gc.py keeps whatever a running process still
+# uses.
 b_dpdk_leftovers() {
-	local mnt n
+	local n
 	local -a names=("$@")
-	[ $# -eq 0 ] && names=('*')
+	[ $# -eq 0 ] && names=('')
 	for n in "${names[@]}"; do
-		# shellcheck disable=SC2115 # $P is never empty
-		rm -rf /var/run/dpdk/"$P"-$n 2>/dev/null
-		while read -r mnt; do
-			rm -f "$mnt"/"$P"-${n}map_* 2>/dev/null
-		done < <(awk '$3 == "hugetlbfs" {print $2}' /proc/mounts)
+		/usr/bin/python3 "$root/scripts/dpdk-gc.py" "$P-$n*" 0 >/dev/null 2>&1
 	done
 }
 

@@ -19,7 +19,7 @@
 tt_require_root
 tt_require_tcpterm
 bench=$TT_SRCDIR/scripts/bench.sh
-[ -f "$bench" ] || tt_skip "no $bench"
+[ -f "$bench" ] || tt_fail "no $bench"
 tt_require_cmd taskset
 
 out=$TT_TMP/bench-out.md

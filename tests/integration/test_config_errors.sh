@@ -12,6 +12,8 @@ SRCDIR=${TT_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 TCPTERM=${TCPTERM:-${TT_BUILDDIR:-$SRCDIR/build}/app/tcpterm}
 
 if [ ! -x "$TCPTERM" ]; then
+	# Under CI the binary must have been built.
+	[ -n "${CI:-}" ] && { echo "FAIL: tcpterm binary not found at $TCPTERM" >&2; exit 1; }
 	echo "SKIP: tcpterm binary not found at $TCPTERM"
 	exit 77
 fi

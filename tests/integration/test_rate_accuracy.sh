@@ -134,7 +134,7 @@ for k in 1 2 3; do
 	[ $res -eq 2 ] || break
 	sleep 2
 done
-[ $res -eq 2 ] && tt_skip "the machine is too busy to measure a rate: in 3 attempts" \
+[ $res -eq 2 ] && tt_skip_busy "the machine is too busy to measure a rate: in 3 attempts" \
 	"tcpterm missed the rate while waiting for a CPU more than 2% of the time" \
 	"(last: achieved $achieved/s, $(tt_cli_wait_pct)% waiting)"
 
