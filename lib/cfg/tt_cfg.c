@@ -945,6 +945,7 @@ static const struct tt_cfg_key tt_tcp_keys[] = {
 	KEY_BOOL(tt_tcp_cfg, timestamps),
 	KEY_UINT(tt_tcp_cfg, msl_ms, 1, 600000),
 	KEY_UINT(tt_tcp_cfg, max_flows, 64, 16777216),
+	KEY_BOOL(tt_tcp_cfg, tw_recycle),
 	KEY_BOOL(tt_tcp_cfg, syn_cookies),
 	KEY_UINT(tt_tcp_cfg, rcv_wnd, 1024, 1073741823),
 	KEY_UINT(tt_tcp_cfg, rto_init_ms, 1, 600000),
@@ -1618,6 +1619,7 @@ tt_cfg_defaults(struct tt_config *cfg)
 	cfg->tcp.timestamps = true;
 	cfg->tcp.msl_ms = 30000;
 	cfg->tcp.max_flows = 65536;
+	cfg->tcp.tw_recycle = true;
 	cfg->tcp.syn_cookies = false;
 	cfg->tcp.rcv_wnd = 262144;
 	cfg->tcp.rto_init_ms = 1000;

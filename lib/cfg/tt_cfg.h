@@ -57,6 +57,7 @@ struct tt_tcp_cfg {
 	bool timestamps;	/**< offer/accept timestamps, default true */
 	uint32_t msl_ms;	/**< maximum segment lifetime, default 30000; TIME_WAIT = 2*MSL */
 	uint32_t max_flows;	/**< connections per lcore, default 65536 */
+	bool tw_recycle;	/**< table full: a SYN takes the oldest TIME_WAIT block, default true */
 	bool syn_cookies;	/**< default false (later issue) */
 	uint32_t rcv_wnd;	/**< receive window bytes, default 65535*4 */
 	uint32_t rto_init_ms;	/**< initial RTO, default 1000 (RFC 6298 2.1) */

@@ -55,6 +55,12 @@ tt_raw_sum(const void *buf, uint32_t len, uint32_t sum0)
 	return (uint32_t)sum;
 }
 
+uint32_t
+tt_cksum_raw(const void *buf, uint32_t len)
+{
+	return tt_raw_sum(buf, len, 0);
+}
+
 /*
  * IPv4 header checksum of @p ip (options included), with the checksum
  * field taken as it is: set it to 0 to compute the value to store; over a

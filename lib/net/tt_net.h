@@ -126,6 +126,25 @@ enum tt_drop_reason tt_pkt_parse(const struct tt_iface *ifc,
 
 /** Software checksums (host needs no offload). */
 uint16_t tt_ipv4_cksum(const struct rte_ipv4_hdr *ip);
+/**
+ * Raw one's complement sum of @p len bytes as they lie in memory (16-bit
+ * words in host order, unfolded), like DPDK's __rte_raw_cksum().
+ */
+uint32_t tt_cksum_raw(const void *buf, uint32_t len);
+
+/**
+ * Fold a sum of 16- or 32-bit words (any mix: 2^16 = 1 mod 2^16 - 1,
+ * RFC 1071 2(B)) to 16 bits with the end-around carries.
+ */
+static inline uint16_t
+tt_cksum_fold(uint64_t sum)
+{
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
 /** TCP checksum over pseudo header, header and @p l4_len bytes (host order result as stored). */
 uint16_t tt_tcp_cksum(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l4_len);
 

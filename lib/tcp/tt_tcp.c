@@ -149,6 +149,7 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	}
 	tt_timer_wheel_init(&ctx->wheel, &ctx->conns[0].tm, sizeof(struct tt_conn), 0);
 	ctx->tw_head = ctx->tw_tail = TT_TIMER_NIL;
+	ctx->tw_recycle_at = cfg->tcp.max_flows - cfg->tcp.max_flows / 8;
 	ctx->dack_head = ctx->dack_tail = TT_TIMER_NIL;
 	for (i = 0; i < 4; i++)
 		ctx->isn_key[i] = (uint32_t)rte_rand();
@@ -211,6 +212,9 @@ tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key)
 	struct tt_conn *c;
 	int32_t pos;
 
+	/* Full: say so before rte_hash tries (and fails at) displacing keys. */
+	if (unlikely(ctx->in_use >= ctx->cfg->tcp.max_flows))
+		return NULL;
 	pos = rte_hash_add_key(ctx->hash, key);
 	if (unlikely(pos < 0))
 		return NULL;
@@ -248,6 +252,7 @@ conn_key(const struct tt_conn *c, struct tt_flow_key *k)
 	k->raddr = c->raddr;
 	k->lport = c->lport;
 	k->rport = c->rport;
+	k->zero = 0;
 }
 
 /*
@@ -513,6 +518,30 @@ tw_pop(struct tt_tcp_ctx *ctx)
 	if (ctx->tw_head == TT_TIMER_NIL)
 		ctx->tw_tail = TT_TIMER_NIL;
 	c->flags &= ~TT_CF_IN_TW_FIFO;
+}
+
+/*
+ * The table is full and a SYN wants a block: free the oldest TIME_WAIT
+ * connection, as Linux stops keeping TIME_WAIT sockets past
+ * tcp_max_tw_buckets (its 4-tuple loses the protection of the rest of its
+ * 2*MSL, RFC 9293 3.6.1 / RFC 1337). Stale FIFO entries (blocks freed or
+ * reused since) are dropped on the way. Returns true when one was freed.
+ */
+bool
+tt_tcp_tw_recycle(struct tt_tcp_ctx *ctx)
+{
+	while (ctx->tw_head != TT_TIMER_NIL) {
+		struct tt_conn *c = &ctx->conns[ctx->tw_head];
+
+		tw_pop(ctx);
+		if (c->state == TT_TCPS_TIME_WAIT) {
+			c->flags &= ~TT_CF_TW_RESTART;
+			TT_STAT_INC(ctx->stats, tw_recycled);
+			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_ACTIVE);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Queue a delayed ACK (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2). */

@@ -81,6 +81,10 @@ struct tt_tcp_opts {
 
 /** Parse the options of a TCP header. Returns 0 or -EINVAL if malformed. */
 int tt_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct tt_tcp_opts *o);
+/** Most option words tt_tcp_opts_words() writes (MSS, SACK-permitted + TS, WS). */
+#define TT_TCP_OPT_WORDS 5
+/** Options as 32-bit words in host order; returns the number of words. */
+unsigned int tt_tcp_opts_words(uint32_t *w, const struct tt_tcp_opts *o);
 /** Write options; returns the length written (a multiple of 4). */
 unsigned int tt_tcp_opts_write(uint8_t *dst, const struct tt_tcp_opts *o);
 
@@ -213,13 +217,20 @@ struct tt_conn {
 static_assert(sizeof(struct tt_conn) <= 3 * RTE_CACHE_LINE_SIZE,
 	      "the connection block must stay within three cache lines");
 
-/** Key of the per-lcore flow table (host order). */
+/**
+ * Key of the per-lcore flow table (host order). Padded to 16 bytes, always
+ * zero: rte_hash compares 16-byte keys with two SSE instructions
+ * (rte_hash_k16_cmp_eq) and other sizes with memcmp(); the key store
+ * entry is 32 bytes either way.
+ */
 struct tt_flow_key {
 	uint32_t raddr;
 	uint32_t laddr;
 	uint16_t rport;
 	uint16_t lport;
-} __rte_packed;
+	uint32_t zero;
+};
+static_assert(sizeof(struct tt_flow_key) == 16, "16-byte flow key");
 
 struct tt_gen;
 
@@ -257,6 +268,7 @@ struct tt_tcp_ctx {
 	struct tt_conn *conns;
 	uint32_t n_conns;
 	uint32_t in_use;
+	uint32_t tw_recycle_at;	/**< in_use from which a SYN recycles TIME_WAIT */
 	uint32_t n_allocs;	/**< blocks ever allocated (to spot flows made mid-burst) */
 	struct tt_timer_wheel wheel;
 	uint32_t tw_head, tw_tail;	/**< TIME_WAIT FIFO */

@@ -88,48 +88,48 @@ tt_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct tt_tcp_opts *o)
 	return 0;
 }
 
+/*
+ * The options as 32-bit words in host order (each option padded with NOPs
+ * to a word boundary, RFC 9293 3.1): the sender stores them and adds them
+ * to the checksum from registers, without reading the frame back.
+ */
+unsigned int
+tt_tcp_opts_words(uint32_t *w, const struct tt_tcp_opts *o)
+{
+	unsigned int n = 0;
+
+	if (o->present & TT_OPT_MSS)
+		w[n++] = (uint32_t)TCPOPT_MSS << 24 | 4u << 16 | o->mss;
+	if (o->present & TT_OPT_TS) {
+		/* With SACK-permitted in front of it instead of two NOPs. */
+		if (o->present & TT_OPT_SACKOK)
+			w[n++] = (uint32_t)TCPOPT_SACKOK << 24 | 2u << 16 |
+				 (uint32_t)TCPOPT_TS << 8 | 10u;
+		else
+			w[n++] = (uint32_t)TCPOPT_NOP << 24 | (uint32_t)TCPOPT_NOP << 16 |
+				 (uint32_t)TCPOPT_TS << 8 | 10u;
+		w[n++] = o->tsval;
+		w[n++] = o->tsecr;
+	} else if (o->present & TT_OPT_SACKOK) {
+		w[n++] = (uint32_t)TCPOPT_NOP << 24 | (uint32_t)TCPOPT_NOP << 16 |
+			 (uint32_t)TCPOPT_SACKOK << 8 | 2u;
+	}
+	if (o->present & TT_OPT_WS)
+		w[n++] = (uint32_t)TCPOPT_NOP << 24 | (uint32_t)TCPOPT_WS << 16 | 3u << 8 |
+			 o->wscale;
+	return n;
+}
+
 unsigned int
 tt_tcp_opts_write(uint8_t *d, const struct tt_tcp_opts *o)
 {
-	unsigned int n = 0;
-	uint32_t v;
+	uint32_t w[TT_TCP_OPT_WORDS];
+	unsigned int i, n = tt_tcp_opts_words(w, o);
 
-	if (o->present & TT_OPT_MSS) {
-		d[n++] = TCPOPT_MSS;
-		d[n++] = 4;
-		d[n++] = (uint8_t)(o->mss >> 8);
-		d[n++] = (uint8_t)o->mss;
+	for (i = 0; i < n; i++) {
+		uint32_t be = rte_cpu_to_be_32(w[i]);
+
+		memcpy(&d[4 * i], &be, 4);
 	}
-	if (o->present & TT_OPT_SACKOK) {
-		if (o->present & TT_OPT_TS) {
-			d[n++] = TCPOPT_SACKOK;
-			d[n++] = 2;
-		} else {
-			d[n++] = TCPOPT_NOP;
-			d[n++] = TCPOPT_NOP;
-			d[n++] = TCPOPT_SACKOK;
-			d[n++] = 2;
-		}
-	}
-	if (o->present & TT_OPT_TS) {
-		if (!(o->present & TT_OPT_SACKOK)) {
-			d[n++] = TCPOPT_NOP;
-			d[n++] = TCPOPT_NOP;
-		}
-		d[n++] = TCPOPT_TS;
-		d[n++] = 10;
-		v = rte_cpu_to_be_32(o->tsval);
-		memcpy(&d[n], &v, 4);
-		n += 4;
-		v = rte_cpu_to_be_32(o->tsecr);
-		memcpy(&d[n], &v, 4);
-		n += 4;
-	}
-	if (o->present & TT_OPT_WS) {
-		d[n++] = TCPOPT_NOP;
-		d[n++] = TCPOPT_WS;
-		d[n++] = 3;
-		d[n++] = o->wscale;
-	}
-	return n;
+	return 4 * n;
 }

@@ -14,6 +14,7 @@ void tt_tcp_set_state(struct tt_tcp_ctx *ctx, struct tt_conn *c, unsigned int st
 uint32_t tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 		    uint32_t raddr, uint16_t rport);
 struct tt_conn *tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key);
+bool tt_tcp_tw_recycle(struct tt_tcp_ctx *ctx);
 void tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason);
 void tt_tcp_rtt_sample(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t rtt_ms);
 void tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart);

@@ -1689,6 +1689,85 @@ START_TEST(test_tw_fifo_block_reuse)
 END_TEST
 
 /*
+ * A 7/8 full table and a SYN (tcp.tw_recycle): the oldest TIME_WAIT block
+ * is freed for it; live connections still fill the table to the last
+ * block, and then a SYN is refused; with recycling off, a table full of
+ * TIME_WAIT refuses too.
+ */
+static void
+tw_fill(struct fp *f, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		fp_new_conn(f, (uint16_t)(40000 + i), 1000 + i * 1000);
+		fp_to_time_wait(f);
+		fp_time(f, 1);
+	}
+}
+
+START_TEST(test_tw_recycle)
+{
+	struct fp *f = F;
+	unsigned int i;
+
+	f->cfg.tcp.max_flows = 8;
+	fp_start(f);
+	tw_fill(f, 7);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 7);
+	ck_assert_uint_eq(ST(f, tw_recycled), 0);
+	/* 7 of 8 in use: the next SYN takes the block of 40000, the oldest. */
+	fp_new_conn(f, 50000, 90000);
+	fp_open(f);
+	ck_assert_uint_eq(ST(f, tw_recycled), 1);
+	ck_assert_uint_eq(ST(f, refused_table_full), 0);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 6);
+	ck_assert_ptr_null(tt_tcp_lookup(f->ctx, TT_TEST_IP_US, f->lport, f->addr, 40000));
+	ck_assert_ptr_nonnull(tt_tcp_lookup(f->ctx, TT_TEST_IP_US, f->lport, f->addr, 40001));
+	/* 40000 is gone: its retransmitted FIN now meets no flow (RST). */
+	fp_new_conn(f, 40000, 1000);
+	fp_raw(f, FIN | ACK, 1001 + 10, 12345, 0, NULL, 0, NULL, 0);
+	fp_expect(f, RST);
+	/* Replace the other six TIME_WAIT blocks, then fill the last one. */
+	for (i = 1; i < 8; i++) {
+		fp_new_conn(f, (uint16_t)(50000 + i), 90000 + i * 1000);
+		fp_open(f);
+	}
+	ck_assert_uint_eq(ST(f, tw_recycled), 7);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 0);
+	ck_assert_int_eq(GAUGE(f, ESTABLISHED), 8);
+	/* Nothing left to recycle: refused, silently. */
+	fp_new_conn(f, 60000, 1000);
+	fp_send_syn(f);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, refused_table_full), 1);
+	fp_end(f);
+}
+END_TEST
+
+START_TEST(test_tw_recycle_off)
+{
+	struct fp *f = F;
+
+	f->cfg.tcp.max_flows = 8;
+	f->cfg.tcp.tw_recycle = false;
+	fp_start(f);
+	tw_fill(f, 8);
+	fp_new_conn(f, 50000, 90000);
+	fp_send_syn(f);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, refused_table_full), 1);
+	ck_assert_uint_eq(ST(f, tw_recycled), 0);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 8);
+	/* After 2*MSL the table is free again and the SYN gets in. */
+	fp_time(f, 2 * f->cfg.tcp.msl_ms + 10);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 0);
+	fp_open(f);
+	fp_end(f);
+}
+END_TEST
+
+/*
  * The delayed-ACK FIFO when blocks are reused: A has a delayed ACK queued
  * and is reset; B queues one after it; A's block goes to C, which queues
  * its own. Each delayed ACK comes exactly delack_ms after its data.
@@ -3298,6 +3377,8 @@ main(void)
 	tcase_add_test(tc, test_tw_reuse_equal_ts);
 	tcase_add_test(tc, test_tw_equal_ts_lower_seq);
 	tcase_add_test(tc, test_tw_fifo_block_reuse);
+	tcase_add_test(tc, test_tw_recycle);
+	tcase_add_test(tc, test_tw_recycle_off);
 	tcase_add_test(tc, test_delack_fifo_block_reuse);
 	suite_add_tcase(s, tc);
 
