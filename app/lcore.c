@@ -228,6 +228,8 @@ tt_worker_loop(void *arg)
 	uint64_t next_link = 0, next_stats, next_house = 0;
 	uint16_t burst = app->cfg.general.burst;
 	unsigned int iter = 0;
+	uint64_t prev;
+	bool busy = false;
 	uint16_t p, nb_rx;
 
 	(void)arg;
@@ -244,11 +246,18 @@ tt_worker_loop(void *arg)
 				tt_arp_gratuitous(&w->net, p);
 	}
 	w->tx_deadline = rte_rdtsc() + drain_tsc;
+	prev = rte_rdtsc();
 
 	while (likely(!app->quit)) {
 		uint64_t now = rte_rdtsc();
 		uint64_t now_us = (uint64_t)(((unsigned __int128)(now - app->start_tsc) *
 					       us_mult) >> 32);
+
+		/* The previous iteration's cycles: busy when it received or sent. */
+		w->loop_tsc += now - prev;
+		if (busy)
+			w->busy_tsc += now - prev;
+		prev = now;
 
 		w->net.now_us = now_us;
 		tt_tcp_set_time(w->tcp, now_us);
@@ -267,6 +276,7 @@ tt_worker_loop(void *arg)
 		 * when nothing came in (no more to batch with: waiting would only
 		 * add latency).
 		 */
+		busy = nb_rx > 0 || w->txq.n > 0;
 		if (w->txq.n >= burst ||
 		    (w->txq.n > 0 && (nb_rx == 0 || now >= w->tx_deadline))) {
 			tx_flush(app, w);

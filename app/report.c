@@ -189,6 +189,13 @@ tt_report_summary(struct tt_app *app, FILE *f)
 	for (i = 0; i < TT_NB_TCP_STATES; i++)
 		fprintf(f, "  %-12s %" PRId64 "\n", tt_tcp_state_name(i), s.state[i]);
 	fprintf(f, "flows in use: %u\n", flows_in_use(app));
+	for (i = 0; i < app->n_workers; i++) {
+		const struct tt_worker *w = app->workers[i];
+
+		fprintf(f, "lcore %u: busy %.1f%% (cycles of loop iterations that received or "
+			"sent)\n", w->lcore_id,
+			w->loop_tsc ? 100.0 * w->busy_tsc / w->loop_tsc : 0.0);
+	}
 	if (app->cfg.client.enabled) {
 		uint64_t opened = s.c[TT_STAT_conn_attempted];
 		uint64_t missed = 0;
@@ -272,7 +279,14 @@ tt_report_json(struct tt_app *app, const char *path)
 	for (i = 0; i < TT_NB_TCP_STATES; i++)
 		fprintf(f, "%s\"%s\": %" PRId64, i ? ", " : "", tt_tcp_state_name(i),
 			s.state[i]);
-	fprintf(f, "},\n  \"flows_in_use\": %u,\n  \"mempools\": [", flows_in_use(app));
+	fprintf(f, "},\n  \"flows_in_use\": %u,\n  \"lcores\": [", flows_in_use(app));
+	for (i = 0; i < app->n_workers; i++) {
+		const struct tt_worker *w = app->workers[i];
+
+		fprintf(f, "%s\n    {\"lcore\": %u, \"busy\": %.4f}", i ? "," : "",
+			w->lcore_id, w->loop_tsc ? (double)w->busy_tsc / w->loop_tsc : 0.0);
+	}
+	fprintf(f, "\n  ],\n  \"mempools\": [");
 	first = true;
 	for (i = 0; i < app->n_ports; i++) {
 		struct tt_port *p = &app->ports[i];

@@ -29,6 +29,8 @@ struct tt_worker {
 	struct tt_net net;
 	struct tt_tcp_ctx *tcp;
 	uint64_t tx_deadline;		/**< TSC at which queued TX is flushed */
+	uint64_t loop_tsc;		/**< TSC cycles in the loop */
+	uint64_t busy_tsc;		/**< of which in iterations that received or sent */
 	volatile bool done;		/**< the worker's loop has returned */
 } __rte_cache_aligned;
 

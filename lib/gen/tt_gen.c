@@ -344,6 +344,13 @@ tt_gen_poll(struct tt_gen *g, uint64_t now)
 	if (g->total != 0)
 		room = (uint32_t)RTE_MIN((uint64_t)room, g->total - g->opened);
 	room = RTE_MIN(room, (uint32_t)TT_GEN_BURST);
+	/*
+	 * TX back-pressure: with the lcore's TX queue half full (the port
+	 * refuses packets), a new SYN would only push out a reply or get
+	 * dropped; open later.
+	 */
+	if (unlikely(g->tcp->net->txq->n >= TT_TXQ_SIZE / 2))
+		room = 0;
 	if (room == 0) {
 		/* Concurrency-bound: the schedule keeps what it owes (within its cap). */
 		tt_rate_due(&g->rate, now, 0);

@@ -50,7 +50,7 @@ tt_iface_owns(const struct tt_iface *ifc, uint32_t ip)
 }
 
 /** Output queue of one lcore; m->port says which port a packet leaves by. */
-#define TT_TXQ_SIZE 1024
+#define TT_TXQ_SIZE 4096
 struct tt_txq {
 	uint16_t n;
 	struct rte_mbuf *m[TT_TXQ_SIZE];

@@ -270,6 +270,12 @@ struct tt_tcp_ctx {
 	uint32_t in_use;
 	uint32_t tw_recycle_at;	/**< in_use from which a SYN recycles TIME_WAIT */
 	uint32_t n_allocs;	/**< blocks ever allocated (to spot flows made mid-burst) */
+	/**
+	 * The mbuf of the segment being processed, while nothing else needs
+	 * it: the first segment sent in reply is built in it (no alloc, no
+	 * free, headers already in cache). NULL outside tt_tcp_input_burst.
+	 */
+	struct rte_mbuf *spare;
 	struct tt_timer_wheel wheel;
 	uint32_t tw_head, tw_tail;	/**< TIME_WAIT FIFO */
 	uint32_t dack_head, dack_tail;	/**< delayed-ACK FIFO */

@@ -637,12 +637,18 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	if (len > 0) {
 		if (c->state == TT_TCPS_ESTABLISHED || c->state == TT_TCPS_FIN_WAIT_1 ||
 		    c->state == TT_TCPS_FIN_WAIT_2) {
+			struct rte_mbuf *spare = ctx->spare;
+
 			c->rcv_nxt += len;
 			c->rx_off += len;
 			c->rx_unacked += len;
 			ctx->stats->c[TT_STAT_tcp_bytes_in] += len;
+			/* The application reads the data: no reply may reuse it yet. */
+			ctx->spare = NULL;
 			if (tt_app_recv(ctx, c, m, data, len))
-				*kept = true;
+				*kept = true;	/* held (echo): it is no one's spare */
+			else
+				ctx->spare = spare;
 			if (c->state == TT_TCPS_CLOSED)
 				return;
 			/* RFC 9293 3.8.6.3: ACK at least every second full segment. */
@@ -740,14 +746,22 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			if (c == NULL && ctx->n_allocs != allocs)
 				c = tt_tcp_lookup(ctx, keys[i].laddr, keys[i].lport,
 						  keys[i].raddr, keys[i].rport);
+			/*
+			 * Replies may be built in this mbuf (ctx->spare): every
+			 * path reads the segment before it sends, and an
+			 * application that keeps the mbuf takes it back.
+			 */
+			ctx->spare = mb;
 			if (c == NULL)
 				no_flow(ctx, ifc, &s);
 			else if (c->state == TT_TCPS_SYN_SENT)
 				syn_sent_input(ctx, c, &s);
 			else
 				conn_input(ctx, c, mb, &s, &kept);
-			if (!kept)
-				rte_pktmbuf_free(mb);
+			/* Not reused, not kept (a kept mbuf is no spare). */
+			if (ctx->spare != NULL)
+				rte_pktmbuf_free(ctx->spare);
+			ctx->spare = NULL;
 		}
 	}
 }

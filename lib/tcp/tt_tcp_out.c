@@ -39,6 +39,28 @@ struct seg_out {
 	uint64_t sum;		/**< pseudo header, TCP header, options (BE values) */
 };
 
+/*
+ * An mbuf for a segment of @p len bytes: the received one when
+ * tt_tcp_input_burst offers it (ctx->spare) and it is a plain direct
+ * single-segment mbuf nobody else references with room enough, else a
+ * fresh one from the port's pool.
+ */
+static inline struct rte_mbuf *
+seg_mbuf(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, uint32_t len)
+{
+	struct rte_mbuf *m = ctx->spare;
+
+	if (m != NULL && likely(m->nb_segs == 1 && RTE_MBUF_DIRECT(m) &&
+				rte_mbuf_refcnt_read(m) == 1 &&
+				m->buf_len >= RTE_PKTMBUF_HEADROOM + len)) {
+		ctx->spare = NULL;
+		rte_pktmbuf_reset(m);
+		TT_STAT_INC(ctx->stats, tx_mbuf_reused);
+		return m;
+	}
+	return rte_pktmbuf_alloc(ifc->pool);
+}
+
 /* The constant words of our IPv4 headers, as big-endian values: version
  * and IHL 0x45, TOS 0; ID 0, DF; TTL 64, protocol TCP, checksum 0. */
 #define TT_IP_CONST_SUM (0x45000000ull + RTE_IPV4_HDR_DF_FLAG + \
@@ -71,13 +93,14 @@ seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 	uint32_t w_off = (uint32_t)(((sizeof(struct rte_tcp_hdr) / 4 + nw) << 12) | flags) << 16 |
 			 wnd;
 	uint64_t pseudo = (uint64_t)saddr + daddr + IPPROTO_TCP + l4;
+	struct rte_ether_addr dst = *dmac;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 	uint64_t sum;
 
-	m = rte_pktmbuf_alloc(ifc->pool);
+	m = seg_mbuf(ctx, ifc, RTE_ETHER_HDR_LEN + tot);
 	if (unlikely(m == NULL)) {
 		TT_DROP(ctx->stats, TT_DROP_no_mbuf);
 		return -1;
@@ -88,7 +111,8 @@ seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 		TT_DROP(ctx->stats, TT_DROP_no_mbuf);
 		return -1;
 	}
-	rte_ether_addr_copy(dmac, &eth->dst_addr);
+	/* dmac may point into this very frame (a reply in the received mbuf). */
+	rte_ether_addr_copy(&dst, &eth->dst_addr);
 	rte_ether_addr_copy(&ifc->mac, &eth->src_addr);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 
