@@ -279,7 +279,7 @@ tt_report_json(struct tt_app *app, const char *path)
 	for (i = 0; i < TT_NB_TCP_STATES; i++)
 		fprintf(f, "%s\"%s\": %" PRId64, i ? ", " : "", tt_tcp_state_name(i),
 			s.state[i]);
-	fprintf(f, "},\n  \"flows_in_use\": %u,\n  \"lcores\": [", flows_in_use(app));
+	fprintf(f, "},\n  \"flows_in_use\": %u,\n  \"lcore_busy\": [", flows_in_use(app));
 	for (i = 0; i < app->n_workers; i++) {
 		const struct tt_worker *w = app->workers[i];
 

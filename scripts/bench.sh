@@ -598,11 +598,15 @@ s2_memif() {
 	local c best=$c_memif bestv=0 v i cps ppc prob score sweep_note=""
 	local -a sh_c=() sh_s=() probs=()
 	local common=(--set tcp.max_flows=524288 --set tcp.msl_ms=100)
+	# As in scenario 1 (wrk's "Connection: close" to nginx), the server
+	# closes first: the request asks for it and the client waits for the
+	# server's FIN (6 packets per connection, TIME_WAIT on the server).
+	local s2_close=(--set client.close=passive)
 	if [ -n "$sweep" ]; then
 		for c in $sweep; do
 			MP_SRV=("${common[@]}")
-			MP_CLI=("${common[@]}" --set client.rate=0 --set "client.concurrency=$c"
-				--set client.duration=3)
+			MP_CLI=("${common[@]}" "${s2_close[@]}" --set client.rate=0
+				--set "client.concurrency=$c" --set client.duration=3)
 			MP_WINDOW=3
 			if mp_run "s2sweep$c" 40 450 512; then
 				v=$(b_json "$W/s2sweep$c.cli.json" 'd["client"]["rate_achieved"]')
@@ -623,8 +627,8 @@ s2_memif() {
 	fi
 	for i in $(seq "$runs"); do
 		MP_SRV=("${common[@]}")
-		MP_CLI=("${common[@]}" --set client.rate=0 --set "client.concurrency=$best"
-			--set "client.duration=$d_memif")
+		MP_CLI=("${common[@]}" "${s2_close[@]}" --set client.rate=0
+			--set "client.concurrency=$best" --set "client.duration=$d_memif")
 		MP_WINDOW=$d_memif
 		if ! mp_run "s2run$i" $((d_memif + 40)) 450 512; then
 			b_note 2a "run $i failed"
@@ -645,7 +649,7 @@ print((c["counters"]["tcp_segs_out"] + s["counters"]["tcp_segs_out"]) / n if n e
 		[ -n "$B_SHARE_S" ] && sh_s+=("$B_SHARE_S")
 		log "[2] run $i: $cps conn/s, $ppc packets/connection, CPU share client ${B_SHARE_C:-?}% server ${B_SHARE_S:-?}%"
 	done
-	b_note 2a "HTTP GET, 100-byte body, 1 request per connection, rate 0, ${d_memif} s, msl 100 ms; client on CPU $CA, server on CPU $CB; memory: $MP_MODE"
+	b_note 2a "HTTP GET with Connection: close, 100-byte body, 1 request per connection, the server closes first (client.close=passive), rate 0, ${d_memif} s, msl 100 ms; client on CPU $CA, server on CPU $CB; memory: $MP_MODE"
 	[ ${#sh_c[@]} -gt 0 ] && b_note 2a "CPU time the client/server got: $(b_span "${sh_c[@]}")% / $(b_span "${sh_s[@]}")%"
 	for prob in "${probs[@]}"; do
 		b_note 2a "$prob"

@@ -141,6 +141,9 @@ if [ "$(nproc)" -ge 2 ]; then
 	RUN_LCORES=0-1 run two_lcores $N
 	j=$d/two_lcores.json
 	tt_cli_expect_eq "two_lcores: lcores" "$(tt_cli_get "$j" 'd["lcores"]')" 2
+	# Each worker reports its busy share: both worked, and a share is a share.
+	tt_cli_expect_eq "two_lcores: busy shares in (0, 1]" \
+		"$(tt_cli_get "$j" 'sum(1 for x in d["lcore_busy"] if 0 < x["busy"] <= 1)')" 2
 	tt_cli_expect_eq "two_lcores: http_responses" "$(c "$j" http_responses)" $N
 else
 	tt_info "one CPU only: the two-lcore run is left out"

@@ -2514,6 +2514,56 @@ START_TEST(test_fin_wait_2_timeout)
 }
 END_TEST
 
+/*
+ * Replies are built in the mbuf of the segment they answer (no allocation):
+ * the SYN-ACK in the SYN's, the response in the request's, the last ACK in
+ * the FIN's; a pure ACK that needs no answer is freed. An mbuf the echo
+ * application holds is never reused: its echo comes in a fresh one, intact.
+ */
+START_TEST(test_reply_in_rx_mbuf)
+{
+	struct fp *f = F;
+
+	fp_start(f);
+	fp_syn(f);
+	ck_assert_uint_eq(ST(f, tx_mbuf_reused), 1);
+	fp_ack(f);
+	fp_none(f);
+	ck_assert_uint_eq(tt_test_pool_in_use(), f->pool_base);
+	fp_send_str(f, REQ10);
+	fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(ST(f, tx_mbuf_reused), 2);
+	fp_ack(f);
+	fp_send(f, FIN | ACK, NULL, 0);
+	fp_expect(f, ACK);
+	ck_assert_uint_eq(ST(f, tx_mbuf_reused), 3);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	ck_assert_uint_eq(ST(f, tcp_segs_out), 3);
+	fp_end(f);
+}
+END_TEST
+
+/* Echo: the data mbuf is held, so the echo goes in a fresh mbuf. */
+START_TEST(test_reply_not_in_held_mbuf)
+{
+	struct fp *f = F;
+	const struct fp_seg *s;
+	static const char msg[] = "reuse-me-not";
+
+	f->cfg.server.app = TT_APP_ECHO;
+	fp_start(f);
+	fp_open(f);
+	ck_assert_uint_eq(ST(f, tx_mbuf_reused), 1);
+	fp_send(f, ACK | PSH, msg, sizeof(msg) - 1);
+	s = fp_expect(f, ACK | PSH);
+	ck_assert_uint_eq(s->len, sizeof(msg) - 1);
+	ck_assert_mem_eq(s->data, msg, sizeof(msg) - 1);
+	ck_assert_uint_eq(ST(f, tx_mbuf_reused), 1);
+	ck_assert_uint_eq(tt_test_pool_in_use(), f->pool_base + 1);
+	fp_end(f);
+}
+END_TEST
+
 START_TEST(test_echo_tiny_segments)
 {
 	struct fp *f = F;
@@ -3409,6 +3459,8 @@ main(void)
 	tc = tcase_create("apps_timers");
 	tcase_add_checked_fixture(tc, fp_setup, fp_teardown);
 	tcase_add_test(tc, test_echo);
+	tcase_add_test(tc, test_reply_in_rx_mbuf);
+	tcase_add_test(tc, test_reply_not_in_held_mbuf);
 	tcase_add_test(tc, test_echo_tiny_segments);
 	tcase_add_test(tc, test_fin_wait_2_timeout);
 	tcase_add_test(tc, test_echo_stream);
