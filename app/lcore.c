@@ -85,7 +85,6 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 	struct rte_mbuf *tcp_m[TT_MAX_BURST];
 	struct tt_pkt tcp_p[TT_MAX_BURST];
 	const struct tt_iface *ifc = &app->ports[port].ifc;
-	struct tt_pkt pkt;
 	unsigned int n_tcp = 0;
 	uint16_t i, nb;
 
@@ -97,25 +96,26 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < nb; i++) {
 		struct rte_mbuf *m = pkts[i];
+		/* Parsed in place into the TCP batch (a TCP segment stays there). */
+		struct tt_pkt *pkt = &tcp_p[n_tcp];
 		enum tt_drop_reason r;
 
 		w->stats.c[TT_STAT_rx_bytes] += m->pkt_len;
-		r = tt_pkt_parse(ifc, m, &pkt);
+		r = tt_pkt_parse(ifc, m, pkt);
 		if (unlikely(r != TT_DROP_NONE)) {
 			TT_DROP(&w->stats, r);
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		switch (pkt.kind) {
+		switch (pkt->kind) {
 		case TT_PKT_TCP:
-			tcp_m[n_tcp] = m;
-			tcp_p[n_tcp++] = pkt;
+			tcp_m[n_tcp++] = m;
 			break;
 		case TT_PKT_ARP:
-			tt_arp_input(&w->net, ifc, m, &pkt);
+			tt_arp_input(&w->net, ifc, m, pkt);
 			break;
 		case TT_PKT_ICMP:
-			tt_icmp_input(&w->net, ifc, m, &pkt);
+			tt_icmp_input(&w->net, ifc, m, pkt);
 			break;
 		default:
 			TT_DROP(&w->stats, TT_DROP_unsupported_proto);

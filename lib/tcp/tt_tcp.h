@@ -269,6 +269,7 @@ struct tt_tcp_ctx {
 	uint32_t n_conns;
 	uint32_t in_use;
 	uint32_t tw_recycle_at;	/**< in_use from which a SYN recycles TIME_WAIT */
+	uint32_t free_head;	/**< free blocks, last freed on top (linked by tm.next) */
 	uint32_t n_allocs;	/**< blocks ever allocated (to spot flows made mid-burst) */
 	/**
 	 * The mbuf of the segment being processed, while nothing else needs

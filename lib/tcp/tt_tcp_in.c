@@ -700,6 +700,8 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 	struct tt_flow_key keys[TT_TCP_BULK];
 	const void *kp[TT_TCP_BULK];
 	int32_t pos[TT_TCP_BULK];
+	void *data[TT_TCP_BULK];
+	uint64_t hits;
 	struct tt_seg s;
 	unsigned int i, base, cnt;
 	uint32_t allocs;
@@ -717,7 +719,9 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			kp[i] = &keys[i];
 		}
 		/* One bulk lookup for the burst; the buckets are prefetched inside. */
-		rte_hash_lookup_bulk(ctx->hash, kp, cnt, pos);
+		rte_hash_lookup_bulk_data(ctx->hash, kp, cnt, &hits, data);
+		for (i = 0; i < cnt; i++)
+			pos[i] = (hits >> i) & 1 ? (int32_t)(uintptr_t)data[i] : -1;
 		allocs = ctx->n_allocs;
 		for (i = 0; i < cnt; i++) {
 			struct rte_mbuf *mb = m[base + i];

@@ -1638,6 +1638,7 @@ END_TEST
 START_TEST(test_tw_fifo_block_reuse)
 {
 	struct fp *f = F;
+	struct fp_pc filler;
 	struct tt_conn *c;
 	uint32_t idx_a;
 	uint16_t port = 41000;
@@ -1651,9 +1652,16 @@ START_TEST(test_tw_fifo_block_reuse)
 	/* A is reset in TIME_WAIT. */
 	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
 	ck_state(f, TT_TCPS_CLOSED);
+	/* A filler takes A's block (the last freed is reused first), B another. */
+	fp_new_conn(f, 39999, 500);
+	ck_assert_uint_eq(tt_tcp_conn_idx(f->ctx, fp_open(f)), idx_a);
+	filler = f->pc;
 	fp_new_conn(f, 40001, 2000);
 	fp_to_time_wait(f);
 	ck_assert_uint_ne(tt_tcp_conn_idx(f->ctx, fp_conn(f)), idx_a);
+	f->pc = filler;
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+	ck_state(f, TT_TCPS_CLOSED);
 
 	/* Open and reset connections until A's block is handed out again. */
 	for (k = 0; k < 64; k++) {
@@ -1775,7 +1783,7 @@ END_TEST
 START_TEST(test_delack_fifo_block_reuse)
 {
 	struct fp *f = F;
-	struct fp_pc b, cc;
+	struct fp_pc b, cc, filler;
 	const struct fp_seg *s;
 	struct tt_conn *c;
 	uint32_t idx_a, dl = f->cfg.tcp.delack_ms;
@@ -1793,10 +1801,16 @@ START_TEST(test_delack_fifo_block_reuse)
 	fp_time(f, 5);
 	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
 	ck_state(f, TT_TCPS_CLOSED);
+	/* A filler takes A's block (the last freed is reused first), B another. */
+	fp_new_conn(f, 39999, 500);
+	ck_assert_uint_eq(tt_tcp_conn_idx(f->ctx, fp_open(f)), idx_a);
+	filler = f->pc;
 	fp_new_conn(f, 40001, 2000);
 	fp_open(f);
 	fp_send(f, ACK, "b", 1);		/* B: due at +5+dl */
 	b = f->pc;
+	f->pc = filler;
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
 	for (k = 0; k < 64; k++) {
 		fp_new_conn(f, port++, 3000 + k * 1000);
 		c = fp_open(f);
