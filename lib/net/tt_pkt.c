@@ -26,8 +26,10 @@
  * UNKNOWN, or a port without rx_cksum, means a software check.
  * Bad sources: 0.0.0.0, 255.255.255.255, multicast, our subnet's broadcast.
  *
- * On success m->l2_len and m->l3_len (and m->l4_len for TCP) are set; on a
- * drop the contents of @p p are unspecified and the mbuf is unchanged.
+ * On success the lengths are in @p p; m->l2_len and m->l3_len are set only
+ * for ARP and ICMP, whose replies are built in place (they live in the
+ * mbuf's second cache line, which a TCP segment never needs to touch).
+ * On a drop the contents of @p p are unspecified and the mbuf is unchanged.
  */
 
 #include <stdint.h>
@@ -157,7 +159,6 @@ tt_pkt_parse_tcp(const struct tt_iface *ifc, struct rte_mbuf *m,
 	p->l4_len = hlen;
 	p->payload_len = ip_payload - hlen;
 	p->payload = (uint8_t *)tcp + hlen;
-	m->l4_len = hlen;
 	return TT_DROP_NONE;
 }
 
@@ -238,10 +239,12 @@ tt_pkt_parse_ipv4(const struct tt_iface *ifc, struct rte_mbuf *m,
 	}
 
 	/* Cut Ethernet padding and any further segments. */
-	if (len != RTE_ETHER_HDR_LEN + tot || m->next != NULL)
+	if (len != RTE_ETHER_HDR_LEN + tot || m->nb_segs != 1)
 		tt_pkt_trim(m, RTE_ETHER_HDR_LEN + tot);
-	m->l2_len = RTE_ETHER_HDR_LEN;
-	m->l3_len = sizeof(*ip);
+	if (p->kind == TT_PKT_ICMP) {
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = sizeof(*ip);
+	}
 	return TT_DROP_NONE;
 }
 
