@@ -133,7 +133,8 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	hp.entries = n;
 	hp.key_len = sizeof(struct tt_flow_key);
 	hp.hash_func = rte_hash_crc;
-	hp.hash_func_init_val = (uint32_t)rte_rand();
+	ctx->hash_init = (uint32_t)rte_rand();
+	hp.hash_func_init_val = ctx->hash_init;
 	hp.socket_id = socket;
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 	ctx->hash = rte_hash_create(&hp);
@@ -220,7 +221,7 @@ static const struct tt_conn tt_conn_fresh = {
 };
 
 struct tt_conn *
-tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key)
+tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key, uint32_t sig)
 {
 	uint32_t fifo_flags, dack_next, tw_next;
 	struct tt_conn *c;
@@ -231,7 +232,8 @@ tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key)
 		return NULL;
 	idx = ctx->free_head;
 	c = &ctx->conns[idx];
-	if (unlikely(rte_hash_add_key_data(ctx->hash, key, (void *)(uintptr_t)idx) < 0))
+	if (unlikely(rte_hash_add_key_with_hash_data(ctx->hash, key, sig,
+						     (void *)(uintptr_t)idx) < 0))
 		return NULL;
 	/* Popped from the free list: its link is the disarmed timer's. */
 	ctx->free_head = c->tm.next;
@@ -310,7 +312,7 @@ tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 	 * walkers drop entries whose state or flags say they left.
 	 */
 	conn_key(c, &k);
-	rte_hash_del_key(ctx->hash, &k);
+	rte_hash_del_key_with_hash(ctx->hash, &k, tt_tcp_flow_sig(ctx, &k));
 	/* On top of the free list: the next connection gets a warm block. */
 	c->tm.next = ctx->free_head;
 	ctx->free_head = idx;
@@ -325,7 +327,7 @@ tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport, uint32_t r
 				 .lport = lport };
 	void *data;
 
-	if (rte_hash_lookup_data(ctx->hash, &k, &data) < 0)
+	if (rte_hash_lookup_with_hash_data(ctx->hash, &k, tt_tcp_flow_sig(ctx, &k), &data) < 0)
 		return NULL;
 	return &ctx->conns[(uintptr_t)data];
 }

@@ -97,6 +97,7 @@ struct tt_seg {
 	uint8_t flags;
 	uint8_t port;
 	uint8_t trimmed;	/**< data or FIN removed (not a duplicate ACK, RFC 5681 2) */
+	uint32_t sig;		/**< flow table hash of the 4-tuple (tt_tcp_flow_sig) */
 	uint32_t saddr;
 	uint32_t daddr;
 	uint16_t sport;
@@ -270,6 +271,7 @@ struct tt_tcp_ctx {
 	uint32_t in_use;
 	uint32_t tw_recycle_at;	/**< in_use from which a SYN recycles TIME_WAIT */
 	uint32_t free_head;	/**< free blocks, last freed on top (linked by tm.next) */
+	uint32_t hash_init;	/**< seed of the flow table's hash */
 	uint32_t n_allocs;	/**< blocks ever allocated (to spot flows made mid-burst) */
 	/**
 	 * The mbuf of the segment being processed, while nothing else needs

@@ -112,7 +112,7 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	 */
 	if (unlikely(ctx->in_use >= ctx->tw_recycle_at) && ctx->cfg->tcp.tw_recycle)
 		tt_tcp_tw_recycle(ctx);
-	c = tt_tcp_conn_alloc(ctx, &k);
+	c = tt_tcp_conn_alloc(ctx, &k, s->sig);
 	if (c == NULL) {
 		/* Table full: refuse silently, the peer retries (SYN cookies: later). */
 		TT_STAT_INC(ctx->stats, refused_table_full);
@@ -701,6 +701,7 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 	const void *kp[TT_TCP_BULK];
 	int32_t pos[TT_TCP_BULK];
 	void *data[TT_TCP_BULK];
+	hash_sig_t sigs[TT_TCP_BULK];
 	uint64_t hits;
 	struct tt_seg s;
 	unsigned int i, base, cnt;
@@ -719,7 +720,9 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			kp[i] = &keys[i];
 		}
 		/* One bulk lookup for the burst; the buckets are prefetched inside. */
-		rte_hash_lookup_bulk_data(ctx->hash, kp, cnt, &hits, data);
+		for (i = 0; i < cnt; i++)
+			sigs[i] = tt_tcp_flow_sig(ctx, &keys[i]);
+		rte_hash_lookup_with_hash_bulk_data(ctx->hash, kp, sigs, cnt, &hits, data);
 		for (i = 0; i < cnt; i++)
 			pos[i] = (hits >> i) & 1 ? (int32_t)(uintptr_t)data[i] : -1;
 		allocs = ctx->n_allocs;
@@ -735,6 +738,7 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 				rte_pktmbuf_free(mb);
 				continue;
 			}
+			s.sig = sigs[i];
 			TT_STAT_INC(ctx->stats, tcp_segs_in);
 			/*
 			 * An earlier segment of this burst may have created or
@@ -778,7 +782,7 @@ tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr, uint16_t l
 				 .lport = lport };
 	struct tt_conn *c;
 
-	c = tt_tcp_conn_alloc(ctx, &k);
+	c = tt_tcp_conn_alloc(ctx, &k, tt_tcp_flow_sig(ctx, &k));
 	if (c == NULL) {
 		*err = -ENOSPC;
 		return NULL;

@@ -8,12 +8,26 @@
  * state, timers; tt_tcp_in.c: segment input; tt_tcp_out.c: output).
  */
 
+#include <rte_hash_crc.h>
+
 #include "tcp/tt_tcp.h"
+
+/**
+ * The flow table's hash of a key, computed once and passed to the
+ * rte_hash *_with_hash calls (a burst lookup, then the insert of a new
+ * flow, reuse it) instead of rte_hash calling its hash function each time.
+ */
+static inline uint32_t
+tt_tcp_flow_sig(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k)
+{
+	return rte_hash_crc(k, sizeof(*k), ctx->hash_init);
+}
 
 void tt_tcp_set_state(struct tt_tcp_ctx *ctx, struct tt_conn *c, unsigned int state);
 uint32_t tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 		    uint32_t raddr, uint16_t rport);
-struct tt_conn *tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key);
+struct tt_conn *tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key,
+				  uint32_t sig);
 bool tt_tcp_tw_recycle(struct tt_tcp_ctx *ctx);
 void tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason);
 void tt_tcp_rtt_sample(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t rtt_ms);
