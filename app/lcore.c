@@ -37,15 +37,17 @@ find_worker(struct tt_app *app)
 /*
  * Hand the queued packets to their ports. What a full TX ring refuses stays
  * queued for the next call (back-pressure instead of loss); only when the
- * queue itself is nearly full is the rest freed and counted.
+ * queue itself is nearly full is the rest freed and counted. Returns the
+ * number of packets the ports took.
  */
-static void
+static unsigned int
 tx_flush(struct tt_app *app, struct tt_worker *w)
 {
 	static __thread struct rte_mbuf *out[TT_MAX_PORTS][TT_TXQ_SIZE];
 	uint16_t cnt[TT_MAX_PORTS] = { 0 };
 	struct tt_txq *q = &w->txq;
 	uint16_t i, p, sent, keep = 0;
+	unsigned int total = 0;
 
 	for (i = 0; i < q->n; i++) {
 		struct rte_mbuf *m = q->m[i];
@@ -66,6 +68,7 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 		for (i = 0; i < sent; i++)
 			w->stats.c[TT_STAT_tx_bytes] += out[p][i]->pkt_len;
 		w->stats.c[TT_STAT_tx_pkts] += sent;
+		total += sent;
 		for (i = sent; i < cnt[p]; i++) {
 			if (keep < TT_TXQ_SIZE - 64) {
 				q->m[keep++] = out[p][i];
@@ -76,6 +79,7 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 		}
 	}
 	q->n = keep;
+	return total;
 }
 
 static uint16_t
@@ -276,10 +280,11 @@ tt_worker_loop(void *arg)
 		 * when nothing came in (no more to batch with: waiting would only
 		 * add latency).
 		 */
-		busy = nb_rx > 0 || w->txq.n > 0;
+		busy = nb_rx > 0;
 		if (w->txq.n >= burst ||
 		    (w->txq.n > 0 && (nb_rx == 0 || now >= w->tx_deadline))) {
-			tx_flush(app, w);
+			/* Busy when the ports took something (not when they refused all). */
+			busy |= tx_flush(app, w) > 0;
 			w->tx_deadline = now + drain_tsc;
 		} else if (w->txq.n == 0) {
 			w->tx_deadline = now + drain_tsc;

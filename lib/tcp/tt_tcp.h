@@ -279,6 +279,7 @@ struct tt_tcp_ctx {
 	 * free, headers already in cache). NULL outside tt_tcp_input_burst.
 	 */
 	struct rte_mbuf *spare;
+	bool spare_taken;	/**< the spare went out as a reply */
 	struct tt_timer_wheel wheel;
 	uint32_t tw_head, tw_tail;	/**< TIME_WAIT FIFO */
 	uint32_t dack_head, dack_tail;	/**< delayed-ACK FIFO */

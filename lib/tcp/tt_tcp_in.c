@@ -444,7 +444,15 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	uint32_t len = s->len;
 	uint32_t seq = s->seq;
 	bool fin = s->flags & TT_TH_FIN;
+	/*
+	 * A segment with data: no reply goes into its mbuf before the
+	 * application has read the data (seventh step), since the ACK step
+	 * may send first (a NewReno partial-ACK retransmission).
+	 */
+	struct rte_mbuf *spare = ctx->spare;
 
+	if (len > 0)
+		ctx->spare = NULL;
 	if ((int32_t)rcv_wnd < 0)
 		rcv_wnd = 0;
 	c->last_ms = ctx->now_ms;
@@ -637,18 +645,14 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	if (len > 0) {
 		if (c->state == TT_TCPS_ESTABLISHED || c->state == TT_TCPS_FIN_WAIT_1 ||
 		    c->state == TT_TCPS_FIN_WAIT_2) {
-			struct rte_mbuf *spare = ctx->spare;
-
 			c->rcv_nxt += len;
 			c->rx_off += len;
 			c->rx_unacked += len;
 			ctx->stats->c[TT_STAT_tcp_bytes_in] += len;
-			/* The application reads the data: no reply may reuse it yet. */
-			ctx->spare = NULL;
 			if (tt_app_recv(ctx, c, m, data, len))
 				*kept = true;	/* held (echo): it is no one's spare */
 			else
-				ctx->spare = spare;
+				ctx->spare = spare;	/* read: replies may use it now */
 			if (c->state == TT_TCPS_CLOSED)
 				return;
 			/* RFC 9293 3.8.6.3: ACK at least every second full segment. */
@@ -756,19 +760,20 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 						  keys[i].raddr, keys[i].rport);
 			/*
 			 * Replies may be built in this mbuf (ctx->spare): every
-			 * path reads the segment before it sends, and an
-			 * application that keeps the mbuf takes it back.
+			 * path reads the segment before it sends (conn_input
+			 * withholds it from a segment with data until the data
+			 * is read), and an application may keep it instead.
 			 */
 			ctx->spare = mb;
+			ctx->spare_taken = false;
 			if (c == NULL)
 				no_flow(ctx, ifc, &s);
 			else if (c->state == TT_TCPS_SYN_SENT)
 				syn_sent_input(ctx, c, &s);
 			else
 				conn_input(ctx, c, mb, &s, &kept);
-			/* Not reused, not kept (a kept mbuf is no spare). */
-			if (ctx->spare != NULL)
-				rte_pktmbuf_free(ctx->spare);
+			if (!kept && !ctx->spare_taken)
+				rte_pktmbuf_free(mb);
 			ctx->spare = NULL;
 		}
 	}

@@ -54,6 +54,7 @@ seg_mbuf(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, uint32_t len)
 				rte_mbuf_refcnt_read(m) == 1 &&
 				m->buf_len >= RTE_PKTMBUF_HEADROOM + len)) {
 		ctx->spare = NULL;
+		ctx->spare_taken = true;
 		/*
 		 * rte_pktmbuf_reset() without the mbuf's second cache line,
 		 * which receiving never touched: next is already NULL in a

@@ -1496,6 +1496,56 @@ START_TEST(test_fast_retransmit)
 }
 END_TEST
 
+/*
+ * A partial ACK that carries data (a pipelined request) during NewReno
+ * recovery: the retransmission it triggers must not be built in the
+ * segment's mbuf before the request is read (regression: the request
+ * was overwritten by the retransmission and answered with a 400).
+ */
+START_TEST(test_partial_ack_with_data)
+{
+	struct fp *f = F;
+	static struct fp_seg segs[16];
+	const struct fp_seg *s;
+	struct fp_seg drop;
+	struct tt_conn *c;
+	uint32_t n, una;
+
+	f->cfg.server.response_bytes = 20000;
+	f->syn_opts = TT_OPT_MSS;
+	f->mss = 1000;
+	fp_start(f);
+	c = fp_open(f);
+	fp_send_str(f, REQ11);
+	for (n = 0; fp_pop(f, &segs[n]); n++)
+		ck_assert_uint_lt(n, 15);
+	una = segs[0].seq + 1000;
+	f->pc.rcv_nxt = una;
+	fp_ack(f);
+	while (fp_pop(f, &segs[n]))
+		n++;
+	fp_ack(f);
+	fp_ack(f);
+	fp_ack(f);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, una);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	/* The partial ACK carries the next request. */
+	f->pc.rcv_nxt = una + 1000;
+	fp_send_str(f, REQ11);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, una + 1000);
+	ck_assert(memcmp(s->data, segs[2].data, 1000) == 0);
+	ck_assert_uint_eq(ST(f, http_requests), 2);
+	ck_assert_uint_eq(ST(f, http_bad_requests), 0);
+	while (fp_pop(f, &drop))
+		;
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* 5. TIME_WAIT and new incarnations (RFC 6191).                       */
 /* ------------------------------------------------------------------ */
@@ -3432,6 +3482,7 @@ main(void)
 	tcase_add_test(tc, test_fin_retransmit);
 	tcase_add_test(tc, test_last_ack_fin_retransmit);
 	tcase_add_test(tc, test_fast_retransmit);
+	tcase_add_test(tc, test_partial_ack_with_data);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("time_wait");
