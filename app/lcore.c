@@ -4,8 +4,9 @@
  * burst on each port, parse and dispatch it (ARP, ICMP, TCP), run the
  * timers and the load generator, and send what was queued when a burst
  * has filled or the TX deadline has passed. The main lcore also does the
- * control work (links, statistics, the end of the run) between bursts,
- * so it needs no core of its own.
+ * control work (links, duration, the end of the run) between bursts, so
+ * it needs no core of its own; the statistics lines are printed by a
+ * control thread (app/report.c), never by a worker.
  */
 #include <stdio.h>
 
@@ -184,7 +185,7 @@ linger(struct tt_app *app, uint64_t now)
 
 /* Control work of the main lcore, between bursts. */
 static void
-control(struct tt_app *app, uint64_t now, uint64_t *next_link, uint64_t *next_stats)
+control(struct tt_app *app, uint64_t now, uint64_t *next_link)
 {
 	double elapsed = (double)(now - app->start_tsc) / app->tsc_hz;
 	unsigned int i;
@@ -192,10 +193,6 @@ control(struct tt_app *app, uint64_t now, uint64_t *next_link, uint64_t *next_st
 	if (now >= *next_link) {
 		tt_ports_check_links(app);
 		*next_link = now + app->tsc_hz / 100;
-	}
-	if (app->cfg.general.stats_interval_ms != 0 && now >= *next_stats) {
-		tt_report_line(app, stdout);
-		*next_stats += app->tsc_hz * app->cfg.general.stats_interval_ms / 1000;
 	}
 	if (!app->stopping && app->duration > 0 && elapsed >= app->duration) {
 		TT_LOG(INFO, "duration of %.1f s reached, stopping", app->duration);
@@ -229,7 +226,7 @@ tt_worker_loop(void *arg)
 	 * division, an error below 1 ppm (a 20-bit shift was 0.1% slow).
 	 */
 	uint64_t us_mult = (uint64_t)(((unsigned __int128)1000000 << 32) / hz);
-	uint64_t next_link = 0, next_stats, next_house = 0;
+	uint64_t next_link = 0, next_house = 0;
 	uint16_t burst = app->cfg.general.burst;
 	unsigned int iter = 0;
 	uint64_t prev;
@@ -239,7 +236,6 @@ tt_worker_loop(void *arg)
 	(void)arg;
 	if (w == NULL)
 		return 0;
-	next_stats = app->start_tsc + hz * app->cfg.general.stats_interval_ms / 1000;
 	TT_LOG(INFO, "lcore %u: worker %u started%s", w->lcore_id, w->queue,
 	       w->is_main ? " (main: control work too)" : "");
 
@@ -298,7 +294,7 @@ tt_worker_loop(void *arg)
 				next_house = now + hz / 10;
 			}
 			if (w->is_main)
-				control(app, now, &next_link, &next_stats);
+				control(app, now, &next_link);
 		}
 	}
 	if (w->txq.n > 0)

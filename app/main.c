@@ -289,9 +289,12 @@ main(int argc, char **argv)
 
 	tt_report_telemetry_init();
 	app->start_tsc = rte_rdtsc();
+	if (tt_report_start(app) < 0)
+		TT_LOG(WARNING, "cannot start the statistics thread: no live line");
 	rte_eal_mp_remote_launch(tt_worker_loop, NULL, CALL_MAIN);
 	rte_eal_mp_wait_lcore();
 	app->stop_tsc = rte_rdtsc();
+	tt_report_stop(app);
 	tt_ports_drain(app);
 	if (app->csv_path != NULL)
 		tt_report_line(app, NULL);	/* the last, partial interval */

@@ -4,11 +4,14 @@
  * summary. Counters are per lcore and summed here, on read.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_lcore.h>
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 #include <rte_telemetry.h>
@@ -62,6 +65,59 @@ gen_hist(struct tt_app *app, enum tt_gen_hist_id id, struct tt_hist *out)
 	for (i = 0; i < app->n_workers; i++)
 		if (app->workers[i]->tcp != NULL && app->workers[i]->tcp->gen != NULL)
 			tt_hist_merge(out, tt_gen_hist(app->workers[i]->tcp->gen, id));
+}
+
+static pthread_t reporter_tid;
+static volatile bool reporter_on;
+
+static void *
+reporter(void *arg)
+{
+	struct tt_app *app = arg;
+	uint64_t every = app->tsc_hz * app->cfg.general.stats_interval_ms / 1000;
+	uint64_t next = app->start_tsc + every;
+
+	while (reporter_on) {
+		uint64_t now = rte_rdtsc();
+
+		if (now >= next) {
+			tt_report_line(app, stdout);
+			next += every;
+			if (next < now)	/* fell behind (a stopped terminal): skip */
+				next = now + every;
+			continue;
+		}
+		/* Sleep until the next line, waking at least every 10 ms to see a stop. */
+		rte_delay_us_sleep((unsigned int)RTE_MIN((next - now) * 1000000 / app->tsc_hz,
+							 (uint64_t)10000) + 1);
+	}
+	return NULL;
+}
+
+int
+tt_report_start(struct tt_app *app)
+{
+	int ret;
+
+	if (app->cfg.general.stats_interval_ms == 0)
+		return 0;
+	reporter_on = true;
+	ret = rte_ctrl_thread_create(&reporter_tid, "tt-report", NULL, reporter, app);
+	if (ret != 0) {
+		reporter_on = false;
+		return -ret;
+	}
+	return 0;
+}
+
+void
+tt_report_stop(struct tt_app *app)
+{
+	(void)app;
+	if (!reporter_on)
+		return;
+	reporter_on = false;
+	pthread_join(reporter_tid, NULL);
 }
 
 static struct tt_stats last_line;

@@ -71,6 +71,14 @@ void tt_ports_close(struct tt_app *app);
 int tt_worker_loop(void *arg);
 
 void tt_report_line(struct tt_app *app, FILE *f);
+/**
+ * Print the live line (and CSV row) every [general] stats_interval_ms from
+ * a control thread, so no worker ever blocks on a write to a terminal,
+ * pipe or file. Nothing is started when the interval is 0.
+ */
+int tt_report_start(struct tt_app *app);
+/** Stop the thread of tt_report_start() (after the workers have returned). */
+void tt_report_stop(struct tt_app *app);
 void tt_report_summary(struct tt_app *app, FILE *f);
 int tt_report_json(struct tt_app *app, const char *path);
 void tt_stats_collect(struct tt_app *app, struct tt_stats *sum);

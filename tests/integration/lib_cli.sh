@@ -195,6 +195,14 @@ tt_cli_wait_pct() {
 		'BEGIN { t = r + w; if (t > 0) printf("%.1f\n", 100 * w / t); else print "0.0" }'
 }
 
+# tt_cli_steal_ms CPU: the time (ms) the hypervisor has run something else
+# while CPU wanted to run (the "steal" column of /proc/stat; 0 on bare
+# metal). A guest process cannot see such a stall in its own schedstat.
+tt_cli_steal_ms() {
+	awk -v c="cpu$1" -v hz="$(getconf CLK_TCK)" \
+		'$1 == c { printf("%d\n", $9 * 1000 / hz); exit }' /proc/stat
+}
+
 # tt_cli_contended [MAX_PCT=2]: true when the last process waited for a CPU
 # more than MAX_PCT % of the time: its timing is not its own.
 tt_cli_contended() {
