@@ -55,19 +55,7 @@ seg_mbuf(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, uint32_t len)
 				m->buf_len >= RTE_PKTMBUF_HEADROOM + len)) {
 		ctx->spare = NULL;
 		ctx->spare_taken = true;
-		/*
-		 * rte_pktmbuf_reset() without the mbuf's second cache line,
-		 * which receiving never touched: next is already NULL in a
-		 * single segment, and tx_offload is written by seg_alloc()
-		 * when an offload needs it.
-		 */
-		m->data_off = RTE_PKTMBUF_HEADROOM;
-		m->data_len = 0;
-		m->pkt_len = 0;
-		m->ol_flags = 0;
-		m->packet_type = 0;
-		m->vlan_tci = 0;
-		m->vlan_tci_outer = 0;
+		rte_pktmbuf_reset(m);
 		TT_STAT_INC(ctx->stats, tx_mbuf_reused);
 		return m;
 	}
@@ -171,7 +159,7 @@ seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 		th->cksum = 0;
 	}
 
-	/* The header lengths only matter to an offload (second cache line). */
+	/* The header lengths only matter to an offload (reset left them 0). */
 	if (ifc->tx_ip_cksum || ifc->tx_tcp_cksum)
 		m->tx_offload = rte_mbuf_tx_offload(RTE_ETHER_HDR_LEN, sizeof(*ip),
 						    sizeof(*th) + 4 * nw, 0, 0, 0, 0);
