@@ -62,7 +62,6 @@ struct tt_gen {
 	uint32_t sip_first, n_sip;
 	uint32_t sport_first, n_sport;	/**< this lcore's share of the ports */
 	uint64_t cursor, n_tuples;
-	bool wrapped;		/**< the cursor has gone round the tuple space once */
 	struct tt_rate rate;
 	struct tt_hist hist[TT_GH_MAX];
 };
@@ -251,46 +250,70 @@ resolve(struct tt_gen *g, uint64_t now)
 	}
 }
 
-/* Open one connection on the next free tuple. Returns false when none is free. */
-static bool
-open_one(struct tt_gen *g)
+/*
+ * Open up to @p want connections on the next free tuples (a tuple with a
+ * flow, in use or in TIME_WAIT, is skipped: no new incarnation yet). The
+ * tuples of a batch are checked with one bulk flow table lookup, which also
+ * brings their buckets into the cache for the inserts of tt_tcp_connect():
+ * a new tuple's bucket is a random one, a cache miss per connection
+ * otherwise. Returns the number opened; fewer than @p want means no free
+ * tuple was found within TT_GEN_PROBES or the flow table is full.
+ */
+static uint32_t
+open_batch(struct tt_gen *g, uint32_t want)
 {
+	struct tt_flow_key keys[TT_GEN_BURST];
+	struct tt_gen_target *tg[TT_GEN_BURST];
 	struct tt_tcp_ctx *tcp = g->tcp;
-	unsigned int probe;
-	int err;
+	uint32_t opened = 0, probes = 0;
 
-	for (probe = 0; probe < TT_GEN_PROBES; probe++) {
-		uint64_t cur = g->cursor++;
-		struct tt_gen_target *t;
-		uint32_t sport, sip;
-		struct tt_conn *c;
+	while (opened < want) {
+		/* Distinct tuples in one batch: at most n_tuples of them. */
+		unsigned int n = (unsigned int)RTE_MIN((uint64_t)(want - opened), g->n_tuples);
+		unsigned int i;
+		uint64_t used;
 
-		if (g->cursor >= g->n_tuples) {
-			g->cursor = 0;
-			g->wrapped = true;
+		n = RTE_MIN(n, (unsigned int)TT_GEN_BURST);
+		for (i = 0; i < n; i++) {
+			uint64_t cur = g->cursor++;
+			struct tt_gen_target *t;
+
+			if (g->cursor >= g->n_tuples)
+				g->cursor = 0;
+			/* Targets vary fastest, then source addresses, then ports. */
+			t = &g->targets[cur % g->n_targets];
+			cur /= g->n_targets;
+			tg[i] = t;
+			keys[i] = (struct tt_flow_key){
+				.raddr = t->ip,
+				.laddr = g->sip_first + (uint32_t)(cur % g->n_sip),
+				.rport = t->port,
+				.lport = (uint16_t)(g->sport_first + (uint32_t)(cur / g->n_sip)),
+			};
 		}
-		/* Targets vary fastest, then source addresses, then ports. */
-		t = &g->targets[cur % g->n_targets];
-		cur /= g->n_targets;
-		sip = g->sip_first + (uint32_t)(cur % g->n_sip);
-		sport = g->sport_first + (uint32_t)(cur / g->n_sip);
-		/*
-		 * Until the cursor has gone round once, no tuple can be in use
-		 * (each lcore owns its slice): skip the lookup.
-		 */
-		if (g->wrapped && tt_tcp_lookup(tcp, sip, (uint16_t)sport, t->ip, t->port) != NULL)
-			continue;	/* in use or in TIME_WAIT: not a new incarnation yet */
-		c = tt_tcp_connect(tcp, t->ifport, sip, (uint16_t)sport, t->ip, t->port,
-				   &t->mac, &err);
-		if (c == NULL)
-			return false;
-		c->app = g->app;
-		tt_tcp_connect_start(tcp, c);
-		g->opened++;
-		g->active++;
-		return true;
+		used = tt_tcp_flows_lookup(tcp, keys, n);
+		for (i = 0; i < n; i++) {
+			struct tt_gen_target *t = tg[i];
+			struct tt_conn *c;
+			int err;
+
+			if (used & (1ull << i)) {
+				if (++probes >= TT_GEN_PROBES)
+					return opened;
+				continue;
+			}
+			c = tt_tcp_connect(tcp, t->ifport, keys[i].laddr, keys[i].lport, t->ip,
+					   t->port, &t->mac, &err);
+			if (c == NULL)
+				return opened;
+			c->app = g->app;
+			tt_tcp_connect_start(tcp, c);
+			g->opened++;
+			g->active++;
+			opened++;
+		}
 	}
-	return false;
+	return opened;
 }
 
 static void
@@ -306,7 +329,7 @@ stop_opening(struct tt_gen *g, uint64_t now)
 void
 tt_gen_poll(struct tt_gen *g, uint64_t now)
 {
-	uint32_t due, room, i;
+	uint32_t due, room, opened;
 
 	switch (g->phase) {
 	case TT_GEN_FINISHED:
@@ -357,13 +380,13 @@ tt_gen_poll(struct tt_gen *g, uint64_t now)
 		return;
 	}
 	due = tt_rate_due(&g->rate, now, room);
-	for (i = 0; i < due; i++) {
-		if (!open_one(g)) {
-			/* No free tuple (all in use or in TIME_WAIT): wait, and count it. */
-			TT_STAT_INC(g->tcp->stats, client_tuples_exhausted);
-			tt_rate_unget(&g->rate, due - i);
-			break;
-		}
+	if (due == 0)
+		return;
+	opened = open_batch(g, due);
+	if (opened < due) {
+		/* No free tuple (all in use or in TIME_WAIT): wait, and count it. */
+		TT_STAT_INC(g->tcp->stats, client_tuples_exhausted);
+		tt_rate_unget(&g->rate, due - opened);
 	}
 }
 

@@ -197,7 +197,7 @@ struct tt_conn {
 	uint32_t last_ms;	/**< last segment received (idle timeout) */
 	uint32_t dack_ms;	/**< delayed ACK due, or TIME_WAIT end */
 	uint32_t dack_next;	/**< delayed-ACK FIFO link */
-	uint32_t tw_next;	/**< TIME_WAIT FIFO link */
+	uint32_t pad1;
 	uint32_t t_start;	/**< us: SYN sent / SYN received (low 32 bits) */
 	uint32_t app_n;		/**< normal templates queued for sending */
 	uint32_t final_n;	/**< templates before the final variant, or UINT32_MAX */
@@ -281,7 +281,12 @@ struct tt_tcp_ctx {
 	struct rte_mbuf *spare;
 	bool spare_taken;	/**< the spare went out as a reply */
 	struct tt_timer_wheel wheel;
-	uint32_t tw_head, tw_tail;	/**< TIME_WAIT FIFO */
+	/*
+	 * TIME_WAIT FIFO: a ring of block indices (each block at most once,
+	 * TT_CF_IN_TW_FIFO), so the expiry walk can prefetch blocks ahead.
+	 */
+	uint32_t *tw_ring;
+	uint32_t tw_rd, tw_wr, tw_cnt;
 	uint32_t dack_head, dack_tail;	/**< delayed-ACK FIFO */
 	uint32_t isn_key[4];
 	uint16_t our_mss;	/**< MSS we advertise */
@@ -333,6 +338,14 @@ struct tt_conn *tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t l
 			       const struct rte_ether_addr *rmac, int *err);
 /** Send the SYN of a connection made by tt_tcp_connect, once its app is set. */
 void tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/**
+ * Which of @p n (at most 64) 4-tuples have a flow, one bit each (bit i for
+ * keys[i]). One bulk lookup: rte_hash prefetches every key's buckets first,
+ * so a tt_tcp_connect() of a free tuple that follows finds them in the
+ * cache (the generator checks the tuples it will open this way).
+ */
+uint64_t tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys,
+			     unsigned int n);
 /** Lookup a flow (tests, generator). */
 struct tt_conn *tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 			      uint32_t raddr, uint16_t rport);

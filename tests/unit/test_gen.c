@@ -220,6 +220,49 @@ START_TEST(test_time_wait_incarnation)
 }
 END_TEST
 
+/*
+ * The generator checks each batch of tuples with one bulk flow table
+ * lookup: once the cursor has gone round, the tuples in use inside a batch
+ * are skipped and only the free ones open, each once.
+ */
+START_TEST(test_tuples_in_use_skipped)
+{
+	struct gfix f;
+	uint32_t p;
+
+	/* 64 tuples, all opened (two batches of 32). */
+	gfix_setup(&f, 5000, 5063, 64);
+	gfix_resolve(&f);
+	gfix_poll(&f, 1);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 64);
+	ck_assert_uint_eq(tt_gen_active(f.g), 64);
+	/* Every third one ends; the rest stay in use, interleaved. */
+	for (p = 5000; p <= 5063; p += 3) {
+		struct tt_conn *c = tt_tcp_lookup(f.ctx, TT_TEST_IP_US, (uint16_t)p,
+						  TT_TEST_IP_PEER, 80);
+
+		ck_assert_ptr_nonnull(c);
+		tt_tcp_app_abort(f.ctx, c);
+	}
+	ck_assert_uint_eq(tt_gen_active(f.g), 64 - 22);
+	gfix_poll(&f, 1);
+	/* Exactly the 22 free tuples opened again, none twice. */
+	ck_assert_uint_eq(tt_gen_opened(f.g), 64 + 22);
+	ck_assert_uint_eq(tt_gen_active(f.g), 64);
+	ck_assert_uint_eq(tt_tcp_flows_in_use(f.ctx), 64);
+	for (p = 5000; p <= 5063; p++)
+		ck_assert_ptr_nonnull(tt_tcp_lookup(f.ctx, TT_TEST_IP_US, (uint16_t)p,
+						    TT_TEST_IP_PEER, 80));
+	/* One free tuple among 63 in use: found within the probe limit. */
+	tt_tcp_app_abort(f.ctx, tt_tcp_lookup(f.ctx, TT_TEST_IP_US, 5040, TT_TEST_IP_PEER, 80));
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 64 + 23);
+	ck_assert_ptr_nonnull(tt_tcp_lookup(f.ctx, TT_TEST_IP_US, 5040, TT_TEST_IP_PEER, 80));
+	gfix_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_stop_and_drain)
 {
 	struct gfix f;
@@ -256,6 +299,7 @@ gen_suite(void)
 	tcase_add_test(tc, test_tuples_distinct_and_concurrency);
 	tcase_add_test(tc, test_tuples_exhausted_wait);
 	tcase_add_test(tc, test_time_wait_incarnation);
+	tcase_add_test(tc, test_tuples_in_use_skipped);
 	tcase_add_test(tc, test_stop_and_drain);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1747,6 +1747,52 @@ START_TEST(test_tw_fifo_block_reuse)
 END_TEST
 
 /*
+ * The TIME_WAIT FIFO is a ring of block indices, expired in batches (a bulk
+ * flow table lookup, then the frees): 40 connections that entered
+ * TIME_WAIT in the same millisecond all end together, more than one batch;
+ * one restarted by a retransmitted FIN waits out its new 2*MSL; over ten
+ * rounds the ring's read and write positions wrap (48 slots).
+ */
+START_TEST(test_tw_ring_batches)
+{
+	struct fp *f = F;
+	struct fp_pc keep;
+	unsigned int round, i;
+	uint32_t msl;
+
+	f->cfg.tcp.max_flows = 48;
+	fp_start(f);
+	msl = f->cfg.tcp.msl_ms;
+	memset(&keep, 0, sizeof(keep));
+	for (round = 0; round < 10; round++) {
+		for (i = 0; i < 40; i++) {
+			fp_new_conn(f, (uint16_t)(20000 + round * 100 + i), 1000 + i * 100000);
+			fp_to_time_wait(f);
+			if (i == 17)
+				keep = f->pc;
+		}
+		ck_assert_int_eq(GAUGE(f, TIME_WAIT), 40);
+		fp_time(f, msl);
+		/* Connection 17 did not get our last ACK: its FIN again. */
+		f->pc = keep;
+		f->pc.snd_nxt--;
+		fp_send(f, FIN | ACK, NULL, 0);
+		fp_expect(f, ACK);
+		fp_time(f, msl - 1);
+		ck_assert_int_eq(GAUGE(f, TIME_WAIT), 40);
+		fp_time(f, 1);
+		ck_assert_int_eq(GAUGE(f, TIME_WAIT), 1);
+		ck_state(f, TT_TCPS_TIME_WAIT);
+		fp_time(f, msl);
+		ck_state(f, TT_TCPS_CLOSED);
+		ck_assert_int_eq(GAUGE(f, TIME_WAIT), 0);
+		ck_assert_uint_eq(f->ctx->in_use, 0);
+	}
+	fp_end(f);
+}
+END_TEST
+
+/*
  * A 7/8 full table and a SYN (tcp.tw_recycle): the oldest TIME_WAIT block
  * is freed for it; live connections still fill the table to the last
  * block, and then a SYN is refused; with recycling off, a table full of
@@ -3492,6 +3538,7 @@ main(void)
 	tcase_add_test(tc, test_tw_reuse_equal_ts);
 	tcase_add_test(tc, test_tw_equal_ts_lower_seq);
 	tcase_add_test(tc, test_tw_fifo_block_reuse);
+	tcase_add_test(tc, test_tw_ring_batches);
 	tcase_add_test(tc, test_tw_recycle);
 	tcase_add_test(tc, test_tw_recycle_off);
 	tcase_add_test(tc, test_delack_fifo_block_reuse);
