@@ -69,6 +69,7 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 		for (i = 0; i < sent; i++)
 			w->stats.c[TT_STAT_tx_bytes] += out[p][i]->pkt_len;
 		w->stats.c[TT_STAT_tx_pkts] += sent;
+		w->stats.c[TT_STAT_tx_refused] += cnt[p] - sent;
 		total += sent;
 		for (i = sent; i < cnt[p]; i++) {
 			if (keep < TT_TXQ_SIZE - 64) {

@@ -40,6 +40,9 @@
 #   TT_BENCH_KEEP=1    keep the work directory (logs, JSON) and print it
 #   TT_BENCH_NICE=N    run the measured processes under nice -n N (e.g. -5
 #                      on a shared machine; default: no change)
+#   TT_BENCH_MEMIF_RSIZE=N  log2 of the memif ring size of scenarios 2, 4
+#                      and 6 (default 11: 2048 descriptors; the driver's
+#                      default is 10)
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -364,6 +367,9 @@ print(c[0], c[1] if len(c) > 1 else c[0])')
 if [ -n "${TT_BENCH_CORES:-}" ]; then
 	read -r CA CB <<<"$TT_BENCH_CORES"
 fi
+# The memif rings of scenarios 2, 4 and 6 (both ends, testpmd's too):
+# 2048 descriptors per direction, room for the packets of 1024 connections.
+memif_ring=",rsize=${TT_BENCH_MEMIF_RSIZE:-11}"
 nice_cmd=()
 if [ -n "${TT_BENCH_NICE:-}" ]; then
 	nice_cmd=(nice -n "$TT_BENCH_NICE")
@@ -537,7 +543,7 @@ mp_run() {
 	rm -f "$W/$name.srv.json" "$W/$name.cli.json"
 	b_tt "$name.srv" "$CB" "$(b_memargs "$MP_MODE" "$mem")" \
 		-c "$root/config/memif-server.ini" \
-		--set "eal.args=$(b_eal "$CB" "$name-s") --vdev=net_memif0,role=server,socket=$sock" \
+		--set "eal.args=$(b_eal "$CB" "$name-s") --vdev=net_memif0,role=server,socket=$sock$memif_ring" \
 		--set general.stats_interval_ms=0 "${MP_SRV[@]}" --json "$W/$name.srv.json"
 	spid=$BG_PID
 	if ! b_wait_log "$W/$name.srv.log" "worker 0 started" 60 "$spid"; then
@@ -547,7 +553,7 @@ mp_run() {
 	fi
 	b_tt "$name.cli" "$CA" "$(b_memargs "$MP_MODE" "$mem")" \
 		-c "$root/config/memif-client.ini" \
-		--set "eal.args=$(b_eal "$CA" "$name-c") --vdev=net_memif0,role=client,socket=$sock" \
+		--set "eal.args=$(b_eal "$CA" "$name-c") --vdev=net_memif0,role=client,socket=$sock$memif_ring" \
 		--set general.stats_interval_ms=0 --set client.source_ips=198.18.0.10-198.18.0.250 \
 		"${MP_CLI[@]}" --json "$W/$name.cli.json"
 	cpid=$BG_PID
@@ -649,7 +655,7 @@ print((c["counters"]["tcp_segs_out"] + s["counters"]["tcp_segs_out"]) / n if n e
 		[ -n "$B_SHARE_S" ] && sh_s+=("$B_SHARE_S")
 		log "[2] run $i: $cps conn/s, $ppc packets/connection, CPU share client ${B_SHARE_C:-?}% server ${B_SHARE_S:-?}%"
 	done
-	b_note 2a "HTTP GET with Connection: close, 100-byte body, 1 request per connection, the server closes first (client.close=passive), rate 0, ${d_memif} s, msl 100 ms; client on CPU $CA, server on CPU $CB; memory: $MP_MODE"
+	b_note 2a "HTTP GET with Connection: close, 100-byte body, 1 request per connection, the server closes first (client.close=passive), rate 0, ${d_memif} s, msl 100 ms, memif${memif_ring#,}; client on CPU $CA, server on CPU $CB; memory: $MP_MODE"
 	[ ${#sh_c[@]} -gt 0 ] && b_note 2a "CPU time the client/server got: $(b_span "${sh_c[@]}")% / $(b_span "${sh_s[@]}")%"
 	for prob in "${probs[@]}"; do
 		b_note 2a "$prob"
@@ -715,7 +721,7 @@ s4_testpmd() {
 		exec {fa}<>"$W/tpa$i.in" {fb}<>"$W/tpb$i.in"
 		# shellcheck disable=SC2086 # EAL memory options are words
 		"${nice_cmd[@]}" taskset -c "$CB" dpdk-testpmd --lcores="0@$CB,1@$CB" $mem --no-pci \
-			--file-prefix="$P-tpa$i" --vdev="net_memif0,role=server,socket=$sock" -- \
+			--file-prefix="$P-tpa$i" --vdev="net_memif0,role=server,socket=$sock$memif_ring" -- \
 			-i --forward-mode=io --port-topology=loop --total-num-mbufs=16384 \
 			<"$W/tpa$i.in" >"$W/tpa$i.log" 2>&1 &
 		pa=$!
@@ -728,7 +734,7 @@ s4_testpmd() {
 		fi
 		# shellcheck disable=SC2086
 		"${nice_cmd[@]}" taskset -c "$CA" dpdk-testpmd --lcores="0@$CA,1@$CA" $mem --no-pci \
-			--file-prefix="$P-tpb$i" --vdev="net_memif0,role=client,socket=$sock" -- \
+			--file-prefix="$P-tpb$i" --vdev="net_memif0,role=client,socket=$sock$memif_ring" -- \
 			-i --forward-mode=io --port-topology=loop --total-num-mbufs=16384 \
 			<"$W/tpb$i.in" >"$W/tpb$i.log" 2>&1 &
 		pb=$!
@@ -767,7 +773,7 @@ s4_testpmd() {
 		b_val $id $((rx + tx))
 		log "[4] run $i: rx $rx + tx $tx = $((rx + tx)) packets/s"
 	done
-	b_note $id "two dpdk-testpmd, --forward-mode=io, memif server on CPU $CB and client on CPU $CA, 512 64-byte packets in flight (start tx_first 16), ${d_tp} s; Rx-pps + Tx-pps of the client = packets crossing the link per second; memory: $mode"
+	b_note $id "two dpdk-testpmd, --forward-mode=io, memif${memif_ring#,}, memif server on CPU $CB and client on CPU $CA, 512 64-byte packets in flight (start tx_first 16), ${d_tp} s; Rx-pps + Tx-pps of the client = packets crossing the link per second; memory: $mode"
 }
 
 # ---- Scenario 5: held connections. ----
@@ -1026,7 +1032,7 @@ s6_bulk() {
 	b_note 6a "$((send1_bytes >> 20)) MiB in 1 connection; receiver's tcp_bytes_in x 8 / the time the connections lasted (client lifetime histogram: the longest when all run at once, else sum / concurrency); memory: $mode"
 	b_note 6b "64 parallel connections of $((send64_bytes >> 20)) MiB"
 	b_note 6c "$fixed_conns connections, 64 at a time, 100-byte request, 1 MiB response"
-	b_note 6d "as 6a; client on CPU $CA, server on CPU $CB"
+	b_note 6d "as 6a; memif${memif_ring#,}; client on CPU $CA, server on CPU $CB"
 	b_note 6e "as 6b"
 	b_note 6f "as 6c; bytes received by the client"
 }

@@ -2287,6 +2287,28 @@ START_TEST(test_opts_parse)
 		ck_assert_int_eq(tt_tcp_opts_parse(b, 4, &o), 0);
 		ck_assert_uint_eq(o.wscale, 14);
 	}
+	/*
+	 * NOP NOP TS, 12 bytes (the one-compare path), gives what the option
+	 * loop gives for the same bytes padded with an EOL word; a TS length
+	 * of 9 in that layout is still malformed.
+	 */
+	{
+		static const uint8_t b[] = { 1, 1, 8, 10, 0xde, 0xad, 0xbe, 0xef,
+					     0x01, 0x02, 0x03, 0x04, 0, 0, 0, 0 };
+		static const uint8_t bad[] = { 1, 1, 8, 9, 0, 0, 0, 1, 0, 0, 0, 2 };
+		struct tt_tcp_opts q;
+
+		memset(&q, 0x5a, sizeof(q));
+		ck_assert_int_eq(tt_tcp_opts_parse(b, 12, &o), 0);
+		ck_assert_int_eq(tt_tcp_opts_parse(b, 16, &q), 0);
+		ck_assert_uint_eq(o.present, TT_OPT_TS);
+		ck_assert_uint_eq(o.tsval, 0xdeadbeef);
+		ck_assert_uint_eq(o.tsecr, 0x01020304);
+		ck_assert_uint_eq(q.present, o.present);
+		ck_assert_uint_eq(q.tsval, o.tsval);
+		ck_assert_uint_eq(q.tsecr, o.tsecr);
+		ck_assert_int_eq(tt_tcp_opts_parse(bad, sizeof(bad), &o), -EINVAL);
+	}
 	/* A Linux SYN's options, in Linux's order. */
 	{
 		static const uint8_t b[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0x12, 0x34,
