@@ -655,7 +655,7 @@ print((c["counters"]["tcp_segs_out"] + s["counters"]["tcp_segs_out"]) / n if n e
 		[ -n "$B_SHARE_S" ] && sh_s+=("$B_SHARE_S")
 		log "[2] run $i: $cps conn/s, $ppc packets/connection, CPU share client ${B_SHARE_C:-?}% server ${B_SHARE_S:-?}%"
 	done
-	b_note 2a "HTTP GET with Connection: close, 100-byte body, 1 request per connection, the server closes first (client.close=passive), rate 0, ${d_memif} s, msl 100 ms, memif${memif_ring#,}; client on CPU $CA, server on CPU $CB; memory: $MP_MODE"
+	b_note 2a "HTTP GET with Connection: close, 100-byte body, 1 request per connection, the server closes first (client.close=passive), rate 0, ${d_memif} s, msl 100 ms, memif ${memif_ring#,}; client on CPU $CA, server on CPU $CB; memory: $MP_MODE"
 	[ ${#sh_c[@]} -gt 0 ] && b_note 2a "CPU time the client/server got: $(b_span "${sh_c[@]}")% / $(b_span "${sh_s[@]}")%"
 	for prob in "${probs[@]}"; do
 		b_note 2a "$prob"
@@ -773,7 +773,7 @@ s4_testpmd() {
 		b_val $id $((rx + tx))
 		log "[4] run $i: rx $rx + tx $tx = $((rx + tx)) packets/s"
 	done
-	b_note $id "two dpdk-testpmd, --forward-mode=io, memif${memif_ring#,}, memif server on CPU $CB and client on CPU $CA, 512 64-byte packets in flight (start tx_first 16), ${d_tp} s; Rx-pps + Tx-pps of the client = packets crossing the link per second; memory: $mode"
+	b_note $id "two dpdk-testpmd, --forward-mode=io, memif ${memif_ring#,}, memif server on CPU $CB and client on CPU $CA, 512 64-byte packets in flight (start tx_first 16), ${d_tp} s; Rx-pps + Tx-pps of the client = packets crossing the link per second; memory: $mode"
 }
 
 # ---- Scenario 5: held connections. ----
@@ -1032,7 +1032,7 @@ s6_bulk() {
 	b_note 6a "$((send1_bytes >> 20)) MiB in 1 connection; receiver's tcp_bytes_in x 8 / the time the connections lasted (client lifetime histogram: the longest when all run at once, else sum / concurrency); memory: $mode"
 	b_note 6b "64 parallel connections of $((send64_bytes >> 20)) MiB"
 	b_note 6c "$fixed_conns connections, 64 at a time, 100-byte request, 1 MiB response"
-	b_note 6d "as 6a; memif${memif_ring#,}; client on CPU $CA, server on CPU $CB"
+	b_note 6d "as 6a; memif ${memif_ring#,}; client on CPU $CA, server on CPU $CB"
 	b_note 6e "as 6b"
 	b_note 6f "as 6c; bytes received by the client"
 }
