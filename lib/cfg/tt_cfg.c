@@ -512,6 +512,7 @@ cfg_target_tok(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e, void *arg,
 {
 	struct tt_client_cfg *c = arg;
 	const char *colon = memchr(tok, ':', len);
+	unsigned int i;
 	uint32_t ip;
 	uint16_t port;
 
@@ -527,6 +528,10 @@ cfg_target_tok(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e, void *arg,
 			       (int)(len - (size_t)(colon - tok) - 1), colon + 1);
 	if (c->n_target >= TT_CFG_MAX_TARGETS)
 		return ENT_ERR(ctx, e, "more than %u targets", TT_CFG_MAX_TARGETS);
+	/* One flow per 4-tuple: the same target twice would give two. */
+	for (i = 0; i < c->n_target; i++)
+		if (c->target[i].ip == ip && c->target[i].port == port)
+			return ENT_ERR(ctx, e, "target %.*s listed twice", (int)len, tok);
 	c->target[c->n_target].ip = ip;
 	c->target[c->n_target].port = port;
 	c->n_target++;

@@ -21,7 +21,7 @@
 #include "gen/tt_rate.h"
 #include "tcp/tt_tcp.h"
 
-/* Tuple probes per new connection before giving up for this round. */
+/* Tuples in use in a row before giving up for this round. */
 #define TT_GEN_PROBES 64
 /* Opens per poll, so one lcore never stalls its receive path. */
 #define TT_GEN_BURST 32
@@ -256,14 +256,16 @@ resolve(struct tt_gen *g, uint64_t now)
  * tuples of a batch are checked with one bulk flow table lookup, which also
  * brings their buckets into the cache for the inserts of tt_tcp_connect():
  * a new tuple's bucket is a random one, a cache miss per connection
- * otherwise. Returns the number opened; fewer than @p want means no free
- * tuple was found within TT_GEN_PROBES or the flow table is full.
+ * otherwise. Returns the number opened; fewer than @p want means
+ * TT_GEN_PROBES tuples in a row were in use or the flow table is full (the
+ * cursor then stays at the first tuple not tried).
  */
 static uint32_t
 open_batch(struct tt_gen *g, uint32_t want)
 {
 	struct tt_flow_key keys[TT_GEN_BURST];
 	struct tt_gen_target *tg[TT_GEN_BURST];
+	uint64_t next[TT_GEN_BURST];
 	struct tt_tcp_ctx *tcp = g->tcp;
 	uint32_t opened = 0, probes = 0;
 
@@ -280,6 +282,7 @@ open_batch(struct tt_gen *g, uint32_t want)
 
 			if (g->cursor >= g->n_tuples)
 				g->cursor = 0;
+			next[i] = g->cursor;
 			/* Targets vary fastest, then source addresses, then ports. */
 			t = &g->targets[cur % g->n_targets];
 			cur /= g->n_targets;
@@ -298,19 +301,26 @@ open_batch(struct tt_gen *g, uint32_t want)
 			int err;
 
 			if (used & (1ull << i)) {
-				if (++probes >= TT_GEN_PROBES)
+				/* TT_GEN_PROBES in a row in use: give up for now. */
+				if (++probes >= TT_GEN_PROBES) {
+					g->cursor = next[i];
 					return opened;
+				}
 				continue;
 			}
 			c = tt_tcp_connect(tcp, t->ifport, keys[i].laddr, keys[i].lport, t->ip,
 					   t->port, &t->mac, &err);
-			if (c == NULL)
+			if (c == NULL) {
+				/* Table full: this tuple is the first one tried next time. */
+				g->cursor = next[i] == 0 ? g->n_tuples - 1 : next[i] - 1;
 				return opened;
+			}
 			c->app = g->app;
 			tt_tcp_connect_start(tcp, c);
 			g->opened++;
 			g->active++;
 			opened++;
+			probes = 0;
 		}
 	}
 	return opened;

@@ -565,14 +565,18 @@ tw_head(const struct tt_tcp_ctx *ctx)
 	return ctx->tw_cnt ? &ctx->conns[ctx->tw_ring[ctx->tw_rd]] : NULL;
 }
 
-/* Remove the block at the TIME_WAIT FIFO head (there must be one). */
+/*
+ * Remove the block at the TIME_WAIT FIFO head (there must be one); a
+ * restart mark goes with its entry (a stale one must not delay the
+ * block's next TIME_WAIT).
+ */
 static void
 tw_pop(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
 	if (++ctx->tw_rd == ctx->n_conns)
 		ctx->tw_rd = 0;
 	ctx->tw_cnt--;
-	c->flags &= ~TT_CF_IN_TW_FIFO;
+	c->flags &= ~(TT_CF_IN_TW_FIFO | TT_CF_TW_RESTART);
 }
 
 /*
@@ -625,7 +629,6 @@ tw_expire_batch(struct tt_tcp_ctx *ctx, unsigned int *budget)
 				break;
 			/* Restarted by a retransmitted FIN: back of the queue. */
 			tw_pop(ctx, c);
-			c->flags &= ~TT_CF_TW_RESTART;
 			tt_tcp_enter_time_wait_requeue(ctx, c);
 			(*budget)--;
 			used++;
@@ -664,7 +667,6 @@ tt_tcp_tw_recycle(struct tt_tcp_ctx *ctx)
 	while ((c = tw_head(ctx)) != NULL) {
 		tw_pop(ctx, c);
 		if (c->state == TT_TCPS_TIME_WAIT) {
-			c->flags &= ~TT_CF_TW_RESTART;
 			TT_STAT_INC(ctx->stats, tw_recycled);
 			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_ACTIVE);
 			return true;

@@ -531,6 +531,8 @@ static const struct {
 	{ "tcp.mss=1461", "--set: [tcp] mss = '1461': larger than [port0] mtu 1500 minus 40 (at most 1460)" },
 	{ "port0.mtu=1000", TT_SRCDIR "/tests/fixtures/cfg/good-minimal.ini: [tcp] mss = '1460': larger than [port0] mtu 1000 minus 40 (at most 960)" },
 	{ "client.target=198.18.0.1:80 203.0.113.1:80", "--set: [client] target = '198.18.0.1:80 203.0.113.1:80': 203.0.113.1 is in no port's subnet and no port has a gateway" },
+	/* The same target twice would open the same 4-tuple twice. */
+	{ "client.target=198.18.0.1:80, 198.18.0.1:81 198.18.0.1:80", "--set: [client] target = '198.18.0.1:80, 198.18.0.1:81 198.18.0.1:80': target 198.18.0.1:80 listed twice" },
 };
 
 START_TEST(test_set_error)

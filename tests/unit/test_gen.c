@@ -263,6 +263,39 @@ START_TEST(test_tuples_in_use_skipped)
 }
 END_TEST
 
+/*
+ * The probe limit counts tuples in use in a row: with three of every four
+ * tuples in use, one poll still opens its full burst (96 in use passed on
+ * the way).
+ */
+START_TEST(test_tuples_sparse_free)
+{
+	struct gfix f;
+	uint32_t p, n_free = 0;
+
+	/* 128 tuples, all opened (four polls of 32). */
+	gfix_setup(&f, 6000, 6127, 128);
+	gfix_resolve(&f);
+	for (p = 0; p < 4; p++)
+		gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 128);
+	/* One of every four ends. */
+	for (p = 6000; p <= 6127; p += 4) {
+		tt_tcp_app_abort(f.ctx, tt_tcp_lookup(f.ctx, TT_TEST_IP_US, (uint16_t)p,
+						      TT_TEST_IP_PEER, 80));
+		n_free++;
+	}
+	ck_assert_uint_eq(n_free, 32);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 128 + 32);
+	ck_assert_uint_eq(f.t->stats.c[TT_STAT_client_tuples_exhausted], 0);
+	for (p = 6000; p <= 6127; p++)
+		ck_assert_ptr_nonnull(tt_tcp_lookup(f.ctx, TT_TEST_IP_US, (uint16_t)p,
+						    TT_TEST_IP_PEER, 80));
+	gfix_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_stop_and_drain)
 {
 	struct gfix f;
@@ -300,6 +333,7 @@ gen_suite(void)
 	tcase_add_test(tc, test_tuples_exhausted_wait);
 	tcase_add_test(tc, test_time_wait_incarnation);
 	tcase_add_test(tc, test_tuples_in_use_skipped);
+	tcase_add_test(tc, test_tuples_sparse_free);
 	tcase_add_test(tc, test_stop_and_drain);
 	suite_add_tcase(s, tc);
 	return s;
