@@ -42,6 +42,15 @@ struct tt_gen_target {
 	struct rte_ether_addr mac;
 };
 
+/*
+ * A tuple's position: indices of its target, source address and source
+ * port, advanced like an odometer (targets vary fastest, then source
+ * addresses, then ports) with no division per connection.
+ */
+struct tt_gen_pos {
+	uint32_t t, s, p;
+};
+
 struct tt_gen {
 	const struct tt_config *cfg;
 	struct tt_tcp_ctx *tcp;
@@ -56,12 +65,13 @@ struct tt_gen {
 	uint32_t concurrency;	/**< this lcore's share */
 	uint32_t active;	/**< opened and not yet done (TIME_WAIT is done) */
 	uint8_t app;		/**< enum tt_conn_app of new connections */
-	/* Tuple space and cursor. */
+	/* Tuple space and the position of the next tuple in it. */
 	uint32_t n_targets;
 	struct tt_gen_target targets[TT_CFG_MAX_TARGETS];
 	uint32_t sip_first, n_sip;
 	uint32_t sport_first, n_sport;	/**< this lcore's share of the ports */
-	uint64_t cursor, n_tuples;
+	uint64_t n_tuples;
+	struct tt_gen_pos pos;
 	struct tt_rate rate;
 	struct tt_hist hist[TT_GH_MAX];
 };
@@ -250,6 +260,19 @@ resolve(struct tt_gen *g, uint64_t now)
 	}
 }
 
+static inline void
+pos_next(const struct tt_gen *g, struct tt_gen_pos *q)
+{
+	if (++q->t < g->n_targets)
+		return;
+	q->t = 0;
+	if (++q->s < g->n_sip)
+		return;
+	q->s = 0;
+	if (++q->p >= g->n_sport)
+		q->p = 0;
+}
+
 /*
  * Open up to @p want connections on the next free tuples (a tuple with a
  * flow, in use or in TIME_WAIT, is skipped: no new incarnation yet). The
@@ -258,14 +281,14 @@ resolve(struct tt_gen *g, uint64_t now)
  * a new tuple's bucket is a random one, a cache miss per connection
  * otherwise. Returns the number opened; fewer than @p want means
  * TT_GEN_PROBES tuples in a row were in use or the flow table is full (the
- * cursor then stays at the first tuple not tried).
+ * position then stays at the first tuple not tried).
  */
 static uint32_t
 open_batch(struct tt_gen *g, uint32_t want)
 {
 	struct tt_flow_key keys[TT_GEN_BURST];
 	struct tt_gen_target *tg[TT_GEN_BURST];
-	uint64_t next[TT_GEN_BURST];
+	struct tt_gen_pos at[TT_GEN_BURST];
 	struct tt_tcp_ctx *tcp = g->tcp;
 	uint32_t opened = 0, probes = 0;
 
@@ -277,22 +300,17 @@ open_batch(struct tt_gen *g, uint32_t want)
 
 		n = RTE_MIN(n, (unsigned int)TT_GEN_BURST);
 		for (i = 0; i < n; i++) {
-			uint64_t cur = g->cursor++;
-			struct tt_gen_target *t;
+			struct tt_gen_target *t = &g->targets[g->pos.t];
 
-			if (g->cursor >= g->n_tuples)
-				g->cursor = 0;
-			next[i] = g->cursor;
-			/* Targets vary fastest, then source addresses, then ports. */
-			t = &g->targets[cur % g->n_targets];
-			cur /= g->n_targets;
+			at[i] = g->pos;
 			tg[i] = t;
 			keys[i] = (struct tt_flow_key){
 				.raddr = t->ip,
-				.laddr = g->sip_first + (uint32_t)(cur % g->n_sip),
+				.laddr = g->sip_first + g->pos.s,
 				.rport = t->port,
-				.lport = (uint16_t)(g->sport_first + (uint32_t)(cur / g->n_sip)),
+				.lport = (uint16_t)(g->sport_first + g->pos.p),
 			};
+			pos_next(g, &g->pos);
 		}
 		used = tt_tcp_flows_lookup(tcp, keys, n);
 		for (i = 0; i < n; i++) {
@@ -303,7 +321,8 @@ open_batch(struct tt_gen *g, uint32_t want)
 			if (used & (1ull << i)) {
 				/* TT_GEN_PROBES in a row in use: give up for now. */
 				if (++probes >= TT_GEN_PROBES) {
-					g->cursor = next[i];
+					if (i + 1 < n)
+						g->pos = at[i + 1];
 					return opened;
 				}
 				continue;
@@ -312,7 +331,7 @@ open_batch(struct tt_gen *g, uint32_t want)
 					   t->port, &t->mac, &err);
 			if (c == NULL) {
 				/* Table full: this tuple is the first one tried next time. */
-				g->cursor = next[i] == 0 ? g->n_tuples - 1 : next[i] - 1;
+				g->pos = at[i];
 				return opened;
 			}
 			c->app = g->app;

@@ -222,7 +222,7 @@ END_TEST
 
 /*
  * The generator checks each batch of tuples with one bulk flow table
- * lookup: once the cursor has gone round, the tuples in use inside a batch
+ * lookup: once the tuples have gone round, the ones in use inside a batch
  * are skipped and only the free ones open, each once.
  */
 START_TEST(test_tuples_in_use_skipped)
@@ -296,6 +296,47 @@ START_TEST(test_tuples_sparse_free)
 }
 END_TEST
 
+/*
+ * Tuple order: targets vary fastest, then source addresses, then source
+ * ports (2 targets x 3 addresses x 2 ports here); the first five opened
+ * (the concurrency) are the first five in that order.
+ */
+static struct tt_conn *
+order_lookup(struct gfix *f, uint32_t n)
+{
+	return tt_tcp_lookup(f->ctx, TT_TEST_IP_US + (n / 2) % 3, (uint16_t)(7000 + n / 6),
+			     TT_TEST_IP_PEER, n % 2 ? 8080 : 80);
+}
+
+START_TEST(test_tuple_order)
+{
+	struct gfix f;
+	uint32_t n;
+
+	gfix_setup(&f, 7000, 7001, 5);
+	tt_gen_free(f.g);
+	f.cfg.client.n_target = 2;
+	f.cfg.client.target[1].ip = TT_TEST_IP_PEER;
+	f.cfg.client.target[1].port = 8080;
+	f.cfg.client.src_ip_first = TT_TEST_IP_US;
+	f.cfg.client.src_ip_last = TT_TEST_IP_US + 2;
+	f.g = tt_gen_create(&f.cfg, f.ctx, 0, 1, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(f.g);
+	gfix_resolve(&f);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 5);
+	for (n = 0; n < 12; n++)
+		ck_assert_msg((order_lookup(&f, n) != NULL) == (n < 5), "tuple %u", n);
+	/* Tuple 2 ends: the next open takes tuple 5, the next in order. */
+	tt_tcp_app_abort(f.ctx, order_lookup(&f, 2));
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_opened(f.g), 6);
+	ck_assert_ptr_null(order_lookup(&f, 2));
+	ck_assert_ptr_nonnull(order_lookup(&f, 5));
+	gfix_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_stop_and_drain)
 {
 	struct gfix f;
@@ -334,6 +375,7 @@ gen_suite(void)
 	tcase_add_test(tc, test_time_wait_incarnation);
 	tcase_add_test(tc, test_tuples_in_use_skipped);
 	tcase_add_test(tc, test_tuples_sparse_free);
+	tcase_add_test(tc, test_tuple_order);
 	tcase_add_test(tc, test_stop_and_drain);
 	suite_add_tcase(s, tc);
 	return s;
