@@ -613,13 +613,9 @@ static unsigned int
 tw_expire_batch(struct tt_tcp_ctx *ctx, unsigned int *budget)
 {
 	struct tt_flow_key keys[TT_TW_BATCH];
-	const void *kp[TT_TW_BATCH];
-	uint32_t sigs[TT_TW_BATCH];
-	void *data[TT_TW_BATCH];
 	struct tt_conn *cs[TT_TW_BATCH];
 	unsigned int n = 0, used = 0, i;
 	struct tt_conn *c;
-	uint64_t hits;
 
 	for (i = 0; i < TT_TW_AHEAD; i++)
 		tw_prefetch(ctx, i);
@@ -641,12 +637,10 @@ tw_expire_batch(struct tt_tcp_ctx *ctx, unsigned int *budget)
 		if (c->state != TT_TCPS_TIME_WAIT)
 			continue;	/* freed early: a stale entry */
 		conn_key(c, &keys[n]);
-		kp[n] = &keys[n];
-		sigs[n] = tt_tcp_flow_sig(ctx, &keys[n]);
 		cs[n++] = c;
 	}
 	if (n > 1)
-		rte_hash_lookup_with_hash_bulk_data(ctx->hash, kp, sigs, n, &hits, data);
+		(void)tt_tcp_flows_lookup(ctx, keys, n);	/* only to warm the cache */
 	for (i = 0; i < n; i++)
 		tt_tcp_conn_free(ctx, cs[i], TT_CLOSE_R_ACTIVE);
 	return used;
