@@ -697,6 +697,18 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 
 #define TT_TCP_BULK 32
 
+/* Whether keys[i]'s 4-tuple is also that of an earlier segment of the burst. */
+static inline bool
+tuple_earlier_in_burst(const struct tt_flow_key *keys, const hash_sig_t *sigs, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (sigs[j] == sigs[i] && memcmp(&keys[j], &keys[i], sizeof(keys[i])) == 0)
+			return true;
+	return false;
+}
+
 void
 tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 		   struct rte_mbuf **m, struct tt_pkt *p, unsigned int n)
@@ -755,7 +767,15 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 				    c->laddr != keys[i].laddr)
 					c = NULL;
 			}
-			if (c == NULL && ctx->n_allocs != allocs)
+			/*
+			 * Missed, and a flow was created since the bulk lookup:
+			 * it can be this one only when an earlier segment of the
+			 * burst had this 4-tuple (flows are created for the
+			 * segment being processed), so look again only then;
+			 * in SYN-heavy bursts most misses are other new flows.
+			 */
+			if (c == NULL && ctx->n_allocs != allocs &&
+			    tuple_earlier_in_burst(keys, sigs, i))
 				c = tt_tcp_lookup(ctx, keys[i].laddr, keys[i].lport,
 						  keys[i].raddr, keys[i].rport);
 			/*

@@ -3031,6 +3031,27 @@ START_TEST(test_burst)
 	ck_assert_uint_eq(s->seq, 12345);
 	ck_assert_uint_eq(ST(f, tcp_rst_in), 1);
 	ck_assert_uint_eq(f->ctx->in_use, 1);
+
+	/*
+	 * Two new flows, then the first one's SYN again, in one burst: the
+	 * third segment finds the flow the first created (a retransmitted
+	 * SYN in SYN_RCVD: the SYN-ACK again), not a new one.
+	 */
+	fp_new_conn(f, 40200, 7000);
+	m[0] = fp_build(f, SYN, 7000, 0, 65535, NULL, 0, NULL, 0);
+	fp_new_conn(f, 40201, 8000);
+	m[1] = fp_build(f, SYN, 8000, 0, 65535, NULL, 0, NULL, 0);
+	fp_new_conn(f, 40200, 7000);
+	m[2] = fp_build(f, SYN, 7000, 0, 65535, NULL, 0, NULL, 0);
+	fp_input(f, m, 3);
+	ck_assert_uint_eq(f->ctx->in_use, 3);
+	ck_assert_int_eq(GAUGE(f, SYN_RCVD), 3);
+	s = fp_expect(f, SYN | ACK);
+	ck_assert_uint_eq(s->ack, 7001);
+	s = fp_expect(f, SYN | ACK);
+	ck_assert_uint_eq(s->ack, 8001);
+	s = fp_expect(f, SYN | ACK);
+	ck_assert_uint_eq(s->ack, 7001);
 	fp_end(f);
 }
 END_TEST
