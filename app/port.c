@@ -18,6 +18,7 @@
 #include <rte_ring.h>
 
 #include "tt_common.h"
+#include "gen/tt_gen.h"
 #include "tt_main.h"
 
 #define TT_POOL_CACHE 256u
@@ -55,6 +56,21 @@ ring_pair_create(unsigned int k, unsigned int n_queues)
 	return 0;
 }
 
+/* Whether the client role sends through this port (a target is reached by it). */
+static bool
+client_uses_port(const struct tt_app *app, uint16_t port_id)
+{
+	const struct tt_client_cfg *cc = &app->cfg.client;
+	unsigned int i;
+
+	if (!cc->enabled)
+		return false;
+	for (i = 0; i < cc->n_target; i++)
+		if (tt_gen_target_port(&app->cfg, cc->target[i].ip) == (int)port_id)
+			return true;
+	return false;
+}
+
 static int
 port_init(struct tt_app *app, uint16_t port_id)
 {
@@ -79,6 +95,18 @@ port_init(struct tt_app *app, uint16_t port_id)
 		TT_LOG(ERR, "port %u (%s): %u workers need %u queues, the port has %u rx / %u tx",
 		       port_id, info.driver_name, nq, nq, info.max_rx_queues,
 		       info.max_tx_queues);
+		return -1;
+	}
+	if (nq > 1 && client_uses_port(app, port_id) &&
+	    strcmp(info.driver_name, "net_ring") != 0 &&
+	    strcmp(info.driver_name, "net_memif") != 0) {
+		TT_LOG(ERR, "port %u (%s): the client role would run on %u lcores, but this "
+		       "driver spreads arriving packets over its queues by its own hash, so "
+		       "replies would reach lcores that did not open their connection "
+		       "(tuples chosen by the NIC's RSS hash are not implemented); run the "
+		       "client on one lcore (-l), or over net_ring / net_memif, whose queue i "
+		       "talks to the peer's queue i",
+		       port_id, info.driver_name, nq);
 		return -1;
 	}
 	socket = rte_eth_dev_socket_id(port_id);

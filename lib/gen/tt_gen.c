@@ -89,9 +89,8 @@ tt_gen_hist_name(enum tt_gen_hist_id id)
 	return id < TT_GH_MAX ? hist_names[id] : "?";
 }
 
-/* The port whose subnet holds @p ip, else the first port with a gateway. */
-static int
-port_for(const struct tt_config *cfg, uint32_t ip)
+int
+tt_gen_target_port(const struct tt_config *cfg, uint32_t ip)
 {
 	unsigned int i;
 
@@ -153,7 +152,7 @@ tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int 
 
 	for (i = 0; i < cc->n_target; i++) {
 		struct tt_gen_target *t = &g->targets[i];
-		int p = port_for(cfg, cc->target[i].ip);
+		int p = tt_gen_target_port(cfg, cc->target[i].ip);
 
 		if (p < 0) {
 			TT_LOG(ERR, "client: no port reaches target %u.%u.%u.%u",

@@ -28,6 +28,12 @@ enum tt_gen_hist_id {
 	TT_GH_MAX
 };
 
+/**
+ * The port the client reaches target address @p ip through: the one whose
+ * subnet holds it, else the first port with a gateway; -1 when none.
+ */
+int tt_gen_target_port(const struct tt_config *cfg, uint32_t ip);
+
 struct tt_gen *tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp,
 			     unsigned int idx, unsigned int n_workers, int socket);
 void tt_gen_free(struct tt_gen *g);

@@ -18,6 +18,8 @@
 #	passive		the server closes first (client.close = passive)
 #	reset		the client aborts with RST after the response
 #	keepalive	10 requests per connection
+#	two_lcores	both roles on two lcores (two CPUs needed)
+#	client_two_lcores_null	a client on two lcores over net_null: refused
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -145,6 +147,21 @@ if [ "$(nproc)" -ge 2 ]; then
 	tt_cli_expect_eq "two_lcores: busy shares in (0, 1]" \
 		"$(tt_cli_get "$j" 'sum(1 for x in d["lcore_busy"] if 0 < x["busy"] <= 1)')" 2
 	tt_cli_expect_eq "two_lcores: http_responses" "$(c "$j" http_responses)" $N
+
+	# 9. A client on two lcores over a driver that spreads arriving
+	# packets by its own hash (net_null here, a NIC's RSS or net_tap
+	# alike) would see replies reach the wrong lcore: refused at start,
+	# with the reason, instead of connections failing one by one.
+	tt_info "---- run client_two_lcores_null: refused"
+	tt_start_tcpterm pid -c "$TT_SRCDIR/config/memif-client.ini" \
+		--set "eal.args=$eal -l 0-1 --file-prefix=ttlb$$-null --vdev=net_null0" \
+		--set client.duration=1 --set general.stats_interval_ms=0
+	tt_wait_exit "$pid" 30
+	rc=$?
+	[ $rc -ne 0 ] || tt_fail "client_two_lcores_null: tcpterm exited 0"
+	grep -q "port 0 (net_null): the client role would run on 2 lcores" "$TT_TCPTERM_LOG" ||
+		tt_fail "client_two_lcores_null: no reason given (log $TT_TCPTERM_LOG)"
+	tt_info "client_two_lcores_null: refused (exit $rc) with the reason"
 else
 	tt_info "one CPU only: the two-lcore run is left out"
 fi
