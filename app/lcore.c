@@ -220,7 +220,7 @@ control(struct tt_app *app, uint64_t now, uint64_t *next_link)
  * always follows a call to a __rte_cold function (rte_log(), the start-up
  * line of tt_worker_loop()) as cold and compiles it for size; inside
  * tt_worker_loop() the whole loop went to its .cold section, with a 64-bit
- * division per iteration among other things (~2% of the client's time).
+ * division per iteration among other things.
  */
 static __rte_noinline __rte_hot void
 worker_run(struct tt_app *app, struct tt_worker *w)
