@@ -216,6 +216,29 @@ control(struct tt_app *app, uint64_t now, uint64_t *next_link)
 }
 
 /*
+ * On a poll that received nothing: a watched link (net_memif) that went
+ * down is no longer polled from now on (see link_watch in port.c). For a
+ * primary process the memif driver's link_update does nothing, so this is
+ * a read of the link word.
+ */
+static void
+watch_links(struct tt_app *app)
+{
+	struct rte_eth_link link;
+	uint16_t p;
+
+	for (p = 0; p < app->n_ports; p++) {
+		struct tt_port *tp = &app->ports[p];
+
+		if (!tp->link_watch || !tp->link_up)
+			continue;
+		if (rte_eth_link_get_nowait(p, &link) == 0 &&
+		    link.link_status == RTE_ETH_LINK_DOWN)
+			tp->link_up = false;
+	}
+}
+
+/*
  * The poll loop. A function of its own, marked hot: GCC treats code that
  * always follows a call to a __rte_cold function (rte_log(), the start-up
  * line of tt_worker_loop()) as cold and compiles it for size; inside
@@ -261,6 +284,8 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 			if (app->ports[p].used && app->ports[p].link_up)
 				nb_rx += rx_port(app, w, p, burst);
 
+		if (nb_rx == 0)
+			watch_links(app);
 		tt_tcp_timers(w->tcp);
 		if (w->tcp->gen != NULL)
 			tt_gen_poll(w->tcp->gen, now);

@@ -120,6 +120,15 @@ port_init(struct tt_app *app, uint16_t port_id)
 	 * namespace it reads "down" while the queues work. Poll it always.
 	 */
 	p->ignore_link = strcmp(info.driver_name, "net_tap") == 0;
+	/*
+	 * A net_memif peer that leaves makes the driver unmap the shared
+	 * rings (DPDK 22.11 memif_disconnect()), microseconds after it marks
+	 * the link down; a worker still inside rx/tx_burst then faults. The
+	 * workers look at such a link on every poll that received nothing
+	 * (idle time), so they stop polling before the unmap, not at the next
+	 * control round.
+	 */
+	p->link_watch = strcmp(info.driver_name, "net_memif") == 0;
 	p->ifc.port_id = port_id;
 	p->ifc.ip = pc->ip;
 	p->ifc.mask = pc->prefix == 0 ? 0 : ~0u << (32 - pc->prefix);
@@ -304,8 +313,9 @@ tt_ports_check_links(struct tt_app *app)
 		if (rte_eth_link_get_nowait(i, &link) != 0 && !p->ignore_link)
 			continue;
 		up = link.link_status == RTE_ETH_LINK_UP || p->ignore_link;
-		if (up != p->link_up)
+		if (up != p->link_logged_up)
 			TT_LOG(INFO, "port %u: link %s", i, up ? "up" : "down, no longer polled");
+		p->link_logged_up = up;
 		p->link_up = up;
 	}
 }

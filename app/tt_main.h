@@ -36,8 +36,14 @@ struct tt_worker {
 
 struct tt_port {
 	bool used;
-	bool link_up;			/**< written by the control work only */
+	/*
+	 * Polled while up. Written by the control work, and set down by a
+	 * worker that sees a watched link go down (link_watch).
+	 */
+	volatile bool link_up;
+	bool link_logged_up;		/**< the state last logged (control work) */
 	bool ignore_link;		/**< the driver's link state is not reliable */
+	bool link_watch;		/**< workers check the link when idle (memif) */
 	struct tt_iface ifc;
 	unsigned int pool_size;
 	unsigned int pool_avail_start;
