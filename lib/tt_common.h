@@ -9,7 +9,20 @@
 
 #include <stdint.h>
 
+#include <rte_byteorder.h>
 #include <rte_log.h>
+
+/*
+ * DPDK 22.11 swaps bytes on x86 with asm volatile statements (xchgb, bswap)
+ * that the compiler may neither fold into loads and stores nor schedule
+ * around: GCC's builtins give the same values as plain operations.
+ */
+#undef rte_bswap16
+#undef rte_bswap32
+#undef rte_bswap64
+#define rte_bswap16(x) ((uint16_t)__builtin_bswap16(x))
+#define rte_bswap32(x) ((uint32_t)__builtin_bswap32(x))
+#define rte_bswap64(x) ((uint64_t)__builtin_bswap64(x))
 
 /* Registered in lib/tt_log.c; "tcpterm" and one sub-type per module. */
 extern int tt_logtype;
