@@ -420,32 +420,35 @@ idle_deadline(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
  * Keep the connection's one wheel timer right: the retransmission
  * deadline while something is outstanding (RFC 6298 5.1), else the
  * persist probe when the peer's window is closed on pending data, else
- * the idle deadline.
+ * the idle deadline. The deadline that matters is kept in the block
+ * (rto_due, or idle_deadline() from last_ms); the wheel timer only has to
+ * fire no later than it, and conn_timer_fired() arms it again when it
+ * fires early. So a deadline that moves later (an RTO restarted by an ACK,
+ * the idle deadline after the last byte was acknowledged) does not touch
+ * the wheel: a short connection links its timer in once or twice.
  */
 void
 tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart)
 {
 	uint32_t idx = tt_tcp_conn_idx(ctx, c);
-	struct tt_timer *t = &c->tm;
 	uint32_t deadline;
 
 	if (c->snd_una != c->snd_max ||
 	    (c->snd_wnd == 0 && c->snd_nxt != c->snd_end)) {
-		if (!restart && t->armed && !(c->flags & TT_CF_IDLE_TIMER))
-			return;
-		c->flags &= ~TT_CF_IDLE_TIMER;
-		tt_timer_arm(&ctx->wheel, idx, ctx->now_ms + c->rto_ms);
+		/* RFC 6298 5.1: started if not running; 5.3: restarted on new ACKs. */
+		if (restart || !(c->flags & TT_CF_RTO_ON)) {
+			c->flags |= TT_CF_RTO_ON;
+			c->rto_due = ctx->now_ms + c->rto_ms;
+		}
+		tt_timer_arm_by(&ctx->wheel, idx, c->rto_due);
 		return;
 	}
+	/* RFC 6298 5.2: all acknowledged, the retransmission timer stops. */
+	c->flags &= ~TT_CF_RTO_ON;
 	deadline = idle_deadline(ctx, c);
-	if (deadline == 0) {
-		tt_timer_cancel(&ctx->wheel, idx);
-		return;
-	}
-	if (t->armed && (c->flags & TT_CF_IDLE_TIMER))
-		return;	/* the idle deadline is re-checked when it fires */
-	c->flags |= TT_CF_IDLE_TIMER;
-	tt_timer_arm(&ctx->wheel, idx, deadline);
+	/* Without one, a timer still armed fires, finds nothing due, stops. */
+	if (deadline != 0)
+		tt_timer_arm_by(&ctx->wheel, idx, deadline);
 }
 
 /* RFC 6298 5.4-5.7 and RFC 5681 3.1: the retransmission timer fired. */
@@ -513,13 +516,18 @@ conn_timer_fired(void *arg, uint32_t idx)
 
 	if (c->state == TT_TCPS_CLOSED || c->state == TT_TCPS_TIME_WAIT)
 		return;
-	if (!(c->flags & TT_CF_IDLE_TIMER)) {
-		rto_expired(ctx, c);
+	/* The deadline may have moved later since the timer was armed. */
+	if (c->flags & TT_CF_RTO_ON) {
+		if ((int32_t)(c->rto_due - ctx->now_ms) > 0)
+			tt_timer_arm(&ctx->wheel, idx, c->rto_due);
+		else
+			rto_expired(ctx, c);
 		return;
 	}
-	/* Idle timer: activity may have moved the deadline since it was armed. */
 	deadline = idle_deadline(ctx, c);
-	if (deadline != 0 && (int32_t)(deadline - ctx->now_ms) > 0) {
+	if (deadline == 0)
+		return;		/* armed for a deadline that has gone */
+	if ((int32_t)(deadline - ctx->now_ms) > 0) {
 		tt_timer_arm(&ctx->wheel, idx, deadline);
 		return;
 	}

@@ -134,7 +134,7 @@ enum tt_conn_app {
 #define TT_CF_IN_TW_FIFO 0x0400
 #define TT_CF_CLIENT_DONE 0x0800 /**< client counted the outcome */
 #define TT_CF_BAD_RESP	0x1000
-#define TT_CF_IDLE_TIMER 0x2000	/**< tm holds the idle deadline, not the RTO */
+#define TT_CF_RTO_ON	0x2000	/**< retransmission/persist deadline rto_due runs */
 #define TT_CF_IN_DACK_FIFO 0x4000
 #define TT_CF_GEN_DONE	0x8000	/**< the generator counted it done */
 #define TT_CF_TW_RESTART 0x10000	/**< TIME_WAIT restarted while queued */
@@ -197,7 +197,7 @@ struct tt_conn {
 	uint32_t last_ms;	/**< last segment received (idle timeout) */
 	uint32_t dack_ms;	/**< delayed ACK due, or TIME_WAIT end */
 	uint32_t dack_next;	/**< delayed-ACK FIFO link */
-	uint32_t pad1;
+	uint32_t rto_due;	/**< ms: retransmission/persist deadline (TT_CF_RTO_ON) */
 	uint32_t t_start;	/**< us: SYN sent / SYN received (low 32 bits) */
 	uint32_t app_n;		/**< normal templates queued for sending */
 	uint32_t final_n;	/**< templates before the final variant, or UINT32_MAX */

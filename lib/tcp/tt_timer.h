@@ -45,6 +45,20 @@ void tt_timer_wheel_init(struct tt_timer_wheel *w, void *base, size_t stride, ui
 /** Arm (or re-arm) timer @p idx to expire at @p expire_ms. */
 void tt_timer_arm(struct tt_timer_wheel *w, uint32_t idx, uint32_t expire_ms);
 void tt_timer_cancel(struct tt_timer_wheel *w, uint32_t idx);
+/**
+ * Make timer @p idx fire no later than @p expire_ms: an armed timer due at
+ * or before then is left where it is (its callback finds out what is due
+ * and arms again), so a deadline that only moves later costs nothing.
+ */
+static inline void
+tt_timer_arm_by(struct tt_timer_wheel *w, uint32_t idx, uint32_t expire_ms)
+{
+	const struct tt_timer *t = tt_timer_get(w, idx);
+
+	if (t->armed && (int32_t)(t->expire - expire_ms) <= 0)
+		return;
+	tt_timer_arm(w, idx, expire_ms);
+}
 static inline int
 tt_timer_armed(const struct tt_timer_wheel *w, uint32_t idx)
 {

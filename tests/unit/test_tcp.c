@@ -1370,6 +1370,8 @@ START_TEST(test_fin_retransmit)
 	const struct fp_seg *s;
 	uint32_t fin_seq;
 
+	/* FIN_WAIT_2 lasts 2*MSL without a segment: longer than the next RTO. */
+	f->cfg.tcp.msl_ms = 1000;
 	fp_start(f);
 	fp_open(f);
 	fp_send_str(f, REQ10);
@@ -1394,7 +1396,7 @@ START_TEST(test_fin_retransmit)
 	f->pc.rcv_nxt = fin_seq + 1;
 	fp_ack(f);
 	ck_state(f, TT_TCPS_FIN_WAIT_2);
-	fp_time(f, 10000);
+	fp_time(f, 1500);
 	fp_none(f);
 	fp_send(f, FIN | ACK, NULL, 0);
 	fp_expect(f, ACK);
@@ -2647,6 +2649,29 @@ START_TEST(test_fin_wait_2_timeout)
 END_TEST
 
 /*
+ * The same bound with an idle timeout longer than 2*MSL (the default 60 s),
+ * when FIN_WAIT_2 is reached while the FIN's retransmission timer runs:
+ * the FIN_WAIT_2 deadline is the shorter one, 2*MSL after the last segment.
+ */
+START_TEST(test_fin_wait_2_timeout_idle)
+{
+	struct fp *f = F;
+
+	ck_assert_uint_gt(f->cfg.server.idle_timeout_ms, 2 * f->cfg.tcp.msl_ms);
+	fp_start(f);
+	fp_reach_state(f, TT_TCPS_FIN_WAIT_2);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms - 10);
+	fp_none(f);
+	ck_state(f, TT_TCPS_FIN_WAIT_2);
+	fp_time(f, 20);
+	fp_expect(f, RST | ACK);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, conn_closed_timeout), 1);
+	fp_end(f);
+}
+END_TEST
+
+/*
  * Replies are built in the mbuf of the segment they answer (no allocation):
  * the SYN-ACK in the SYN's, the response in the request's, the last ACK in
  * the FIN's; a pure ACK that needs no answer is freed. An mbuf the echo
@@ -3618,6 +3643,7 @@ main(void)
 	tcase_add_test(tc, test_reply_not_in_held_mbuf);
 	tcase_add_test(tc, test_echo_tiny_segments);
 	tcase_add_test(tc, test_fin_wait_2_timeout);
+	tcase_add_test(tc, test_fin_wait_2_timeout_idle);
 	tcase_add_test(tc, test_echo_stream);
 	tcase_add_test(tc, test_idle_timeout);
 	tcase_add_test(tc, test_zero_window_persist);

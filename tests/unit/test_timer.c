@@ -2,9 +2,9 @@
 /*
  * Unit tests of the hashed timer wheel (lib/tcp/tt_timer): O(1) arm and
  * cancel, expiry at the exact tick and in deadline order, deadlines more
- * than one turn away, re-arming from the callback, the work budget and
- * its resumption, the 2^32 ms wrap, and a randomised comparison with a
- * simple model. The wheel needs no EAL.
+ * than one turn away, arming no later than a deadline, re-arming from the
+ * callback, the work budget and its resumption, the 2^32 ms wrap, and a
+ * randomised comparison with a simple model. The wheel needs no EAL.
  */
 
 #include <stdbool.h>
@@ -104,6 +104,45 @@ step_to(uint32_t until)
 	while ((int32_t)(until - wheel.now) > 0)
 		tt_timer_run(&wheel, wheel.now + 1, UINT32_MAX, cb, &wheel);
 }
+
+/*
+ * tt_timer_arm_by(): an armed timer already due at or before the new
+ * deadline stays where it is; an earlier deadline, or an unarmed timer,
+ * is armed as tt_timer_arm() would.
+ */
+START_TEST(test_arm_by)
+{
+	wheel_init(0);
+	tt_timer_arm_by(&wheel, 1, 100);	/* unarmed: armed at 100 */
+	tt_timer_arm_by(&wheel, 1, 300);	/* later: left at 100 */
+	ck_assert_uint_eq(elems[1].tm.expire, 100);
+	tt_timer_arm_by(&wheel, 1, 100);	/* the same: left */
+	ck_assert_uint_eq(elems[1].tm.expire, 100);
+	tt_timer_arm_by(&wheel, 2, 200);
+	tt_timer_arm_by(&wheel, 2, 50);		/* earlier: moved */
+	ck_assert_uint_eq(elems[2].tm.expire, 50);
+	ck_assert_uint_eq(wheel.count, 2);
+	step_to(49);
+	ck_assert_uint_eq(elems[2].fires, 0);
+	step_to(50);
+	ck_assert_uint_eq(elems[2].fires, 1);
+	step_to(99);
+	ck_assert_uint_eq(elems[1].fires, 0);
+	step_to(100);
+	ck_assert_uint_eq(elems[1].fires, 1);
+	ck_assert_uint_eq(elems[1].fired_at, 100);
+	step_to(400);
+	ck_assert_uint_eq(elems[1].fires + elems[2].fires, 2);
+	ck_assert_uint_eq(wheel.count, 0);
+	/* Across the 2^32 ms wrap, "earlier" is modular. */
+	wheel_init(UINT32_MAX - 10);
+	tt_timer_arm_by(&wheel, 3, 5);
+	tt_timer_arm_by(&wheel, 3, UINT32_MAX - 2);
+	ck_assert_uint_eq(elems[3].tm.expire, UINT32_MAX - 2);
+	tt_timer_arm_by(&wheel, 3, 20);
+	ck_assert_uint_eq(elems[3].tm.expire, UINT32_MAX - 2);
+}
+END_TEST
 
 START_TEST(test_arm_cancel)
 {
@@ -412,6 +451,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_arm_cancel);
+	tcase_add_test(tc, test_arm_by);
 	tcase_add_test(tc, test_exact_tick);
 	tcase_add_test(tc, test_order_big_jump);
 	tcase_add_test(tc, test_beyond_one_turn);
