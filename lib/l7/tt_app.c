@@ -6,6 +6,7 @@
  * any byte of it from the offset, so nothing is buffered per connection.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -18,6 +19,7 @@
 #include "tcp/tt_tcp.h"
 #include "l7/tt_app.h"
 #include "l7/tt_http.h"
+#include "net/tt_net.h"
 #include "gen/tt_gen.h"
 
 #define TT_HEAD_MAX 1024
@@ -49,6 +51,43 @@ static const struct rte_mbuf_dynfield echo_tail_desc = {
 #define ECHO_META(m) RTE_MBUF_DYNFIELD((m), echo_tail_off, struct tt_echo_meta *)
 #define ECHO_TAIL(m) (ECHO_META(m)->tail)
 
+static void
+tmpl_copy(const struct tt_tmpl *t, uint32_t within, uint8_t *dst, uint32_t len)
+{
+	if (within < t->head_len) {
+		uint32_t n = RTE_MIN(len, t->head_len - within);
+
+		memcpy(dst, t->head + within, n);
+		dst += n;
+		len -= n;
+		within += n;
+	}
+	if (len > 0)
+		tt_http_fill_body(dst, within - t->head_len, len);
+}
+
+/*
+ * The checksum of a whole template (struct tt_tmpl sum), for those that
+ * fit one segment: built once into a scratch buffer and summed.
+ */
+static int
+tmpl_sum_init(struct tt_tmpl *t)
+{
+	uint8_t *buf;
+
+	t->sum_ok = false;
+	if (t->len == 0 || t->len > UINT16_MAX)
+		return 0;
+	buf = malloc(t->len);
+	if (buf == NULL)
+		return -ENOMEM;
+	tmpl_copy(t, 0, buf, t->len);
+	t->sum = tt_cksum_fold(tt_cksum_raw(buf, t->len));
+	t->sum_ok = true;
+	free(buf);
+	return 0;
+}
+
 static int
 tmpl_set(struct tt_tmpl *t, const char *head, int head_len, uint32_t body, int socket)
 {
@@ -56,15 +95,14 @@ tmpl_set(struct tt_tmpl *t, const char *head, int head_len, uint32_t body, int s
 		return head_len;
 	t->head_len = (uint32_t)head_len;
 	t->len = (uint32_t)head_len + body;
-	if (head_len == 0) {
-		t->head = NULL;
-		return 0;
+	t->head = NULL;
+	if (head_len > 0) {
+		t->head = rte_malloc_socket("tt_tmpl", head_len, 0, socket);
+		if (t->head == NULL)
+			return -ENOMEM;
+		memcpy(t->head, head, head_len);
 	}
-	t->head = rte_malloc_socket("tt_tmpl", head_len, 0, socket);
-	if (t->head == NULL)
-		return -ENOMEM;
-	memcpy(t->head, head, head_len);
-	return 0;
+	return tmpl_sum_init(t);
 }
 
 int
@@ -153,21 +191,6 @@ queue_final(struct tt_tcp_ctx *ctx, struct tt_conn *c, enum tt_tmpl_id id)
 	tt_tcp_app_send(ctx, c, ctx->tmpl[id].len);
 }
 
-static void
-tmpl_copy(const struct tt_tmpl *t, uint32_t within, uint8_t *dst, uint32_t len)
-{
-	if (within < t->head_len) {
-		uint32_t n = RTE_MIN(len, t->head_len - within);
-
-		memcpy(dst, t->head + within, n);
-		dst += n;
-		len -= n;
-		within += n;
-	}
-	if (len > 0)
-		tt_http_fill_body(dst, within - t->head_len, len);
-}
-
 /* Echo: copy from the held receive mbufs, which start at head_seq. */
 static void
 echo_fill(struct tt_conn *c, uint64_t off, uint8_t *dst, uint32_t len)
@@ -193,38 +216,49 @@ echo_fill(struct tt_conn *c, uint64_t off, uint8_t *dst, uint32_t len)
 	}
 }
 
-void
+bool
 tt_app_fill(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint64_t off, uint8_t *dst,
-	    uint32_t len)
+	    uint32_t len, uint16_t *sum)
 {
-	const struct tt_tmpl *t;
+	const struct tt_tmpl *t, *p;
 	uint64_t final_off;
-	uint32_t within, n;
+	uint32_t within, n, total = len;
+	bool whole = false, last;
 
 	if (c->app == TT_CAPP_SRV_ECHO) {
 		echo_fill(c, off, dst, len);
-		return;
+		return false;
 	}
 	t = &ctx->tmpl[normal_tmpl(c)];
 	final_off = c->final_n == UINT32_MAX ? UINT64_MAX : (uint64_t)c->final_n * t->len;
 	while (len > 0) {
-		if (off >= final_off) {
-			const struct tt_tmpl *f = &ctx->tmpl[c->final_kind];
-
+		last = off >= final_off;
+		if (last) {
+			/* The final template ends the stream. */
+			p = &ctx->tmpl[c->final_kind];
 			within = (uint32_t)(off - final_off);
-			tmpl_copy(f, within, dst, RTE_MIN(len, f->len - within));
-			return;
+			n = RTE_MIN(len, p->len - within);
+		} else {
+			p = t;
+			/* Most streams hold one template in flight: no division then. */
+			within = off < t->len ? (uint32_t)off : (uint32_t)(off % t->len);
+			n = RTE_MIN(len, t->len - within);
+			if (off + n > final_off)
+				n = (uint32_t)(final_off - off);
 		}
-		/* Most streams hold one template in flight: avoid the division then. */
-		within = off < t->len ? (uint32_t)off : (uint32_t)(off % t->len);
-		n = RTE_MIN(len, t->len - within);
-		if (off + n > final_off)
-			n = (uint32_t)(final_off - off);
-		tmpl_copy(t, within, dst, n);
+		tmpl_copy(p, within, dst, n);
+		/* The segment is exactly one whole template: its sum is known. */
+		if (len == total && n == total && n == p->len && p->sum_ok) {
+			*sum = p->sum;
+			whole = true;
+		}
+		if (last)
+			break;
 		dst += n;
 		len -= n;
 		off += n;
 	}
+	return whole;
 }
 
 uint32_t

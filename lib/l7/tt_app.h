@@ -12,6 +12,7 @@
  * mbufs themselves, until the peer acknowledges their echo.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -39,9 +40,13 @@ void tt_app_eof(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 void tt_app_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes);
 /** Our FIN was acknowledged (all our data is delivered). */
 void tt_app_fin_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c);
-/** Copy @p len bytes of the send stream at offset @p off into @p dst. */
-void tt_app_fill(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint64_t off,
-		 uint8_t *dst, uint32_t len);
+/**
+ * Copy @p len bytes of the send stream at offset @p off into @p dst.
+ * Returns true when they are exactly one whole template, with their
+ * checksum (struct tt_tmpl sum) in @p sum; false when it is not known.
+ */
+bool tt_app_fill(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint64_t off,
+		 uint8_t *dst, uint32_t len, uint16_t *sum);
 /** Bytes of received data the application still holds (shrinks our window). */
 uint32_t tt_app_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c);
 /** The connection entered TIME_WAIT: done for the application. */

@@ -243,6 +243,14 @@ struct tt_tmpl {
 	uint32_t len;		/**< head_len + body bytes */
 	uint32_t head_len;
 	uint8_t *head;
+	/**
+	 * One's complement sum of all len bytes as they lie in memory,
+	 * folded to 16 bits (tt_cksum_fold(tt_cksum_raw())), when sum_ok:
+	 * a segment that carries exactly the template needs no pass over
+	 * its payload for the TCP checksum.
+	 */
+	uint16_t sum;
+	bool sum_ok;		/**< len fits one segment (<= 65535) */
 };
 
 enum tt_tmpl_id {

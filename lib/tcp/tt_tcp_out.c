@@ -37,6 +37,8 @@ struct seg_out {
 	struct rte_tcp_hdr *th;
 	uint8_t *payload;	/**< where the caller puts the payload */
 	uint64_t sum;		/**< pseudo header, TCP header, options (BE values) */
+	uint16_t psum;		/**< payload sum as it lies in memory, if psum_ok */
+	bool psum_ok;
 };
 
 /*
@@ -168,6 +170,7 @@ seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 	so->th = th;
 	so->payload = (uint8_t *)(th + 1) + 4 * nw;
 	so->sum = pseudo + sum;
+	so->psum_ok = false;
 	return 0;
 }
 
@@ -179,8 +182,13 @@ seg_send(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, struct seg_out *so,
 	if (!ifc->tx_tcp_cksum) {
 		uint64_t sum = so->sum;
 
-		/* The payload summed as it lies in memory: swap to BE values. */
-		if (len > 0)
+		/*
+		 * The payload summed as it lies in memory (known already for a
+		 * whole template): swap to BE values.
+		 */
+		if (so->psum_ok)
+			sum += rte_bswap16(so->psum);
+		else if (len > 0)
 			sum += rte_bswap16(tt_cksum_fold(tt_cksum_raw(so->payload, len)));
 		so->th->cksum = rte_cpu_to_be_16((uint16_t)~tt_cksum_fold(sum));
 	}
@@ -216,8 +224,8 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 		      conn_opts(ctx, c, &o), len, &so) < 0)
 		return -1;
 	if (len > 0)
-		tt_app_fill(ctx, c, c->tx_una_off + (uint32_t)(seq - c->snd_una), so.payload,
-			    len);
+		so.psum_ok = tt_app_fill(ctx, c, c->tx_una_off + (uint32_t)(seq - c->snd_una),
+					 so.payload, len, &so.psum);
 	/* Whatever we send carries the ACK: no ACK is owed any more. */
 	c->rcv_adv = c->rcv_nxt + (wnd >> c->rcv_ws << c->rcv_ws);
 	c->flags &= ~(TT_CF_ACK_NOW | TT_CF_DELACK);
