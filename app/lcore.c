@@ -46,6 +46,7 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 {
 	static __thread struct rte_mbuf *out[TT_MAX_PORTS][TT_TXQ_SIZE];
 	uint16_t cnt[TT_MAX_PORTS] = { 0 };
+	uint64_t bytes[TT_MAX_PORTS] = { 0 };
 	struct tt_txq *q = &w->txq;
 	uint16_t i, p, sent, keep = 0;
 	unsigned int total = 0;
@@ -59,6 +60,7 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		bytes[p] += m->pkt_len;
 		out[p][cnt[p]++] = m;
 	}
 	q->n = 0;
@@ -66,8 +68,14 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 		if (cnt[p] == 0)
 			continue;
 		sent = rte_eth_tx_burst(p, w->queue, out[p], cnt[p]);
-		for (i = 0; i < sent; i++)
-			w->stats.c[TT_STAT_tx_bytes] += out[p][i]->pkt_len;
+		/*
+		 * What the port took is no longer ours to read (freed, or
+		 * already with the peer): count the bytes from what was
+		 * offered minus what was refused.
+		 */
+		for (i = sent; i < cnt[p]; i++)
+			bytes[p] -= out[p][i]->pkt_len;
+		w->stats.c[TT_STAT_tx_bytes] += bytes[p];
 		w->stats.c[TT_STAT_tx_pkts] += sent;
 		w->stats.c[TT_STAT_tx_refused] += cnt[p] - sent;
 		total += sent;
