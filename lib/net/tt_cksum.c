@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
@@ -16,29 +19,69 @@
 /*
  * Raw one's complement sum of @p len bytes, like DPDK's __rte_raw_cksum()
  * (same result, same unfolded 32-bit form for __rte_raw_cksum_reduce()),
- * but adding 32-bit words into a 64-bit accumulator, 32 bytes per
- * iteration, instead of 16-bit words: the one's complement sum does not
- * depend on the word size (RFC 1071 2(B)), and the carries are folded
- * once at the end. About four times fewer instructions per byte, which
+ * but adding wider words and folding the carries once at the end: the one's
+ * complement sum does not depend on the word size (RFC 1071 2(B)). With
+ * SSE2 (every x86-64), 16 bytes go in as eight 16-bit words, each zero-
+ * extended into a 32-bit lane (a mask and a shift) and added; the lanes
+ * cannot overflow below 2^16 iterations, 1 MiB, far above any segment or
+ * template. Elsewhere, 32-bit words into a 64-bit accumulator. The tail
+ * takes a fixed number of steps (8, 4, 2, 1 bytes) rather than a loop.
+ * About five times fewer instructions per byte than 16-bit words, which
  * matters on ports without checksum offload (ring, memif, pcap).
  */
 static inline uint32_t
 tt_raw_sum(const void *buf, uint32_t len, uint32_t sum0)
 {
 	const uint8_t *p = buf;
-	uint64_t sum = sum0;
-	uint32_t w[8];
+	uint64_t sum = sum0, w8;
+	uint32_t w4;
 	uint16_t h;
 
-	while (len >= 32) {
-		memcpy(w, p, 32);
-		sum += (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7];
-		p += 32;
-		len -= 32;
+#ifdef __SSE2__
+	if (len >= 16) {
+		const __m128i lo16 = _mm_set1_epi32(0xffff);
+		__m128i acc = _mm_setzero_si128(), v;
+		uint32_t lanes[4];
+
+		while (len >= 32) {
+			v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			acc = _mm_add_epi32(acc, _mm_and_si128(v, lo16));
+			acc = _mm_add_epi32(acc, _mm_srli_epi32(v, 16));
+			v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+			acc = _mm_add_epi32(acc, _mm_and_si128(v, lo16));
+			acc = _mm_add_epi32(acc, _mm_srli_epi32(v, 16));
+			p += 32;
+			len -= 32;
+		}
+		if (len >= 16) {
+			v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			acc = _mm_add_epi32(acc, _mm_and_si128(v, lo16));
+			acc = _mm_add_epi32(acc, _mm_srli_epi32(v, 16));
+			p += 16;
+			len -= 16;
+		}
+		_mm_storeu_si128((__m128i *)(void *)lanes, acc);
+		sum += (uint64_t)lanes[0] + lanes[1] + lanes[2] + lanes[3];
 	}
-	while (len >= 4) {
-		memcpy(w, p, 4);
-		sum += w[0];
+#else
+	while (len >= 16) {
+		uint32_t w[4];
+
+		memcpy(w, p, 16);
+		sum += (uint64_t)w[0] + w[1] + w[2] + w[3];
+		p += 16;
+		len -= 16;
+	}
+#endif
+	if (len >= 8) {
+		memcpy(&w8, p, 8);
+		sum += (w8 & 0xffffffff) + (w8 >> 32);
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4) {
+		memcpy(&w4, p, 4);
+		sum += w4;
 		p += 4;
 		len -= 4;
 	}
