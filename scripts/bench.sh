@@ -50,6 +50,7 @@ py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 
 quick=0
+S2_FRAME=
 runs=
 out=
 only=
@@ -449,8 +450,10 @@ fi
 b_row 1 "1. Kernel: nginx + wrk, 127.0.0.1" "connections/s" "conn/s"
 b_row 2a "2. tcpterm client + server, net_memif" "connections/s" "conn/s"
 b_row 2b "2. tcpterm client + server, net_memif" "packets per connection" "pkts/conn"
+b_row 2c "2. tcpterm client + server, net_memif" "mean frame size" "bytes"
 b_row 3 "3. Stack alone: both roles, net_ring, 1 core" "connections/s" "conn/s"
 b_row 4a "4. I/O ceiling: testpmd io, net_memif" "packets/s (both directions)" "pkt/s"
+b_row 4b "4. I/O ceiling: testpmd io, net_memif" "packets/s at scenario 2's mean frame size" "pkt/s"
 b_row 5a "5. Held connections (server, net_memif)" "established idle connections held" "connections"
 b_row 5b "5. Held connections (server, net_memif)" "opening rate to get there" "conn/s"
 b_row 5c "5. Held connections (server, net_memif)" "CPS of a 2nd client, table empty" "conn/s"
@@ -601,8 +604,8 @@ EOF
 }
 
 s2_memif() {
-	local c best=$c_memif bestv=0 v i cps ppc prob score sweep_note=""
-	local -a sh_c=() sh_s=() probs=()
+	local c best=$c_memif bestv=0 v i cps ppc frame prob score sweep_note=""
+	local -a sh_c=() sh_s=() probs=() frames=()
 	local common=(--set tcp.max_flows=524288 --set tcp.msl_ms=100)
 	# As in scenario 1 (wrk's "Connection: close" to nginx), the server
 	# closes first: the request asks for it and the client waits for the
@@ -647,14 +650,26 @@ c = json.load(open(sys.argv[1])); s = json.load(open(sys.argv[2]))
 n = c["client"]["completed"]
 print((c["counters"]["tcp_segs_out"] + s["counters"]["tcp_segs_out"]) / n if n else "")
 ' "$W/s2run$i.cli.json" "$W/s2run$i.srv.json")
+		frame=$("$py" -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["counters"]; s = json.load(open(sys.argv[2]))["counters"]
+n = c["tx_pkts"] + s["tx_pkts"]
+print("%.1f" % ((c["tx_bytes"] + s["tx_bytes"]) / n) if n else "")
+' "$W/s2run$i.cli.json" "$W/s2run$i.srv.json")
 		b_val 2a "$cps"
 		b_val 2b "$ppc"
+		b_val 2c "$frame"
+		[ -n "$frame" ] && frames+=("$frame")
 		prob=$(mp_problems "$W/s2run$i.cli.json" "$W/s2run$i.srv.json")
 		[ -n "$prob" ] && probs+=("run $i: $prob")
 		[ -n "$B_SHARE_C" ] && sh_c+=("$B_SHARE_C")
 		[ -n "$B_SHARE_S" ] && sh_s+=("$B_SHARE_S")
 		log "[2] run $i: $cps conn/s, $ppc packets/connection, CPU share client ${B_SHARE_C:-?}% server ${B_SHARE_S:-?}%"
 	done
+	# Scenario 4b measures the link at this size (whole bytes).
+	[ ${#frames[@]} -gt 0 ] && S2_FRAME=$(printf '%s\n' "${frames[@]}" | sort -n |
+		awk '{v[NR] = $1} END {printf "%.0f", v[int((NR + 1) / 2)]}')
+	b_note 2c "Ethernet frames as sent, both directions: (client + server tx_bytes) / (client + server tx_pkts)"
 	b_note 2a "HTTP GET with Connection: close, 100-byte body, 1 request per connection, the server closes first (client.close=passive), rate 0, ${d_memif} s, msl 100 ms, memif ${memif_ring#,}; client on CPU $CA, server on CPU $CB; memory: $MP_MODE"
 	[ ${#sh_c[@]} -gt 0 ] && b_note 2a "CPU time the client/server got: $(b_span "${sh_c[@]}")% / $(b_span "${sh_s[@]}")%"
 	for prob in "${probs[@]}"; do
@@ -701,12 +716,10 @@ tp_cmd() {
 	echo "$2" >&"$1"
 }
 
-s4_testpmd() {
-	local id=4a i mode mem sock pa pb fa fb rx tx
-	if ! command -v dpdk-testpmd >/dev/null; then
-		b_note $id "skipped: needs dpdk-testpmd (Debian package dpdk)"
-		return
-	fi
+# s4_run ID LEN: --runs ping-pong measurements of LEN-byte frames (64 for
+# the ceiling the targets use; scenario 2's mean frame size for row 4b).
+s4_run() {
+	local id=$1 len=$2 i mode mem sock pa pb fa fb rx tx
 	mode=$(b_memmode 200)
 	if [ "$mode" = huge ]; then
 		mem="--huge-unlink"
@@ -748,6 +761,9 @@ s4_testpmd() {
 		fi
 		sleep 1
 		tp_cmd $fa "start"
+		# The frames start_tx_first makes (io forwarding keeps them as
+		# they are): Ethernet + IPv4 + UDP + payload, LEN bytes in all.
+		[ "$len" != 64 ] && tp_cmd $fb "set txpkts $len"
 		# 16 bursts of 32 packets go round and round.
 		tp_cmd $fb "start tx_first 16"
 		sleep 1
@@ -771,9 +787,27 @@ s4_testpmd() {
 			continue
 		fi
 		b_val $id $((rx + tx))
-		log "[4] run $i: rx $rx + tx $tx = $((rx + tx)) packets/s"
+		log "[4] run $i ($len-byte frames): rx $rx + tx $tx = $((rx + tx)) packets/s"
 	done
-	b_note $id "two dpdk-testpmd, --forward-mode=io, memif ${memif_ring#,}, memif server on CPU $CB and client on CPU $CA, 512 64-byte packets in flight (start tx_first 16), ${d_tp} s; Rx-pps + Tx-pps of the client = packets crossing the link per second; memory: $mode"
+	b_note $id "two dpdk-testpmd, --forward-mode=io, memif ${memif_ring#,}, memif server on CPU $CB and client on CPU $CA, 512 $len-byte packets in flight (start tx_first 16), ${d_tp} s; Rx-pps + Tx-pps of the client = packets crossing the link per second; memory: $mode"
+}
+
+s4_testpmd() {
+	if ! command -v dpdk-testpmd >/dev/null; then
+		b_note 4a "skipped: needs dpdk-testpmd (Debian package dpdk)"
+		b_note 4b "skipped: needs dpdk-testpmd (Debian package dpdk)"
+		return
+	fi
+	s4_run 4a 64
+	# The same link at the size of the frames scenario 2 really sent: a
+	# connection's segments carry 0 to ~200 bytes of payload, so 64-byte
+	# frames make the ceiling generous; this row says by how much.
+	if [ -n "$S2_FRAME" ]; then
+		s4_run 4b "$S2_FRAME"
+		b_note 4b "frame size = scenario 2's mean frame (both sides' tx_bytes / tx_pkts)"
+	else
+		b_note 4b "not run: needs scenario 2's mean frame size (run scenario 2 too)"
+	fi
 }
 
 # ---- Scenario 5: held connections. ----
@@ -1117,7 +1151,7 @@ for s in 1 2 3 4 5 6 7; do
 		1) b_note 1 "not run (--only)" ;;
 		2) b_note 2a "not run (--only)" ;;
 		3) b_note 3 "not run (--only)" ;;
-		4) b_note 4a "not run (--only)" ;;
+		4) b_note 4a "not run (--only)"; b_note 4b "not run (--only)" ;;
 		5) b_note 5a "not run (--only)" ;;
 		6) b_note 6a "not run (--only)" ;;
 		7) b_note 7 "not run (--only)" ;;

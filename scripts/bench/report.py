@@ -107,6 +107,8 @@ def main():
     ppc2 = med.get("2b")
     pps4 = med.get("4a")
     ceil4 = ratio(pps4, ppc2)
+    pps4b = med.get("4b")
+    ceil4b = ratio(pps4b, ppc2)
     held = med.get("5a")
     empty5 = med.get("5c")
     full5 = med.get("5d")
@@ -124,6 +126,12 @@ def main():
           fmt(pps4, "pkt/s"), fmt(ppc2, "pkts/conn"), fmt(ceil4, "conn/s")))
     w("- Scenario 2 / scenario 4 ceiling: **{}**".format(
         r(None if ratio(cps2, ceil4) is None else 100 * ratio(cps2, ceil4), "%")))
+    if pps4b is not None:
+        w("- The same at scenario 2's mean frame size ({} bytes): {} / {} = **{}** conn/s; "
+          "scenario 2 is **{}** of it".format(
+              fmt(med.get("2c"), "bytes"), fmt(pps4b, "pkt/s"), fmt(ppc2, "pkts/conn"),
+              fmt(ceil4b, "conn/s"),
+              r(None if ratio(cps2, ceil4b) is None else 100 * ratio(cps2, ceil4b), "%")))
     w("- Scenario 5 CPS with the table full / empty: **{}**".format(
         r(None if ratio(full5, empty5) is None else 100 * ratio(full5, empty5), "%")))
     for _, text in ratios:
