@@ -460,6 +460,8 @@ b_row 5c "5. Held connections (server, net_memif)" "CPS of a 2nd client, table e
 b_row 5d "5. Held connections (server, net_memif)" "CPS of a 2nd client, connections held" "conn/s"
 b_row 5e "5. Held connections (server, net_memif)" "memory per connection slot (tt_conn + rte_hash)" "bytes"
 b_row 5f "5. Held connections (server, net_memif)" "heap growth per held connection" "bytes"
+b_row 5g "5. Held connections (server, net_memif)" "most held: as many as memory allows" "connections"
+b_row 5h "5. Held connections (server, net_memif)" "opening rate to get there" "conn/s"
 b_row 6a "6. Bulk, net_ring" "send -> discard, 1 connection" "Gbit/s"
 b_row 6b "6. Bulk, net_ring" "send -> discard, 64 connections" "Gbit/s"
 b_row 6c "6. Bulk, net_ring" "fixed 1 MiB responses, 64 connections" "Gbit/s"
@@ -867,8 +869,75 @@ s5_slot() {
 	fi
 }
 
+# s5_holder NAME SOCKET N MAX_FLOWS RATE SOURCE_IPS [SETS...]: start the
+# holding client (BG_PID): N connections that stay established and idle.
+# Its 1-byte requests are never answered (the server waits for 2 bytes);
+# no timeouts anywhere; SYNs paced at RATE and retried.
+s5_holder() {
+	local name=$1 sock=$2 n=$3 mf=$4 rate=$5 src=$6
+	shift 6
+	b_tt "$name" "$CA" "--no-huge -m $((mf * 400 / 1048576 + 512))" -c "$root/config/memif-client.ini" \
+		--set "eal.args=$(b_eal "$CA" "$name") --vdev=net_memif0,role=client,socket=$sock,rsize=12" \
+		--set general.stats_interval_ms=1000 --set "client.source_ips=$src" \
+		--set client.app=fixed --set client.request_bytes=1 --set client.response_bytes=1 \
+		--set "client.concurrency=$n" --set "client.connections=$n" --set client.duration=0 \
+		--set "client.rate=$rate" --set client.conn_timeout_ms=0 --set client.drain_ms=600000 \
+		--set tcp.syn_retries=15 --set "tcp.max_flows=$mf" "$@"
+}
+
+# s5_wait_held SERVER_LOG HOLDER_PID N ROW MAX_S: wait until the server's
+# table holds N flows and no handshake completed for two live lines, or
+# no progress for 15 s, or MAX_S in all (a note on ROW says so).
+s5_wait_held() {
+	local log=$1 hpid=$2 n=$3 row=$4 max=$5 flows last_f=-1 stall=0 i=0
+	while :; do
+		b_sleep 0.25
+		i=$((i + 1))
+		flows=$(s5_flows "$log")
+		flows=${flows:-0}
+		if ! b_alive "$hpid"; then
+			b_note "$row" "the holding client exited early"
+			return
+		fi
+		# All there, and no handshake completed in the last two lines.
+		if [ "$flows" -ge "$n" ] &&
+		   [ "$(tail -n 2 "$log" | grep -c 'established 0/s')" = 2 ]; then
+			return
+		fi
+		if [ "$flows" = "$last_f" ]; then
+			stall=$((stall + 1))
+		else
+			stall=0
+			last_f=$flows
+		fi
+		if [ $stall -ge 60 ] || [ $i -ge $((max * 4)) ]; then
+			b_note "$row" "stopped waiting at $flows flows in the server table (no progress for 15 s or $max s in all)"
+			return
+		fi
+	done
+}
+
+# s5_span SERVER_LOG N0: the opening time, from the line before the first
+# to the last of the server's live lines (every 250 ms) after line N0 that
+# show handshakes completing.
+s5_span() {
+	tail -n +"$(($2 + 1))" "$1" | "$py" -c '
+import re, sys
+pts = []
+for line in sys.stdin:
+    m = re.match(r"\[\s*([0-9.]+)s\].*established ([0-9]+)/s", line)
+    if m:
+        pts.append((float(m.group(1)), int(m.group(2))))
+act = [i for i, p in enumerate(pts) if p[1] > 0]
+if act:
+    # A line covers the 250 ms before it.
+    t_first = pts[act[0] - 1][0] if act[0] > 0 else pts[0][0] - 0.25
+    print("%.2f" % (pts[act[-1]][0] - t_first))
+'
+}
+
 s5_hold() {
-	local mf=$((hold + 131072)) spid hpid i mode mem t0 tnow flows last_f stall n0
+	local mf=$((hold + 131072)) spid hpid i mode mem t0 tnow n0
 	local est a0 a1 srv_sets rate span
 	s5_sh=()
 	# Server: ~313 bytes per slot, two ports' mbufs.
@@ -900,61 +969,13 @@ s5_hold() {
 	# answers; no timeouts anywhere; SYNs paced and retried.
 	rate=100000
 	[ $quick = 1 ] && rate=20000
-	b_tt s5h "$CA" "--no-huge -m $((mf * 400 / 1048576 + 512))" -c "$root/config/memif-client.ini" \
-		--set "eal.args=$(b_eal "$CA" s5h) --vdev=net_memif0,role=client,socket=$W/s5hold.sock,rsize=12" \
-		--set general.stats_interval_ms=1000 --set client.source_ips=198.18.0.10-198.18.0.250 \
-		--set client.app=fixed --set client.request_bytes=1 --set client.response_bytes=1 \
-		--set "client.concurrency=$hold" --set "client.connections=$hold" --set client.duration=0 \
-		--set "client.rate=$rate" --set client.conn_timeout_ms=0 --set client.drain_ms=600000 \
-		--set tcp.syn_retries=15 --set "tcp.max_flows=$mf"
+	s5_holder s5h "$W/s5hold.sock" "$hold" "$mf" "$rate" 198.18.0.10-198.18.0.250
 	hpid=$BG_PID
 	n0=$(wc -l <"$W/s5s.log")
 	b_now t0
-	last_f=-1
-	stall=0
-	i=0
-	while :; do
-		b_sleep 0.25
-		i=$((i + 1))
-		flows=$(s5_flows "$W/s5s.log")
-		flows=${flows:-0}
-		if ! b_alive "$hpid"; then
-			b_note 5a "the holding client exited early (log $W/s5h.log)"
-			break
-		fi
-		# All there, and no handshake completed in the last two lines.
-		if [ "$flows" -ge "$hold" ] &&
-		   [ "$(tail -n 2 "$W/s5s.log" | grep -c 'established 0/s')" = 2 ]; then
-			break
-		fi
-		if [ "$flows" = "$last_f" ]; then
-			stall=$((stall + 1))
-		else
-			stall=0
-			last_f=$flows
-		fi
-		if [ $stall -ge 60 ] || [ $i -ge 720 ]; then
-			b_note 5a "stopped waiting at $flows flows in the server table (no progress for 15 s or 180 s in all)"
-			break
-		fi
-	done
+	s5_wait_held "$W/s5s.log" "$hpid" "$hold" 5a 180
 	b_now tnow
-	# Opening time: from the line before the first to the last of the
-	# server's live lines (every 250 ms) since the holder started that show
-	# handshakes completing.
-	span=$(tail -n +"$((n0 + 1))" "$W/s5s.log" | "$py" -c '
-import re, sys
-pts = []
-for line in sys.stdin:
-    m = re.match(r"\[\s*([0-9.]+)s\].*established ([0-9]+)/s", line)
-    if m:
-        pts.append((float(m.group(1)), int(m.group(2))))
-act = [i for i, p in enumerate(pts) if p[1] > 0]
-if act:
-    # A line covers the 250 ms before it.
-    t_first = pts[act[0] - 1][0] if act[0] > 0 else pts[0][0] - 0.25
-    print("%.2f" % (pts[act[-1]][0] - t_first))
-')
+	span=$(s5_span "$W/s5s.log" "$n0")
 	a1=$("$py" "$root/scripts/bench/heap.py" "/var/run/dpdk/$P-s5s/dpdk_telemetry.v2" 2>/dev/null)
 	log "[5] $(s5_flows "$W/s5s.log") flows in the server table after $(b_calc "round(($tnow - $t0) / 1e9, 1)") s (handshakes over ${span:-?} s)"
 	# The holder goes away without a word: SIGKILL, so it sends no RST or
@@ -987,6 +1008,72 @@ if act:
 	b_note 5c "a 2nd tcpterm client on the server's 2nd memif port: fixed 2-byte request, 100-byte response, concurrency 256, ${d_s5} s"
 	[ ${#s5_sh[@]} -gt 0 ] && b_note 5d "CPU time client/server got per run (empty runs first): ${s5_sh[*]} %"
 	s5_slot
+}
+
+# As many held connections as this machine's memory allows (capped by
+# tcp.max_flows' range, 16,777,216 per lcore table): a server on its own
+# (one memif port, --no-huge: this much does not fit the hugepages the
+# setup reserves) and a holder, both sized from MemAvailable at about
+# 720 bytes per connection for the two processes together; a /16 with
+# 1,024 source addresses gives the holder 66 million tuples.
+s5_max() {
+	local avail n mf spid hpid t0 tnow n0 span est rss_s rss_h rate
+	avail=$(($(awk '/^MemAvailable:/ {print $2}' /proc/meminfo) * 1024))
+	n=$((avail * 3 / 4 / 720))
+	[ $n -gt 16646144 ] && n=16646144
+	n=$((n / 100000 * 100000))
+	rate=400000
+	if [ $quick = 1 ]; then
+		n=20000 rate=20000
+	fi
+	if [ $n -lt 100000 ] && [ $quick = 0 ]; then
+		b_note 5g "skipped: $((avail >> 20)) MiB available is too little"
+		return
+	fi
+	mf=$((n + 131072))
+	b_tt s5m "$CB" "--no-huge -m $((mf * 320 / 1048576 + 512))" -c "$root/config/memif-server.ini" \
+		--set "eal.args=$(b_eal "$CB" s5m) --vdev=net_memif0,role=server,socket=$W/s5max.sock,rsize=12" \
+		--set port0.ip=198.18.0.2/16 --set server.app=fixed --set server.request_bytes=2 \
+		--set server.response_bytes=100 --set server.idle_timeout_ms=0 \
+		--set tcp.syn_retries=15 --set "tcp.max_flows=$mf" --set general.stats_interval_ms=250 \
+		--json "$W/s5m.json"
+	spid=$BG_PID
+	if ! b_wait_log "$W/s5m.log" "worker 0 started" 120 "$spid"; then
+		b_note 5g "failed: the server did not start with tcp.max_flows=$mf (log $W/s5m.log)"
+		b_stop "$spid"
+		return
+	fi
+	s5_holder s5mh "$W/s5max.sock" "$n" "$mf" "$rate" 198.18.1.1-198.18.4.254 \
+		--set port0.ip=198.18.0.1/16 --set client.target=198.18.0.2:80
+	hpid=$BG_PID
+	# Its table takes a while to set up (tens of seconds for 16 million).
+	if ! b_wait_log "$W/s5mh.log" "worker 0 started" 300 "$hpid"; then
+		b_note 5g "failed: the holder did not start with tcp.max_flows=$mf (log $W/s5mh.log)"
+		b_stop "$hpid"
+		b_stop "$spid"
+		return
+	fi
+	n0=$(wc -l <"$W/s5m.log")
+	b_now t0
+	s5_wait_held "$W/s5m.log" "$hpid" "$n" 5g $((n / rate + 120))
+	b_now tnow
+	span=$(s5_span "$W/s5m.log" "$n0")
+	rss_s=$(awk '/^VmRSS:/ {print $2}' "/proc/$spid/status" 2>/dev/null)
+	rss_h=$(awk '/^VmRSS:/ {print $2}' "/proc/$hpid/status" 2>/dev/null)
+	log "[5] most held: $(s5_flows "$W/s5m.log") flows in the server table after $(b_calc "round(($tnow - $t0) / 1e9, 1)") s (handshakes over ${span:-?} s)"
+	kill -KILL "$hpid" 2>/dev/null
+	b_wait "$hpid" 10
+	b_stop "$spid"
+	b_dpdk_leftovers s5m s5mh
+	est=$(b_json "$W/s5m.json" 'd["states"]["ESTABLISHED"]')
+	b_val 5g "$est"
+	local why="min(3/4 of MemAvailable $((avail >> 20)) MiB / 720 bytes, tcp.max_flows' range) for server + holder on this machine"
+	[ $quick = 1 ] && why="quick run"
+	b_note 5g "target $n: $why; tcp.max_flows=$mf; --no-huge${rss_s:+; resident memory at the end: server $((rss_s >> 10)) MiB, holder $((${rss_h:-0} >> 10)) MiB}"
+	if [ -n "$span" ] && [ -n "$est" ]; then
+		b_val 5h "$(b_calc "$est / $span")"
+		b_note 5h "held / time over which the server completed their handshakes ($span s); the holder opened at most $rate/s"
+	fi
 }
 
 # ---- Scenario 6: bulk. ----
@@ -1152,7 +1239,7 @@ for s in 1 2 3 4 5 6 7; do
 		2) b_note 2a "not run (--only)" ;;
 		3) b_note 3 "not run (--only)" ;;
 		4) b_note 4a "not run (--only)"; b_note 4b "not run (--only)" ;;
-		5) b_note 5a "not run (--only)" ;;
+		5) b_note 5a "not run (--only)"; b_note 5g "not run (--only)" ;;
 		6) b_note 6a "not run (--only)" ;;
 		7) b_note 7 "not run (--only)" ;;
 		esac
@@ -1164,7 +1251,7 @@ for s in 1 2 3 4 5 6 7; do
 	2) s2_memif ;;
 	3) s3_ring ;;
 	4) s4_testpmd ;;
-	5) s5_hold ;;
+	5) s5_hold; s5_max ;;
 	6) s6_bulk ;;
 	7) s7_callgrind ;;
 	esac
