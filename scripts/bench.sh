@@ -51,6 +51,8 @@ py=/usr/bin/python3
 
 quick=0
 S2_FRAME=
+S4_SEQ=0
+S4_DONE=
 runs=
 out=
 only=
@@ -636,6 +638,12 @@ s2_memif() {
 	else
 		b_note 2a "concurrency $best"
 	fi
+	if b_want 4 && s4_ready; then
+		S4_DONE=1
+		b_note 4a "interleaved with scenario 2: one measurement after each of its runs"
+		b_note 4b "interleaved with scenario 2: one measurement after each of its runs"
+		b_note 4b "frame size = scenario 2's mean frame (both sides' tx_bytes / tx_pkts)"
+	fi
 	for i in $(seq "$runs"); do
 		MP_SRV=("${common[@]}")
 		MP_CLI=("${common[@]}" "${s2_close[@]}" --set client.rate=0
@@ -667,6 +675,13 @@ print("%.1f" % ((c["tx_bytes"] + s["tx_bytes"]) / n) if n else "")
 		[ -n "$B_SHARE_C" ] && sh_c+=("$B_SHARE_C")
 		[ -n "$B_SHARE_S" ] && sh_s+=("$B_SHARE_S")
 		log "[2] run $i: $cps conn/s, $ppc packets/connection, CPU share client ${B_SHARE_C:-?}% server ${B_SHARE_S:-?}%"
+		# The ceiling right after, on the same machine state: this machine's
+		# speed drifts by tens of percent within minutes, and the target
+		# is the ratio of the two.
+		if [ -n "$S4_DONE" ]; then
+			s4_run 4a 64 1
+			[ -n "$frame" ] && s4_run 4b "$(printf '%.0f' "$frame")" 1
+		fi
 	done
 	# Scenario 4b measures the link at this size (whole bytes).
 	[ ${#frames[@]} -gt 0 ] && S2_FRAME=$(printf '%s\n' "${frames[@]}" | sort -n |
@@ -721,41 +736,44 @@ tp_cmd() {
 # s4_run ID LEN: --runs ping-pong measurements of LEN-byte frames (64 for
 # the ceiling the targets use; scenario 2's mean frame size for row 4b).
 s4_run() {
-	local id=$1 len=$2 i mode mem sock pa pb fa fb rx tx
+	local id=$1 len=$2 n=${3:-$runs} i k mode mem sock pa pb fa fb rx tx
 	mode=$(b_memmode 200)
 	if [ "$mode" = huge ]; then
 		mem="--huge-unlink"
 	else
 		mem="--no-huge -m 1024"
 	fi
-	for i in $(seq "$runs"); do
-		sock=$W/tp$i.sock
-		rm -f "$W/tpa$i.in" "$W/tpb$i.in"
-		mkfifo "$W/tpa$i.in" "$W/tpb$i.in"
+	for i in $(seq "$n"); do
+		# Files and prefixes numbered across calls (4a, 4b, interleaved).
+		S4_SEQ=$((S4_SEQ + 1))
+		k=$S4_SEQ
+		sock=$W/tp$k.sock
+		rm -f "$W/tpa$k.in" "$W/tpb$k.in"
+		mkfifo "$W/tpa$k.in" "$W/tpb$k.in"
 		# Held open read-write by us, so testpmd's stdin never sees EOF.
-		exec {fa}<>"$W/tpa$i.in" {fb}<>"$W/tpb$i.in"
+		exec {fa}<>"$W/tpa$k.in" {fb}<>"$W/tpb$k.in"
 		# shellcheck disable=SC2086 # EAL memory options are words
 		"${nice_cmd[@]}" taskset -c "$CB" dpdk-testpmd --lcores="0@$CB,1@$CB" $mem --no-pci \
-			--file-prefix="$P-tpa$i" --vdev="net_memif0,role=server,socket=$sock$memif_ring" -- \
+			--file-prefix="$P-tpa$k" --vdev="net_memif0,role=server,socket=$sock$memif_ring" -- \
 			-i --forward-mode=io --port-topology=loop --total-num-mbufs=16384 \
-			<"$W/tpa$i.in" >"$W/tpa$i.log" 2>&1 &
+			<"$W/tpa$k.in" >"$W/tpa$k.log" 2>&1 &
 		pa=$!
 		echo "$pa" >>"$W/.pids"
-		if ! b_wait_log "$W/tpa$i.log" "testpmd>" 60 "$pa"; then
-			b_note $id "run $i: testpmd (memif server) did not start"
+		if ! b_wait_log "$W/tpa$k.log" "testpmd>" 60 "$pa"; then
+			b_note $id "measurement $k: testpmd (memif server) did not start"
 			exec {fa}>&- {fb}>&-
 			b_stop "$pa"
 			continue
 		fi
 		# shellcheck disable=SC2086
 		"${nice_cmd[@]}" taskset -c "$CA" dpdk-testpmd --lcores="0@$CA,1@$CA" $mem --no-pci \
-			--file-prefix="$P-tpb$i" --vdev="net_memif0,role=client,socket=$sock$memif_ring" -- \
+			--file-prefix="$P-tpb$k" --vdev="net_memif0,role=client,socket=$sock$memif_ring" -- \
 			-i --forward-mode=io --port-topology=loop --total-num-mbufs=16384 \
-			<"$W/tpb$i.in" >"$W/tpb$i.log" 2>&1 &
+			<"$W/tpb$k.in" >"$W/tpb$k.log" 2>&1 &
 		pb=$!
 		echo "$pb" >>"$W/.pids"
-		if ! b_wait_log "$W/tpb$i.log" "testpmd>" 60 "$pb"; then
-			b_note $id "run $i: testpmd (memif client) did not start"
+		if ! b_wait_log "$W/tpb$k.log" "testpmd>" 60 "$pb"; then
+			b_note $id "measurement $k: testpmd (memif client) did not start"
 			exec {fa}>&- {fb}>&-
 			b_stop "$pb"
 			b_stop "$pa"
@@ -781,25 +799,31 @@ s4_run() {
 		tp_cmd $fa "quit"
 		b_wait "$pa" 20
 		exec {fa}>&- {fb}>&-
-		b_dpdk_leftovers "tpa$i" "tpb$i"
-		rx=$(awk '/Rx-pps:/ {v = $2} END {print v}' "$W/tpb$i.log")
-		tx=$(awk '/Tx-pps:/ {v = $2} END {print v}' "$W/tpb$i.log")
+		b_dpdk_leftovers "tpa$k" "tpb$k"
+		rx=$(awk '/Rx-pps:/ {v = $2} END {print v}' "$W/tpb$k.log")
+		tx=$(awk '/Tx-pps:/ {v = $2} END {print v}' "$W/tpb$k.log")
 		if [ -z "$rx" ] || [ -z "$tx" ]; then
-			b_note $id "run $i: no Rx-pps in the testpmd output (log $W/tpb$i.log)"
+			b_note $id "measurement $k: no Rx-pps in the testpmd output (log $W/tpb$k.log)"
 			continue
 		fi
 		b_val $id $((rx + tx))
-		log "[4] run $i ($len-byte frames): rx $rx + tx $tx = $((rx + tx)) packets/s"
+		log "[4] measurement $k ($len-byte frames): rx $rx + tx $tx = $((rx + tx)) packets/s"
 	done
 	b_note $id "two dpdk-testpmd, --forward-mode=io, memif ${memif_ring#,}, memif server on CPU $CB and client on CPU $CA, 512 $len-byte packets in flight (start tx_first 16), ${d_tp} s; Rx-pps + Tx-pps of the client = packets crossing the link per second; memory: $mode"
 }
 
+# Whether scenario 4 can run (else its rows say why).
+s4_ready() {
+	command -v dpdk-testpmd >/dev/null && return 0
+	b_note 4a "skipped: needs dpdk-testpmd (Debian package dpdk)"
+	b_note 4b "skipped: needs dpdk-testpmd (Debian package dpdk)"
+	return 1
+}
+
 s4_testpmd() {
-	if ! command -v dpdk-testpmd >/dev/null; then
-		b_note 4a "skipped: needs dpdk-testpmd (Debian package dpdk)"
-		b_note 4b "skipped: needs dpdk-testpmd (Debian package dpdk)"
-		return
-	fi
+	# Already measured between scenario 2's runs (see s2_memif).
+	[ -n "$S4_DONE" ] && return
+	s4_ready || return
 	s4_run 4a 64
 	# The same link at the size of the frames scenario 2 really sent: a
 	# connection's segments carry 0 to ~200 bytes of payload, so 64-byte

@@ -126,6 +126,15 @@ def main():
           fmt(pps4, "pkt/s"), fmt(ppc2, "pkts/conn"), fmt(ceil4, "conn/s")))
     w("- Scenario 2 / scenario 4 ceiling: **{}**".format(
         r(None if ratio(cps2, ceil4) is None else 100 * ratio(cps2, ceil4), "%")))
+    # Interleaved runs (scenario 4 measured right after each run of 2):
+    # the ratio of each pair, which the machine's drift does not skew.
+    v2, v2b, v4 = values.get("2a", []), values.get("2b", []), values.get("4a", [])
+    if len(v2) > 1 and len(v2) == len(v2b) == len(v4):
+        pr = sorted(100 * c * p / t for c, p, t in zip(v2, v2b, v4) if t)
+        if pr:
+            w("- Scenario 2 / scenario 4 ceiling, run by run (each run of 2 with the "
+              "testpmd measurement right after it): {}".format(
+                  ", ".join("{:.2f}%".format(x) for x in pr)))
     if pps4b is not None:
         w("- The same at scenario 2's mean frame size ({} bytes): {} / {} = **{}** conn/s; "
           "scenario 2 is **{}** of it".format(
