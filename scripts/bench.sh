@@ -608,8 +608,8 @@ EOF
 }
 
 s2_memif() {
-	local c best=$c_memif bestv=0 v i cps ppc frame prob score sweep_note=""
-	local -a sh_c=() sh_s=() probs=() frames=()
+	local c best=$c_memif bestv=0 v i cps ppc frame prob score sweep_note="" lat
+	local -a sh_c=() sh_s=() probs=() frames=() lats=()
 	local common=(--set tcp.max_flows=524288 --set tcp.msl_ms=100)
 	# As in scenario 1 (wrk's "Connection: close" to nginx), the server
 	# closes first: the request asks for it and the client waits for the
@@ -649,6 +649,8 @@ s2_memif() {
 		MP_CLI=("${common[@]}" "${s2_close[@]}" --set client.rate=0
 			--set "client.concurrency=$best" --set "client.duration=$d_memif")
 		MP_WINDOW=$d_memif
+		lat=$(b_c2c)
+		[ -n "$lat" ] && lats+=("$lat")
 		if ! mp_run "s2run$i" $((d_memif + 40)) 450 512; then
 			b_note 2a "run $i failed"
 			continue
@@ -674,7 +676,7 @@ print("%.1f" % ((c["tx_bytes"] + s["tx_bytes"]) / n) if n else "")
 		[ -n "$prob" ] && probs+=("run $i: $prob")
 		[ -n "$B_SHARE_C" ] && sh_c+=("$B_SHARE_C")
 		[ -n "$B_SHARE_S" ] && sh_s+=("$B_SHARE_S")
-		log "[2] run $i: $cps conn/s, $ppc packets/connection, CPU share client ${B_SHARE_C:-?}% server ${B_SHARE_S:-?}%"
+		log "[2] run $i: $cps conn/s, $ppc packets/connection, CPU share client ${B_SHARE_C:-?}% server ${B_SHARE_S:-?}%${lat:+, core-to-core round trip before it $lat ns}"
 		# The ceiling right after, on the same machine state: this machine's
 		# speed drifts by tens of percent within minutes, and the target
 		# is the ratio of the two.
@@ -683,6 +685,7 @@ print("%.1f" % ((c["tx_bytes"] + s["tx_bytes"]) / n) if n else "")
 			[ -n "$frame" ] && s4_run 4b "$(printf '%.0f' "$frame")" 1
 		fi
 	done
+	[ ${#lats[@]} -gt 0 ] && b_note 2a "cache-line round trip between the two CPUs before each run (scripts/bench/c2c.c): ${lats[*]} ns"
 	# Scenario 4b measures the link at this size (whole bytes).
 	[ ${#frames[@]} -gt 0 ] && S2_FRAME=$(printf '%s\n' "${frames[@]}" | sort -n |
 		awk '{v[NR] = $1} END {printf "%.0f", v[int((NR + 1) / 2)]}')
@@ -736,7 +739,7 @@ tp_cmd() {
 # s4_run ID LEN: --runs ping-pong measurements of LEN-byte frames (64 for
 # the ceiling the targets use; scenario 2's mean frame size for row 4b).
 s4_run() {
-	local id=$1 len=$2 n=${3:-$runs} i k mode mem sock pa pb fa fb rx tx
+	local id=$1 len=$2 n=${3:-$runs} i k lat mode mem sock pa pb fa fb rx tx
 	mode=$(b_memmode 200)
 	if [ "$mode" = huge ]; then
 		mem="--huge-unlink"
@@ -747,6 +750,8 @@ s4_run() {
 		# Files and prefixes numbered across calls (4a, 4b, interleaved).
 		S4_SEQ=$((S4_SEQ + 1))
 		k=$S4_SEQ
+		lat=$(b_c2c)
+		[ -n "$lat" ] && b_note "$id" "cache-line round trip between the CPUs before measurement $k: $lat ns"
 		sock=$W/tp$k.sock
 		rm -f "$W/tpa$k.in" "$W/tpb$k.in"
 		mkfifo "$W/tpa$k.in" "$W/tpb$k.in"
@@ -807,7 +812,7 @@ s4_run() {
 			continue
 		fi
 		b_val $id $((rx + tx))
-		log "[4] measurement $k ($len-byte frames): rx $rx + tx $tx = $((rx + tx)) packets/s"
+		log "[4] measurement $k ($len-byte frames): rx $rx + tx $tx = $((rx + tx)) packets/s${lat:+, core-to-core round trip before it $lat ns}"
 	done
 	b_note $id "two dpdk-testpmd, --forward-mode=io, memif ${memif_ring#,}, memif server on CPU $CB and client on CPU $CA, 512 $len-byte packets in flight (start tx_first 16), ${d_tp} s; Rx-pps + Tx-pps of the client = packets crossing the link per second; memory: $mode"
 }
@@ -1252,6 +1257,20 @@ if [ $quick = 1 ]; then
 else
 	b_meta mode full
 fi
+# The core-to-core latency probe (scripts/bench/c2c.c): memif moves every
+# packet's cache lines between the two CPUs, so its speed follows this.
+C2C=
+if command -v cc >/dev/null &&
+   cc -O2 -pthread -o "$W/c2c" "$root/scripts/bench/c2c.c" 2>>"$W/c2c.build.log"; then
+	C2C=$W/c2c
+fi
+
+# b_c2c: the mean cache-line round trip between the two CPUs now (ns), or
+# nothing without the probe.
+b_c2c() {
+	[ -n "$C2C" ] && "$C2C" "$CA" "$CB" 0.5 2>/dev/null
+}
+
 log "work directory $W; client CPU $CA, server CPU $CB; $runs run(s) per figure$( [ $quick = 1 ] && echo ', quick')"
 
 # ---- Run. ----
