@@ -129,6 +129,7 @@ def main():
     # Interleaved runs (scenario 4 measured right after each run of 2):
     # the ratio of each pair, which the machine's drift does not skew.
     v2, v2b, v4 = values.get("2a", []), values.get("2b", []), values.get("4a", [])
+    pr = []
     if len(v2) > 1 and len(v2) == len(v2b) == len(v4):
         pr = sorted(100 * c * p / t for c, p, t in zip(v2, v2b, v4) if t)
         if pr:
@@ -164,9 +165,12 @@ def main():
     rr = ratio(cps2, cps1)
     w("| Scenario 2 >= 50x scenario 1 | {} | {} |".format(
         r(rr, "x"), status(cmp(rr, lambda v: v >= 50))))
-    rc = ratio(cps2, ceil4)
-    w("| Scenario 2 >= 50% of the scenario 4 ceiling | {} | {} |".format(
-        r(None if rc is None else 100 * rc, "%"), status(cmp(rc, lambda v: v >= 0.5))))
+    # Judged on the median of the pairs when scenario 4 was interleaved
+    # with scenario 2 (each pair saw one machine state), else on the medians.
+    rc = statistics.median(pr) / 100 if pr else ratio(cps2, ceil4)
+    w("| Scenario 2 >= 50% of the scenario 4 ceiling | {}{} | {} |".format(
+        r(None if rc is None else 100 * rc, "%"), " (median of the pairs)" if pr else "",
+        status(cmp(rc, lambda v: v >= 0.5))))
     w("| <= 256 bytes per established connection | {} bytes per table slot | {} |".format(
         fmt(slot5, "bytes"), status(cmp(slot5, lambda v: v <= 256))))
     w("| 1,000,000 connections held | {} | {} |".format(
