@@ -20,6 +20,10 @@
 #   TT_SKIP_APT=1  do not install packages (only report what is missing)
 #   TT_SKIP_BUILD=1  do not build
 
+# tt_dpdk_gc and the no-hugepage EAL options.
+# shellcheck source=scripts/lib/harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/harness.sh"
+
 tt_setup_packages=(
 	# build
 	gcc meson ninja-build pkg-config
@@ -118,20 +122,6 @@ tt_setup_hugetlbfs_mount() {
 		/proc/mounts
 }
 
-# tt_dpdk_gc GLOB [MIN_AGE_S=30]: remove the DPDK leftovers that no process
-# uses any more: hugepage files (in every hugetlbfs mount) and runtime
-# directories (/var/run/dpdk/PREFIX) whose names match GLOB. A DPDK process
-# does not unlink its hugepage files at exit (only a later run with the same
-# --file-prefix reuses them), so tests, which use a prefix of their own every
-# run, would slowly use up all hugepages. Files in use (open or mapped) are
-# kept, and so are directories younger than MIN_AGE_S (a starting process
-# may not have opened its files yet).
-tt_dpdk_gc() {
-	local py=/usr/bin/python3
-	[ -x "$py" ] || py=python3
-	"$py" "$(tt_setup_root)/scripts/dpdk-gc.py" "${1:-*}" "${2:-30}"
-}
-
 # Reserve and mount 2 MiB hugepages. Returns 0 when they are usable.
 tt_setup_hugepages() {
 	local want=${TT_HUGEPAGES:-512}
@@ -195,7 +185,7 @@ tt_setup_main() {
 		extra=
 		tt_setup_log "memory: 2 MiB hugepages"
 	else
-		extra="--no-huge -m 512"
+		extra=$TT_EAL_NO_HUGE
 		tt_setup_log "memory: no hugepages; tcpterm runs with '$extra'"
 	fi
 	printf '%s\n' "$extra" >"$root/build/eal-extra.txt"

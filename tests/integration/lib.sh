@@ -25,13 +25,19 @@
 # Do not install another EXIT trap; use tt_on_exit instead.
 # The helpers work under "set -u" and "set -e"; with set -e, take statuses
 # as in "rc=0; tt_stop_tcpterm "$pid" || rc=$?".
+#
+# The helpers scripts/bench.sh uses too (tt_alive, tt_forget_pid,
+# tt_wait_for_log, tt_json_get, tt_dpdk_gc, ...) are in
+# scripts/lib/harness.sh.
+
+# shellcheck source=scripts/lib/harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/harness.sh"
 
 TT_SRCDIR=${TT_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 TT_BUILDDIR=${TT_BUILDDIR:-$TT_SRCDIR/build}
 TCPTERM=${TCPTERM:-$TT_BUILDDIR/app/tcpterm}
-TT_EAL_EXTRA=${TT_EAL_EXTRA---no-huge -m 512}
-TT_PY=/usr/bin/python3
-[ -x "$TT_PY" ] || TT_PY=python3
+# shellcheck disable=SC2119 # no file: the tests never read build/eal-extra.txt
+TT_EAL_EXTRA=$(tt_eal_extra)
 export TT_SRCDIR TT_BUILDDIR TCPTERM TT_EAL_EXTRA
 
 # Test name for messages, e.g. "tap_ping".
@@ -39,15 +45,14 @@ TT_NAME=$(basename "$0" .sh)
 TT_NAME=${TT_NAME#test_}
 
 # One private directory per test run; everything temporary lives below it.
-TT_TMP=$(mktemp -d "/tmp/tt-${TT_NAME}-$$-XXXXXX") || {
+tt_run_init "tt-${TT_NAME}-$$" || {
 	echo "FAIL: mktemp failed" >&2
 	exit 1
 }
-TT_PIDS_FILE=$TT_TMP/.pids
+TT_TMP=$TT_RUN_DIR
 TT_NETNS_FILE=$TT_TMP/.netns
 TT_LOGS_FILE=$TT_TMP/.logs
 TT_ONEXIT_FILE=$TT_TMP/.onexit
-: >"$TT_PIDS_FILE"
 : >"$TT_NETNS_FILE"
 : >"$TT_LOGS_FILE"
 : >"$TT_ONEXIT_FILE"
@@ -115,20 +120,6 @@ tt_require_tcpterm() {
 	[ -x "$TCPTERM" ] || tt_skip "tcpterm binary $TCPTERM not built"
 }
 
-# tt_wait_for_log FILE PATTERN [TIMEOUT_S]: wait until an extended regex
-# shows up in a log file (e.g. tcpterm's "worker 0 started", which comes
-# after its ports started: a net_tap interface may only be moved into a
-# namespace after that, or the PMD attaches its queues to a second tap it
-# creates in the root namespace).
-tt_wait_for_log() {
-	local f=$1 pat=$2 t=${3:-30} i
-	for ((i = 0; i < t * 10; i++)); do
-		grep -qE "$pat" "$f" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # Print a new empty directory, removed on exit.
 tt_tmpdir() {
 	mktemp -d "$TT_TMP/d.XXXXXX"
@@ -153,15 +144,13 @@ tt_netns_create() {
 # file under $TT_TMP, store its PID in OUTVAR; killed by PID on exit.
 # Must not be called inside $(...) (the process would not be our child).
 tt_bg() {
-	local __outvar=$1 __log __pid
+	local __outvar=$1 __log
 	shift
 	__log=$(mktemp "$TT_TMP/bg.XXXXXX.log")
-	"$@" >"$__log" 2>&1 &
-	__pid=$!
-	echo "$__pid" >>"$TT_PIDS_FILE"
-	echo "$__pid $__log" >>"$TT_LOGS_FILE"
+	tt_spawn "$__log" "$@"
+	echo "$TT_SPAWN_PID $__log" >>"$TT_LOGS_FILE"
 	TT_BG_LOG=$__log
-	printf -v "$__outvar" '%s' "$__pid"
+	printf -v "$__outvar" '%s' "$TT_SPAWN_PID"
 }
 
 # tt_start_tcpterm OUTVAR [EAL-ARGS... --] TCPTERM-ARGS...
@@ -195,21 +184,6 @@ tt_start_tcpterm() {
 	tt_bg "$__outvar" "${__cmd[@]}"
 	TT_TCPTERM_LOG=$TT_BG_LOG
 	TT_LAST_TCPTERM_PID=${!__outvar}
-}
-
-# True while PID runs (a zombie counts as gone).
-tt_alive() {
-	local st
-	kill -0 "$1" 2>/dev/null || return 1
-	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-	[ -n "$st" ] && [ "$st" != "Z" ]
-}
-
-# Forget PID (it was stopped and waited for).
-tt_forget_pid() {
-	local tmp="$TT_PIDS_FILE.tmp"
-	grep -vx "$1" "$TT_PIDS_FILE" >"$tmp" 2>/dev/null || true
-	mv -f "$tmp" "$TT_PIDS_FILE"
 }
 
 # tt_wait_for_iface NAME [TIMEOUT_S=20]: wait until link NAME exists in the
@@ -254,49 +228,15 @@ tt_tap_into_ns() {
 # tt_stop_tcpterm PID: SIGTERM, wait up to 10 s, then SIGKILL. Returns the
 # process's exit status (137 after SIGKILL).
 tt_stop_tcpterm() {
-	local pid=$1 i=0 rc
-	kill -TERM "$pid" 2>/dev/null || true
-	while tt_alive "$pid" && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if tt_alive "$pid"; then
-		echo "pid $pid did not stop within 10 s after SIGTERM: SIGKILL" >&2
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null && rc=0 || rc=$?
-	tt_forget_pid "$pid"
-	return $rc
+	kill -TERM "$1" 2>/dev/null || true
+	tt_reap "$1" 10 "pid $1 did not stop within 10 s after SIGTERM: SIGKILL"
 }
 
 # tt_wait_exit PID [TIMEOUT_S=30]: wait for PID to exit by itself (e.g. after
 # --duration); SIGKILL after the timeout. Returns its exit status.
 tt_wait_exit() {
-	local pid=$1 timeout=${2:-30} i=0 rc
-	while tt_alive "$pid" && [ $i -lt $((timeout * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if tt_alive "$pid"; then
-		echo "pid $pid still running after ${timeout}s: SIGKILL" >&2
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null && rc=0 || rc=$?
-	tt_forget_pid "$pid"
-	return $rc
-}
-
-# tt_json_get FILE EXPR: evaluate a Python expression over the JSON in FILE
-# (bound to d), e.g. tt_json_get out.json 'd["counters"]["icmp_echo_tx"]'.
-# Dicts and lists print as JSON, other values as Python prints them.
-tt_json_get() {
-	"$TT_PY" -c '
-import json, sys
-with open(sys.argv[1]) as f:
-    d = json.load(f)
-v = eval(sys.argv[2])
-print(json.dumps(v) if isinstance(v, (dict, list)) else v)
-' "$1" "$2"
+	local timeout=${2:-30}
+	tt_reap "$1" "$timeout" "pid $1 still running after ${timeout}s: SIGKILL"
 }
 
 # tt_json_valid FILE: FILE holds one valid JSON document.
@@ -332,37 +272,15 @@ tt_expect_ge() {
 	tt_info "$what = $v (>= $min)"
 }
 
-# tt_dpdk_gc GLOB [MIN_AGE_S=30]: remove unused DPDK hugepage files and
-# runtime directories (/var/run/dpdk/PREFIX) whose names match GLOB (the same
-# as in scripts/setup.sh). The EXIT trap runs it for the names holding our PID:
-# DPDK leaves its hugepage files behind at exit, and our prefixes are unique.
-tt_dpdk_gc() {
-	local py=/usr/bin/python3
-	[ -x "$py" ] || py=python3
-	"$py" "$TT_SRCDIR/scripts/dpdk-gc.py" "${1:-*}" "${2:-30}"
-}
-
 tt_cleanup() {
-	local rc=$? pid log line i
+	local rc=$? pid log line
 	set +e
 	trap - EXIT INT TERM
 	while IFS= read -r line; do
 		[ -n "$line" ] && eval "$line"
 	done <"$TT_ONEXIT_FILE"
 	# Our own processes only, by PID: TERM, a short grace, then KILL.
-	while read -r pid; do
-		[ -n "$pid" ] && tt_alive "$pid" && kill -TERM "$pid" 2>/dev/null
-	done <"$TT_PIDS_FILE"
-	while read -r pid; do
-		[ -n "$pid" ] || continue
-		i=0
-		while tt_alive "$pid" && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		tt_alive "$pid" && kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done <"$TT_PIDS_FILE"
+	tt_stop_all
 	# On failure show the logs of what we started.
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		while read -r pid log; do
@@ -374,6 +292,8 @@ tt_cleanup() {
 	while read -r line; do
 		[ -n "$line" ] && ip netns del "$line" 2>/dev/null
 	done <"$TT_NETNS_FILE"
+	# DPDK leaves its hugepage files behind at exit; our prefixes hold our
+	# PID.
 	[ "$(id -u)" -eq 0 ] && tt_dpdk_gc "*$$*" 0 >/dev/null 2>&1
 	if [ "$TT_NO_CLEANUP" = 1 ]; then
 		echo "TT_NO_CLEANUP=1: keeping $TT_TMP" >&2
@@ -382,6 +302,4 @@ tt_cleanup() {
 	fi
 	exit "$rc"
 }
-trap tt_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+tt_on_exit_call tt_cleanup

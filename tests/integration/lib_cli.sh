@@ -212,17 +212,12 @@ tt_cli_contended() {
 # tt_cli_wait_log LOG REGEX [TIMEOUT_S=30] [PID]: wait until a line of LOG
 # matches REGEX (grep -E); fails early when PID has exited.
 tt_cli_wait_log() {
-	local log=$1 re=$2 timeout=${3:-30} pid=${4:-} i=0
-	while [ $i -lt $((timeout * 10)) ]; do
-		grep -qE "$re" "$log" 2>/dev/null && return 0
-		if [ -n "$pid" ] && ! tt_alive "$pid"; then
-			grep -qE "$re" "$log" 2>/dev/null && return 0
-			echo "pid $pid exited before '$re' appeared in $log" >&2
-			return 1
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "'$re' did not appear in $log within ${timeout}s" >&2
+	local log=$1 re=$2 timeout=${3:-30} pid=${4:-} rc=0
+	tt_wait_for_log "$log" "$re" "$timeout" "$pid" || rc=$?
+	case $rc in
+	0) return 0 ;;
+	2) echo "pid $pid exited before '$re' appeared in $log" >&2 ;;
+	*) echo "'$re' did not appear in $log within ${timeout}s" >&2 ;;
+	esac
 	return 1
 }

@@ -59,7 +59,7 @@ tt_srv_eal_args() {
 # with its tap in namespace tt-SHORT-PID, and wait until it answers ping.
 # SHORT: at most 6 characters (the interface name is "tt" SHORT PID).
 tt_srv_start() {
-	local short=$1 ini=$TT_SRCDIR/config/tap-server.ini args ok=0 i
+	local short=$1 ini=$TT_SRCDIR/config/tap-server.ini args ok=0 i rc
 	shift
 	[ -f "$ini" ] || tt_fail "missing $ini"
 	TT_SRV_IFC="tt${short}$$"
@@ -77,12 +77,10 @@ tt_srv_start() {
 	# queues later, by name, in the namespace of the process: moved before
 	# that, a second tap of the same name appears in the root namespace and
 	# tcpterm talks to that one. Move it only once the port has started.
-	for i in $(seq 1 300); do
-		grep -qE 'worker [0-9]+ started' "$TT_SRV_LOG" && break
-		tt_alive "$TT_SRV_PID" || tt_fail "tcpterm exited at start"
-		sleep 0.1
-	done
-	grep -qE 'worker [0-9]+ started' "$TT_SRV_LOG" || tt_fail "tcpterm did not start its workers"
+	rc=0
+	tt_wait_for_log "$TT_SRV_LOG" 'worker [0-9]+ started' 30 "$TT_SRV_PID" || rc=$?
+	[ $rc -ne 2 ] || tt_fail "tcpterm exited at start"
+	[ $rc -eq 0 ] || tt_fail "tcpterm did not start its workers"
 	TT_SRV_NS=$(tt_netns_create "$short")
 	# No IPv6 chatter (router solicitations, MLD) in the captures.
 	ip netns exec "$TT_SRV_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
@@ -139,21 +137,18 @@ tt_srv_exec() {
 # $TT_SRV_DIR/cap.pcapng until tt_srv_capture_stop (tt_srv_stop calls it).
 # Returns once tshark captures. Needs tshark (tt_srv_require it).
 tt_srv_capture_start() {
-	local i
+	local rc=0
 	TT_SRV_CAP_FILE=$TT_SRV_DIR/cap.pcapng
 	# A large kernel buffer: a busy run must not lose frames to the capture.
 	tt_bg TT_SRV_CAP_PID ip netns exec "$TT_SRV_NS" tshark -q -n -B 64 \
 		-i "$TT_SRV_IFC" "$@" -w "$TT_SRV_CAP_FILE"
 	TT_SRV_CAP_LOG=$TT_BG_LOG
-	for i in $(seq 1 100); do
-		grep -q "Capturing on" "$TT_SRV_CAP_LOG" 2>/dev/null && break
-		tt_alive "$TT_SRV_CAP_PID" || {
-			cat "$TT_SRV_CAP_LOG" >&2
-			tt_fail "tshark exited at start"
-		}
-		sleep 0.1
-	done
-	grep -q "Capturing on" "$TT_SRV_CAP_LOG" || tt_fail "tshark did not start capturing"
+	tt_wait_for_log "$TT_SRV_CAP_LOG" "Capturing on" 10 "$TT_SRV_CAP_PID" || rc=$?
+	if [ $rc -eq 2 ]; then
+		cat "$TT_SRV_CAP_LOG" >&2
+		tt_fail "tshark exited at start"
+	fi
+	[ $rc -eq 0 ] || tt_fail "tshark did not start capturing"
 	# dumpcap says so as it opens the socket: give it a moment more.
 	sleep 0.3
 }

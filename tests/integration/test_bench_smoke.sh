@@ -29,7 +29,7 @@ t0=$(date +%s)
 TCPTERM=$TCPTERM TT_BENCH_SKIP_SETUP=1 bash "$bench" --quick --out "$out" \
 	>"$TT_TMP/stdout" 2>"$TT_TMP/stderr" &
 bpid=$!
-echo "$bpid" >>"$TT_PIDS_FILE"
+tt_track_pid "$bpid"
 wait "$bpid"
 rc=$?
 tt_forget_pid "$bpid"
