@@ -11,12 +11,17 @@
  * frames, and checksum helpers that are independent of lib/net (so tests
  * never check the library against itself).
  *
- * Typical use:
+ * Typical use (main() is tests/unit/tt_test_main.c, shared by all):
  *
- *	int main(void)
+ *	Suite *tt_test_suite(void)
  *	{
- *		tt_test_eal_init();	(once, before srunner_run_all())
- *		...
+ *		Suite *s = suite_create("x");
+ *		TCase *tc = tcase_create("x");
+ *
+ *		tt_test_eal_init();	(only where the tests need the EAL)
+ *		tcase_add_test(tc, test_x);
+ *		suite_add_tcase(s, tc);
+ *		return s;
  *	}
  *
  *	START_TEST(test_x)
@@ -42,6 +47,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <check.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -72,6 +79,14 @@ extern const struct rte_ether_addr tt_test_mac_peer;	/**< 02:00:00:00:00:01 */
 /** Start of the fake clock (microseconds): far from 0, so "0 = unset" bugs show. */
 #define TT_TEST_T0_US 1000000000ULL
 
+/**
+ * The suite of one unit test executable, defined by its test file and run
+ * by the shared main() (tt_test_main.c), which exits with EXIT_SUCCESS when
+ * no test failed and EXIT_FAILURE otherwise. It is called once, before any
+ * test runs: a file whose tests need the EAL calls tt_test_eal_init() in it.
+ */
+Suite *tt_test_suite(void);
+
 /* EAL and mbufs. */
 
 /**
@@ -83,10 +98,10 @@ extern const struct rte_ether_addr tt_test_mac_peer;	/**< 02:00:00:00:00:01 */
  * is no shared config) and several test processes may run at once.
  * Extra arguments may be appended with the environment variable
  * TT_TEST_EAL_ARGS (split on spaces), e.g. "--log-level=tcpterm.*:debug".
- * It also creates the test pool (see tt_test_pool()). Call it in main()
- * before srunner_run_all(): tests forked by Check (when CK_FORK is not
- * "no") inherit the EAL and the pool, and could not create a pool
- * themselves. Exits on failure.
+ * It also creates the test pool (see tt_test_pool()). Call it in
+ * tt_test_suite(), which runs before srunner_run_all(): tests forked by
+ * Check (when CK_FORK is not "no") inherit the EAL and the pool, and could
+ * not create a pool themselves. Exits on failure.
  */
 void tt_test_eal_init(void);
 

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the TCP engine through the fake peer (tt_fake_peer.h).
+ * Retransmission: SYN-ACK, data and FIN retransmission with backoff (RFC 6298),
+ * fast retransmit and NewReno partial ACKs.
+ */
+
+#include <check.h>
+
+#include "tt_fake_peer.h"
+
+/* ------------------------------------------------------------------ */
+/* Retransmission.                                                    */
+/* ------------------------------------------------------------------ */
+
+/* SYN-ACK: rto_init, doubling, syn_retries times, then RST and the flow freed. */
+START_TEST(test_synack_retransmit)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t isn, rto = f->cfg.tcp.rto_init_ms;
+	unsigned int k;
+
+	ck_assert_uint_eq(rto, 1000);
+	fp_start(f);
+	s = fp_syn(f);
+	isn = s->seq;
+	for (k = 0; k < f->cfg.tcp.syn_retries; k++) {
+		fp_time(f, rto - 1);
+		fp_none(f);
+		fp_time(f, 1);
+		s = fp_expect(f, SYN | ACK);
+		ck_assert_uint_eq(s->seq, isn);
+		ck_assert_uint_eq(s->ack, f->pc.iss + 1);
+		ck_state(f, TT_TCPS_SYN_RCVD);
+		rto *= 2;
+	}
+	ck_assert_uint_eq(ST(f, retrans_synack), f->cfg.tcp.syn_retries);
+	fp_time(f, rto - 1);
+	fp_none(f);
+	fp_time(f, 1);
+	s = fp_expect(f, RST | ACK);
+	ck_assert_uint_eq(s->seq, isn + 1);
+	ck_assert_uint_eq(s->ack, f->pc.iss + 1);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(f->ctx->in_use, 0);
+	ck_assert_uint_eq(ST(f, retrans_timeout_reset), 1);
+	ck_assert_uint_eq(ST(f, conn_closed_timeout), 1);
+	ck_assert_uint_eq(TRANS(f, SYN_RCVD, CLOSED), 1);
+	fp_end(f);
+}
+END_TEST
+
+/* Data: RTO (RFC 6298), doubling, max_retries times, then RST (retrans_timeout_reset). */
+START_TEST(test_data_retransmit)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	static uint8_t orig[2048];
+	uint32_t seq, len, rto;
+	unsigned int k;
+
+	fp_start(f);
+	c = fp_open(f);
+	/* An RTT of 0 ms: RTO = SRTT + max(G, 4*RTTVAR) clamps to rto_min (RFC 6298 2.4). */
+	ck_assert_uint_eq(c->rto_ms, f->cfg.tcp.rto_min_ms);
+	rto = c->rto_ms;
+	fp_send_str(f, REQ11);
+	s = fp_expect(f, ACK | PSH);
+	seq = s->seq;
+	len = s->len;
+	memcpy(orig, s->data, len);
+	for (k = 0; k < f->cfg.tcp.max_retries; k++) {
+		fp_time(f, rto - 1);
+		fp_none(f);
+		fp_time(f, 1);
+		s = fp_expect(f, ACK | PSH);
+		ck_assert_uint_eq(s->seq, seq);
+		ck_assert_uint_eq(s->len, len);
+		ck_assert(memcmp(s->data, orig, len) == 0);
+		rto = RTE_MIN(rto * 2, f->cfg.tcp.rto_max_ms);
+	}
+	ck_assert_uint_eq(ST(f, retrans_data), f->cfg.tcp.max_retries);
+	fp_time(f, rto - 1);
+	fp_none(f);
+	fp_time(f, 1);
+	s = fp_expect(f, RST | ACK);
+	ck_assert(TT_SEQ_GEQ(s->seq, seq) && TT_SEQ_LEQ(s->seq, seq + len));
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, retrans_timeout_reset), 1);
+	ck_assert_uint_eq(ST(f, conn_closed_timeout), 1);
+	fp_end(f);
+}
+END_TEST
+
+/* An acknowledgment of part of the data resets the backoff. */
+START_TEST(test_retransmit_ack_resets_backoff)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c;
+	uint32_t ms;
+
+	f->cfg.server.response_bytes = 3000;
+	fp_start(f);
+	c = fp_open(f);
+	fp_send_str(f, REQ11);
+	tt_test_txq_flush(f->t);
+	/* Lose everything twice: RTO 200 then 400. */
+	ck_assert_uint_eq(fp_wait_output(f, 1000), 200);
+	tt_test_txq_flush(f->t);
+	ck_assert_uint_eq(fp_wait_output(f, 1000), 400);
+	ck_assert_uint_eq(c->retries, 2);
+	/* The retransmission arrives and is acknowledged: back to a fresh RTO. */
+	{
+		struct fp_seg s;
+
+		ck_assert(fp_pop(f, &s));
+		ck_assert(s.in_order);
+	}
+	fp_ack(f);
+	ck_assert_uint_eq(c->retries, 0);
+	/* A new RTT sample (RFC 7323 4: timestamps time retransmissions too). */
+	ck_assert_uint_eq(c->rto_ms, f->cfg.tcp.rto_min_ms);
+	tt_test_txq_flush(f->t);
+	ms = fp_wait_output(f, 2000);
+	ck_assert_uint_eq(ms, f->cfg.tcp.rto_min_ms);
+	tt_test_txq_flush(f->t);
+	fp_end(f);
+}
+END_TEST
+
+/* The FIN alone is retransmitted when the data was acknowledged. */
+START_TEST(test_fin_retransmit)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t fin_seq;
+
+	/* FIN_WAIT_2 lasts 2*MSL without a segment: longer than the next RTO. */
+	f->cfg.tcp.msl_ms = 1000;
+	fp_start(f);
+	fp_open(f);
+	fp_send_str(f, REQ10);
+	s = fp_expect(f, ACK | PSH | FIN);
+	fin_seq = s->seq + s->len;
+	/* ACK the data, not the FIN. */
+	f->pc.rcv_nxt = fin_seq;
+	fp_ack(f);
+	fp_none(f);
+	ck_state(f, TT_TCPS_FIN_WAIT_1);
+	ck_assert_uint_eq(fp_wait_output(f, 1000), f->cfg.tcp.rto_min_ms);
+	s = fp_expect(f, FIN | ACK);
+	ck_assert_uint_eq(s->seq, fin_seq);
+	ck_assert_uint_eq(s->len, 0);
+	ck_assert_uint_eq(ST(f, retrans_fin), 1);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	ck_assert_uint_eq(fp_wait_output(f, 1000), 2 * f->cfg.tcp.rto_min_ms);
+	s = fp_expect(f, FIN | ACK);
+	ck_assert_uint_eq(s->seq, fin_seq);
+	ck_assert_uint_eq(ST(f, retrans_fin), 2);
+	/* Now the ACK of the FIN: FIN_WAIT_2, no more retransmissions. */
+	f->pc.rcv_nxt = fin_seq + 1;
+	fp_ack(f);
+	ck_state(f, TT_TCPS_FIN_WAIT_2);
+	fp_time(f, 1500);
+	fp_none(f);
+	fp_send(f, FIN | ACK, NULL, 0);
+	fp_expect(f, ACK);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms);
+	fp_end(f);
+}
+END_TEST
+
+/* Also in LAST_ACK: our FIN is retransmitted until acknowledged. */
+START_TEST(test_last_ack_fin_retransmit)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t fin_seq;
+
+	fp_start(f);
+	fp_open(f);
+	fp_send(f, FIN | ACK, NULL, 0);
+	s = fp_expect(f, FIN | ACK);
+	fin_seq = s->seq;
+	ck_state(f, TT_TCPS_LAST_ACK);
+	ck_assert_uint_gt(fp_wait_output(f, 2000), 0);
+	s = fp_expect(f, FIN | ACK);
+	ck_assert_uint_eq(s->seq, fin_seq);
+	ck_assert_uint_eq(ST(f, retrans_fin), 1);
+	fp_ack(f);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, conn_closed_passive), 1);
+	fp_end(f);
+}
+END_TEST
+
+/* Fast retransmit on the third duplicate ACK, NewReno partial and full ACKs. */
+START_TEST(test_fast_retransmit)
+{
+	struct fp *f = fp_cur;
+	static struct fp_seg segs[16];
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint32_t n, k, una, total;
+
+	f->cfg.server.response_bytes = 20000;
+	f->syn_opts = TT_OPT_MSS;
+	f->mss = 1000;
+	fp_start(f);
+	c = fp_open(f);
+	ck_assert_uint_eq(c->mss, 1000);
+	fp_send_str(f, REQ11);
+	for (n = 0; fp_pop(f, &segs[n]); n++) {
+		ck_assert_uint_lt(n, 15);
+		ck_assert_uint_eq(segs[n].len, 1000);
+		memcpy(fp_rxbuf + n * 1000, segs[n].data, 1000);
+	}
+	ck_assert_uint_eq(n, f->cfg.tcp.init_cwnd);
+	/* ACK the first segment: the window slides, two more go out (slow start). */
+	una = segs[0].seq + 1000;
+	f->pc.rcv_nxt = una;
+	fp_ack(f);
+	for (k = 0; fp_pop(f, &segs[n + k]); k++) {
+		ck_assert_uint_lt(n + k, 15);
+		memcpy(fp_rxbuf + (n + k) * 1000, segs[n + k].data, 1000);
+	}
+	ck_assert_uint_eq(k, 2);
+	n += k;
+	/* Three duplicate ACKs: nothing after the first two, segment 2 after the third. */
+	fp_ack(f);
+	fp_none(f);
+	fp_ack(f);
+	fp_none(f);
+	fp_ack(f);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, una);
+	ck_assert_uint_eq(s->len, 1000);
+	ck_assert(memcmp(s->data, segs[1].data, 1000) == 0);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, dup_acks), 3);
+	ck_assert_uint_eq(ST(f, retrans_fast), 1);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	/* A partial ACK (RFC 6582): the next hole is retransmitted at once. */
+	f->pc.rcv_nxt = una + 1000;
+	fp_ack(f);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, una + 1000);
+	ck_assert(memcmp(s->data, segs[2].data, 1000) == 0);
+	ck_assert_uint_eq(ST(f, retrans_fast), 2);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	/* The full ACK: recovery ends, the rest of the response flows. */
+	f->pc.rcv_nxt = segs[n - 1].seq + 1000;
+	fp_ack(f);
+	ck_assert(!(c->flags & TT_CF_RECOVERY));
+	total = n * 1000;
+	total += fp_exchange(f, fp_rxbuf + total, sizeof(fp_rxbuf) - total);
+	ck_assert(!(c->flags & TT_CF_RECOVERY));
+	fp_check_http_response(fp_rxbuf, total, 20000, true);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * A partial ACK that carries data (a pipelined request) during NewReno
+ * recovery: the retransmission it triggers must not be built in the
+ * segment's mbuf before the request is read (regression: the request
+ * was overwritten by the retransmission and answered with a 400).
+ */
+START_TEST(test_partial_ack_with_data)
+{
+	struct fp *f = fp_cur;
+	static struct fp_seg segs[16];
+	const struct fp_seg *s;
+	struct fp_seg drop;
+	struct tt_conn *c;
+	uint32_t n, k, una;
+
+	f->cfg.server.response_bytes = 20000;
+	f->syn_opts = TT_OPT_MSS;
+	f->mss = 1000;
+	fp_start(f);
+	c = fp_open(f);
+	fp_send_str(f, REQ11);
+	/* A full window out, the first segment ACKed, then three dup ACKs. */
+	for (n = 0; fp_pop(f, &segs[n]); n++)
+		ck_assert_uint_lt(n, 15);
+	una = segs[0].seq + 1000;
+	f->pc.rcv_nxt = una;
+	fp_ack(f);
+	while (n < 15 && fp_pop(f, &segs[n]))
+		n++;
+	for (k = 0; k < 3; k++)
+		fp_ack(f);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, una);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	/* The partial ACK carries the next request. */
+	f->pc.rcv_nxt = una + 1000;
+	fp_send_str(f, REQ11);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, una + 1000);
+	ck_assert(memcmp(s->data, segs[2].data, 1000) == 0);
+	ck_assert_uint_eq(ST(f, http_requests), 2);
+	ck_assert_uint_eq(ST(f, http_bad_requests), 0);
+	while (fp_pop(f, &drop))
+		;
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
+Suite *
+tt_test_suite(void)
+{
+	Suite *s = suite_create("tcp_retransmit");
+	TCase *tc;
+
+	tt_test_eal_init();
+
+	tc = fp_tcase("retransmit");
+	tcase_add_test(tc, test_synack_retransmit);
+	tcase_add_test(tc, test_data_retransmit);
+	tcase_add_test(tc, test_retransmit_ack_resets_backoff);
+	tcase_add_test(tc, test_fin_retransmit);
+	tcase_add_test(tc, test_last_ack_fin_retransmit);
+	tcase_add_test(tc, test_fast_retransmit);
+	tcase_add_test(tc, test_partial_ack_with_data);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the TCP engine through the fake peer (tt_fake_peer.h).
+ * The sequence space: numbers across 2^32, PAWS (RFC 7323 5), out-of-order
+ * segments, delayed ACKs, the receive window and unacceptable ACKs.
+ */
+
+#include <check.h>
+
+#include "tt_fake_peer.h"
+
+/* ------------------------------------------------------------------ */
+/* Sequence numbers across 2^32.                                      */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_seq_macros)
+{
+	static const uint32_t bases[] = { 0, 1, 0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff };
+	unsigned int b;
+	int32_t d;
+	uint32_t k;
+
+	for (b = 0; b < RTE_DIM(bases); b++) {
+		uint32_t a0 = bases[b];
+		uint32_t a;
+
+		for (a = a0 - 64; a != a0 + 64; a++) {
+			for (d = -300; d <= 300; d++) {
+				uint32_t x = a + (uint32_t)d;
+
+				CHECK(TT_SEQ_LT(a, x) == (d > 0), "LT(%#x, %#x)", a, x);
+				CHECK(TT_SEQ_LEQ(a, x) == (d >= 0), "LEQ(%#x, %#x)", a, x);
+				CHECK(TT_SEQ_GT(a, x) == (d < 0), "GT(%#x, %#x)", a, x);
+				CHECK(TT_SEQ_GEQ(a, x) == (d <= 0), "GEQ(%#x, %#x)", a, x);
+				CHECK(TT_SEQ_LT(x, a) == (d < 0), "LT(%#x, %#x)", x, a);
+				CHECK(tt_seq_max(a, x) == (d > 0 ? x : a), "max(%#x, %#x)", a, x);
+				CHECK(tt_seq_min(a, x) == (d > 0 ? a : x), "min(%#x, %#x)", a, x);
+			}
+			for (k = 0; k < 64; k++) {
+				uint32_t x;
+
+				for (x = a - 3; x != a + 70; x++)
+					CHECK(TT_SEQ_IN(x, a, a + k) == ((uint32_t)(x - a) < k),
+					      "IN(%#x, %#x, %#x)", x, a, a + k);
+			}
+		}
+	}
+	/* Far apart but less than 2^31: still ordered. */
+	ck_assert(TT_SEQ_LT(0xfffffff0u, 0x7ffffff0u - 1));
+	ck_assert(TT_SEQ_GT(0x7ffffff0u - 1, 0xfffffff0u));
+}
+END_TEST
+
+/* The peer's sequence space wraps during a transfer into discard. */
+START_TEST(test_seq_wrap_peer)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	static uint8_t data[500];
+	uint32_t k, before;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	f->pc.iss = 0xfffffff0u;
+	fp_start(f);
+	c = fp_open(f);
+	ck_assert_uint_eq(c->rcv_nxt, 0xfffffff1u);
+	for (k = 0; k < 5; k++)
+		fp_send(f, ACK, data, 100);
+	ck_assert(TT_SEQ_GT(f->pc.snd_nxt, 0xfffffff1u));
+	ck_assert_uint_lt(f->pc.snd_nxt, 0x1000);
+	/* All accepted across the wrap; the delayed ACK covers them. */
+	ck_assert_uint_eq(c->rx_off, 500);
+	fp_none(f);
+	fp_time(f, f->cfg.tcp.delack_ms);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, 0xfffffff1u + 500);
+	ck_assert_uint_eq(ST(f, tcp_bytes_in), 500);
+	/* Out of order after the wrap: dropped, duplicate ACK. */
+	before = f->pc.snd_nxt;
+	f->pc.snd_nxt += 100;
+	fp_send(f, ACK, data, 100);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, before);
+	ck_assert_uint_eq(DROPS(f, tcp_ooo), 1);
+	/* An old duplicate from before the wrap: ACKed at once, not counted. */
+	fp_raw(f, ACK, 0xfffffff1u, f->pc.rcv_nxt, f->win, NULL, 0, data, 100);
+	/* (no timestamps in that one: PAWS does not apply without TS) */
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, before);
+	ck_assert_uint_eq(c->rx_off, 500);
+	/* A segment straddling rcv_nxt: only the new part is taken. */
+	f->pc.snd_nxt = before - 50;
+	fp_send(f, ACK, data, 100);
+	ck_assert_uint_eq(c->rx_off, 550);
+	ck_assert_uint_eq(c->rcv_nxt, before + 50);
+	tt_test_txq_flush(f->t);
+	/* Close across the wrapped space. */
+	fp_send(f, FIN | ACK, NULL, 0);
+	s = fp_expect(f, FIN | ACK);
+	ck_assert_uint_eq(s->ack, before + 51);
+	fp_ack(f);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * Our sequence space wraps during a response: the ISN is
+ * now_us / 4 + F(tuple, key) (RFC 6528), so moving the clock chooses it.
+ */
+START_TEST(test_seq_wrap_ours)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t h, want = 0xfffff000u, k, n;
+	uint64_t now;
+
+	f->cfg.server.response_bytes = 10000;
+	fp_start(f);
+	now = f->ctx->now_us;
+	h = tt_tcp_isn(f->ctx, TT_TEST_IP_US, 80, f->addr, f->pc.port) - (uint32_t)(now / 4);
+	k = want - h - (uint32_t)(now / 4);	/* quarter-microseconds to wait, mod 2^32 */
+	fp_time_us(f, (uint64_t)k * 4);
+	ck_assert_uint_eq(tt_tcp_isn(f->ctx, TT_TEST_IP_US, 80, f->addr, f->pc.port), want);
+	s = fp_syn(f);
+	ck_assert_uint_eq(s->seq, want);
+	fp_ack(f);
+	fp_send_str(f, REQ10);
+	n = fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
+	fp_check_http_response(fp_rxbuf, n, 10000, false);
+	ck_assert(f->pc.fin_rcvd);
+	ck_assert_uint_lt(f->pc.rcv_nxt, 0x10000);
+	ck_state(f, TT_TCPS_FIN_WAIT_2);
+	fp_send(f, FIN | ACK, NULL, 0);
+	fp_expect(f, ACK);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* PAWS (RFC 7323 5).                                                 */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_paws)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint8_t o[12], ol;
+	uint32_t seq;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	fp_start(f);
+	c = fp_open(f);
+	ck_assert(c->flags & TT_CF_TS);
+	fp_send(f, ACK, "0123456789", 10);
+	ck_assert_uint_eq(c->rx_off, 10);
+	seq = f->pc.snd_nxt;
+	/* An old TSval: dropped, with an ACK. */
+	ol = fp_ts_optbuf(f->tsval - 1000, f->pc.ts_recent, o);
+	fp_raw(f, ACK, seq, f->pc.rcv_nxt, f->win, o, ol, "abcdefghij", 10);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq);
+	ck_assert_uint_eq(DROPS(f, tcp_paws), 1);
+	ck_assert_uint_eq(c->rx_off, 10);
+	/* The same TSval as the last one is fine (RFC 7323: strictly older only). */
+	ol = fp_ts_optbuf(f->tsval, f->pc.ts_recent, o);
+	fp_raw(f, ACK, seq, f->pc.rcv_nxt, f->win, o, ol, "abcdefghij", 10);
+	ck_assert_uint_eq(c->rx_off, 20);
+	ck_assert_uint_eq(DROPS(f, tcp_paws), 1);
+	f->pc.snd_nxt += 10;
+	/* RFC 7323 5.3 R1: an RST is not subject to PAWS. */
+	ol = fp_ts_optbuf(f->tsval - 1000, f->pc.ts_recent, o);
+	tt_test_txq_flush(f->t);
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, o, ol, NULL, 0);
+	fp_none(f);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Out of order, delayed ACK.                                         */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_out_of_order)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	static uint8_t a[100], b[100];
+	uint32_t seq;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	fp_start(f);
+	c = fp_open(f);
+	seq = f->pc.snd_nxt;
+	/* The second segment first: dropped, an immediate duplicate ACK. */
+	f->pc.snd_nxt = seq + 100;
+	fp_send(f, ACK, b, 100);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq);
+	ck_assert_uint_eq(DROPS(f, tcp_ooo), 1);
+	ck_assert_uint_eq(c->rx_off, 0);
+	/* Then the first: in order, a delayed ACK. */
+	f->pc.snd_nxt = seq;
+	fp_send(f, ACK, a, 100);
+	fp_none(f);
+	ck_assert_uint_eq(c->rx_off, 100);
+	/* The retransmitted second one completes it. */
+	fp_send(f, ACK, b, 100);
+	ck_assert_uint_eq(c->rx_off, 200);
+	fp_none(f);
+	fp_time(f, f->cfg.tcp.delack_ms);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq + 200);
+	fp_end(f);
+}
+END_TEST
+
+START_TEST(test_delayed_ack)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	static uint8_t data[2000];
+	uint32_t mss;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	fp_start(f);
+	c = fp_open(f);
+	mss = c->mss;
+	/* One small segment, no response: ACKed after delack_ms, not before. */
+	fp_send(f, ACK, data, 100);
+	fp_none(f);
+	fp_time(f, f->cfg.tcp.delack_ms - 1);
+	fp_none(f);
+	fp_time(f, 1);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	ck_assert_uint_eq(ST(f, delayed_acks), 1);
+	/* Two full segments: the second is ACKed at once (RFC 9293 3.8.6.3). */
+	fp_send(f, ACK, data, (uint16_t)mss);
+	fp_none(f);
+	fp_send(f, ACK, data, (uint16_t)mss);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	/* ... and no delayed ACK follows. */
+	fp_time(f, 10 * f->cfg.tcp.delack_ms);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, delayed_acks), 1);
+	/* A delayed ACK again, then the timer of several connections in order. */
+	fp_send(f, ACK, data, 10);
+	fp_time(f, f->cfg.tcp.delack_ms / 2);
+	fp_none(f);
+	fp_time(f, f->cfg.tcp.delack_ms / 2);
+	fp_expect(f, ACK);
+	fp_end(f);
+}
+END_TEST
+
+/* Data beyond the advertised window is cut at its right edge; past it, dropped. */
+START_TEST(test_window_trim)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	static uint8_t data[1000];
+	uint32_t seq0, wnd = 2500;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	f->cfg.tcp.rcv_wnd = wnd;
+	f->syn_opts = TT_OPT_MSS;
+	fp_start(f);
+	c = fp_open(f);
+	seq0 = f->pc.snd_nxt;
+	/* Three segments, no ACK from us in between: the third is cut to the edge. */
+	fp_send(f, ACK, data, 1000);
+	fp_send(f, ACK, data, 1000);
+	fp_none(f);
+	fp_send(f, ACK, data, 1000);
+	ck_assert_uint_eq(c->rx_off, wnd);
+	ck_assert_uint_eq(c->rcv_nxt, seq0 + wnd);
+	fp_none(f);
+	fp_time(f, f->cfg.tcp.delack_ms);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq0 + wnd);
+	ck_assert_uint_eq(s->win, wnd);
+	/* Entirely past the new right edge: dropped, with an ACK. */
+	f->pc.snd_nxt = seq0 + 2 * wnd + 10;
+	fp_send(f, ACK, data, 100);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq0 + wnd);
+	ck_assert_uint_eq(DROPS(f, tcp_out_of_window), 1);
+	ck_assert_uint_eq(c->rx_off, wnd);
+	fp_end(f);
+}
+END_TEST
+
+/* An ACK for data never sent: an ACK back, the segment dropped (RFC 9293 3.10.7.4). */
+START_TEST(test_ack_unsent)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint32_t seq;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	fp_start(f);
+	c = fp_open(f);
+	seq = f->pc.snd_nxt;
+	f->pc.rcv_nxt += 5000;
+	fp_send(f, ACK | PSH, "data", 4);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq);
+	ck_assert_uint_eq(s->seq, f->pc.rcv_nxt - 5000);
+	ck_assert_uint_eq(DROPS(f, tcp_bad_ack), 1);
+	ck_assert_uint_eq(c->rx_off, 0);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	fp_end(f);
+}
+END_TEST
+
+/* A response carries the ACK: no delayed ACK after it. */
+START_TEST(test_delayed_ack_piggyback)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+
+	fp_start(f);
+	fp_open(f);
+	fp_send_str(f, REQ11);
+	s = fp_expect(f, ACK | PSH);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	fp_ack(f);
+	fp_time(f, 10 * f->cfg.tcp.delack_ms);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, delayed_acks), 0);
+	fp_end(f);
+}
+END_TEST
+
+Suite *
+tt_test_suite(void)
+{
+	Suite *s = suite_create("tcp_sequence");
+	TCase *tc;
+
+	tt_test_eal_init();
+
+	tc = fp_tcase("sequence");
+	tcase_add_test(tc, test_seq_macros);
+	tcase_add_test(tc, test_seq_wrap_peer);
+	tcase_add_test(tc, test_seq_wrap_ours);
+	tcase_add_test(tc, test_paws);
+	tcase_add_test(tc, test_out_of_order);
+	tcase_add_test(tc, test_delayed_ack);
+	tcase_add_test(tc, test_delayed_ack_piggyback);
+	tcase_add_test(tc, test_window_trim);
+	tcase_add_test(tc, test_ack_unsent);
+	suite_add_tcase(s, tc);
+	return s;
+}
