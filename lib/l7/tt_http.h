@@ -28,6 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The body pattern, declared here for the applications that include only
+ * this header. */
+#include "l7/tt_pattern.h"
+
 /** Result of a parser feed call. */
 enum tt_http_rc {
 	TT_HTTP_ERROR = -1,	/**< malformed message: answer 400 / fail, close */
@@ -106,7 +110,7 @@ void tt_http_req_init(struct tt_http_req *p);
  * whitespace before the colon; at most TT_HTTP_REQ_HDR_MAX bytes of header
  * section. Connection (close / keep-alive options) and Content-Length are
  * interpreted; a body announced by Content-Length is consumed and skipped.
- * Rejected: obsolete line folding, Transfer-Encoding (see tt_http.c),
+ * Rejected: obsolete line folding, Transfer-Encoding (see tt_http_lex.c),
  * invalid or conflicting Content-Length, control characters.
  *
  * @param p
@@ -322,39 +326,5 @@ int tt_http_build_response(char *buf, size_t len, unsigned int status,
  */
 int tt_http_build_request(char *buf, size_t len, const char *path, const char *host,
 			  bool keepalive);
-
-/** Period of the body pattern, in bytes. */
-#define TT_HTTP_BODY_PERIOD 4096
-
-/**
- * Fill @p dst with the body pattern from stream offset @p offset. The body
- * is made of 64-byte lines: line k (k = offset / 64) holds the 63 characters
- * alphabet[(k + c) % 64] for c = 0..62, then '\n', where alphabet is
- * "0-9A-Za-z+/" (64 characters). The pattern repeats every 4096 bytes, so
- * any byte at any offset can be regenerated, and a misplaced segment shows
- * unless it moved by a multiple of 4096 bytes.
- *
- * @param dst
- *   Destination.
- * @param offset
- *   Offset in the body of the first byte.
- * @param len
- *   Bytes to write.
- */
-void tt_http_fill_body(uint8_t *dst, uint64_t offset, uint32_t len);
-
-/**
- * Check received body bytes against the pattern of tt_http_fill_body().
- *
- * @param src
- *   Received bytes.
- * @param offset
- *   Offset in the body of the first byte.
- * @param len
- *   Bytes to check.
- * @return
- *   true when all bytes match.
- */
-bool tt_http_check_body(const uint8_t *src, uint64_t offset, uint32_t len);
 
 #endif /* _TT_HTTP_H_ */
