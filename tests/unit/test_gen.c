@@ -6,7 +6,6 @@
  * out), and the incarnation rule: a tuple in TIME_WAIT on our side is not
  * used again until its TIME_WAIT has ended.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
@@ -362,11 +361,13 @@ START_TEST(test_stop_and_drain)
 }
 END_TEST
 
-static Suite *
-gen_suite(void)
+Suite *
+tt_test_suite(void)
 {
 	Suite *s = suite_create("gen");
 	TCase *tc = tcase_create("gen");
+
+	tt_test_eal_init();
 
 	tcase_add_test(tc, test_arp_before_clock);
 	tcase_add_test(tc, test_arp_timeout);
@@ -379,18 +380,4 @@ gen_suite(void)
 	tcase_add_test(tc, test_stop_and_drain);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr;
-	int failed;
-
-	tt_test_eal_init();
-	sr = srunner_create(gen_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -1256,13 +1256,11 @@ START_TEST(test_req_cache)
 }
 END_TEST
 
-int
-main(void)
+Suite *
+tt_test_suite(void)
 {
 	Suite *s = suite_create("http");
 	TCase *tc = tcase_create("http");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_req_basic);
@@ -1281,9 +1279,5 @@ main(void)
 	tcase_add_test(tc, test_body);
 	tcase_add_test(tc, test_fuzz_splits);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }

@@ -1523,13 +1523,11 @@ START_TEST(test_icmp_txq_full)
 }
 END_TEST
 
-int
-main(void)
+Suite *
+tt_test_suite(void)
 {
 	Suite *s = suite_create("net");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	tt_test_eal_init();
 
@@ -1581,10 +1579,5 @@ main(void)
 	tcase_add_test(tc, test_icmp_txq_full);
 	tcase_add_checked_fixture(tc, tt_setup, NULL);
 	suite_add_tcase(s, tc);
-
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }

@@ -147,22 +147,16 @@ START_TEST(test_drops_total)
 }
 END_TEST
 
-int
-main(void)
+Suite *
+tt_test_suite(void)
 {
 	Suite *s = suite_create("stats");
 	TCase *tc = tcase_create("stats");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_stat_names);
 	tcase_add_test(tc, test_drop_names);
 	tcase_add_test(tc, test_sum);
 	tcase_add_test(tc, test_drops_total);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }

@@ -441,13 +441,11 @@ START_TEST(test_random_model)
 }
 END_TEST
 
-int
-main(void)
+Suite *
+tt_test_suite(void)
 {
 	Suite *s = suite_create("timer");
 	TCase *tc = tcase_create("wheel");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_arm_cancel);
@@ -460,10 +458,5 @@ main(void)
 	tcase_add_test(tc, test_past_and_wrap);
 	tcase_add_test(tc, test_random_model);
 	suite_add_tcase(s, tc);
-
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }
