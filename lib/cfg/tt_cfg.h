@@ -6,9 +6,11 @@
  * @file
  * The typed configuration of tcpterm, read from an ini file with rte_cfgfile.
  *
- * Every key has a default, a unit and a range; docs/configuration.md lists
- * them. Errors name the file, the section, the key and the bad value.
- * Addresses are kept in host byte order.
+ * Every key has a default, a unit and a range. The defaults are written
+ * once, in the key table of tt_cfg_keys.c; docs/configuration.md lists
+ * them all (a unit test holds the two equal), so the comments below give
+ * only what each field means. Errors name the file, the section, the key
+ * and the bad value. Addresses are kept in host byte order.
  */
 
 #include <stdbool.h>
@@ -45,38 +47,38 @@ struct tt_port_cfg {
 	uint32_t ip;		/**< host order; 0 = none */
 	uint8_t prefix;		/**< prefix length 1-32 */
 	uint32_t gateway;	/**< host order; 0 = none (on-link only) */
-	uint16_t mtu;		/**< bytes, 576-9000, default 1500 */
-	uint16_t rx_desc;	/**< default 1024 */
-	uint16_t tx_desc;	/**< default 1024 */
+	uint16_t mtu;		/**< IP MTU, bytes */
+	uint16_t rx_desc;	/**< RX ring size, descriptors */
+	uint16_t tx_desc;	/**< TX ring size, descriptors */
 };
 
 struct tt_tcp_cfg {
-	uint16_t mss;		/**< bytes advertised; default 1460, capped by MTU-40 */
-	uint8_t wscale;		/**< 0-14, default 7 */
-	bool sack;		/**< offer/accept SACK-permitted, default true */
-	bool timestamps;	/**< offer/accept timestamps, default true */
-	uint32_t msl_ms;	/**< maximum segment lifetime, default 30000; TIME_WAIT = 2*MSL */
-	uint32_t max_flows;	/**< connections per lcore, default 65536 */
-	bool tw_recycle;	/**< table full: a SYN takes the oldest TIME_WAIT block, default true */
-	bool syn_cookies;	/**< default false (later issue) */
-	uint32_t rcv_wnd;	/**< receive window bytes, default 65535*4 */
-	uint32_t rto_init_ms;	/**< initial RTO, default 1000 (RFC 6298 2.1) */
-	uint32_t rto_min_ms;	/**< lower bound of RTO, default 200 */
-	uint32_t rto_max_ms;	/**< upper bound of RTO, default 60000 */
-	uint32_t max_retries;	/**< retransmissions before reset, default 6 */
-	uint32_t syn_retries;	/**< SYN/SYN-ACK retransmissions, default 5 */
-	uint32_t delack_ms;	/**< delayed ACK timer, default 40 */
-	uint32_t init_cwnd;	/**< initial window in segments, default 10 (RFC 6928) */
+	uint16_t mss;		/**< bytes advertised; at most the smallest MTU - 40 */
+	uint8_t wscale;		/**< window scale shift we offer (RFC 7323 2) */
+	bool sack;		/**< offer/accept SACK-permitted */
+	bool timestamps;	/**< offer/accept timestamps */
+	uint32_t msl_ms;	/**< maximum segment lifetime; TIME_WAIT = 2*MSL */
+	uint32_t max_flows;	/**< connections per lcore */
+	bool tw_recycle;	/**< table full: a SYN takes the oldest TIME_WAIT block */
+	bool syn_cookies;	/**< always false: not implemented yet, true is refused */
+	uint32_t rcv_wnd;	/**< receive window, bytes */
+	uint32_t rto_init_ms;	/**< initial RTO (RFC 6298 2.1) */
+	uint32_t rto_min_ms;	/**< lower bound of RTO */
+	uint32_t rto_max_ms;	/**< upper bound of RTO */
+	uint32_t max_retries;	/**< retransmissions before reset */
+	uint32_t syn_retries;	/**< SYN/SYN-ACK retransmissions */
+	uint32_t delack_ms;	/**< delayed ACK timer */
+	uint32_t init_cwnd;	/**< initial window in segments (RFC 6928) */
 };
 
 struct tt_server_cfg {
 	bool enabled;		/**< true when listen has at least one port */
 	uint16_t listen[TT_CFG_MAX_LISTEN];
 	unsigned int n_listen;
-	enum tt_app_kind app;	/**< http (default), echo, discard, fixed */
-	uint32_t response_bytes;	/**< body (http) or response (fixed), default 100 */
-	uint32_t request_bytes;	/**< fixed: request size that triggers a response, default 100 */
-	uint32_t idle_timeout_ms;	/**< 0 = none, default 60000 */
+	enum tt_app_kind app;	/**< http, echo, discard or fixed */
+	uint32_t response_bytes;	/**< body (http) or response (fixed) */
+	uint32_t request_bytes;	/**< fixed: request size that triggers a response */
+	uint32_t idle_timeout_ms;	/**< reset an idle connection; 0 = none */
 };
 
 struct tt_target {
@@ -90,32 +92,32 @@ struct tt_client_cfg {
 	unsigned int n_target;
 	uint32_t src_ip_first;	/**< host order; 0 = the port's ip */
 	uint32_t src_ip_last;
-	uint16_t sport_first;	/**< default 1024 */
-	uint16_t sport_last;	/**< default 65535 */
+	uint16_t sport_first;	/**< source port range */
+	uint16_t sport_last;
 	uint64_t rate;		/**< connections/s, 0 = as fast as possible */
-	uint32_t concurrency;	/**< most open at once, default 64 */
+	uint32_t concurrency;	/**< most open at once */
 	uint64_t connections;	/**< total, 0 = unlimited (use duration) */
 	double duration;	/**< seconds, 0 = unlimited */
-	double ramp_up;		/**< seconds, default 0 */
+	double ramp_up;		/**< seconds to reach rate */
 	enum tt_app_kind app;	/**< http, fixed, echo, send */
-	char path[TT_CFG_PATH_LEN];	/**< http request path, default "/" */
-	char host[TT_CFG_PATH_LEN];	/**< http Host header, default target ip */
-	uint32_t request_bytes;	/**< default 100 */
-	uint32_t response_bytes;	/**< fixed: expected response, default 100 */
-	uint32_t requests_per_connection;	/**< default 1 */
-	enum tt_close_mode close;	/**< default active */
-	uint32_t arp_timeout_ms;	/**< default 10000 */
-	uint32_t drain_ms;	/**< time allowed to finish at stop, default 2000 */
-	uint32_t conn_timeout_ms;	/**< whole-connection timeout, default 30000 */
+	char path[TT_CFG_PATH_LEN];	/**< http request path */
+	char host[TT_CFG_PATH_LEN];	/**< http Host header; "" = target ip */
+	uint32_t request_bytes;	/**< request size (fixed, echo, send) */
+	uint32_t response_bytes;	/**< fixed: expected response */
+	uint32_t requests_per_connection;	/**< requests before the close */
+	enum tt_close_mode close;	/**< how the client ends a connection */
+	uint32_t arp_timeout_ms;	/**< wait for a target or gateway ARP reply */
+	uint32_t drain_ms;	/**< time allowed to finish at stop */
+	uint32_t conn_timeout_ms;	/**< idle timeout of a connection; 0 = none */
 };
 
 struct tt_general_cfg {
 	double duration;	/**< seconds the process runs, 0 = until done/signal */
-	uint32_t stats_interval_ms;	/**< live line period, default 1000, 0 = off */
-	uint32_t mbufs;		/**< mbufs per port pool, default 16383 */
-	uint32_t ring_pairs;	/**< net_ring port pairs created in-process, default 0 */
-	uint32_t burst;		/**< RX burst, default 32 */
-	uint32_t tx_drain_us;	/**< TX flush deadline, default 100 */
+	uint32_t stats_interval_ms;	/**< live line period, 0 = off */
+	uint32_t mbufs;		/**< mbufs per port pool */
+	uint32_t ring_pairs;	/**< net_ring port pairs created in-process */
+	uint32_t burst;		/**< RX burst */
+	uint32_t tx_drain_us;	/**< TX flush deadline */
 };
 
 struct tt_config {
@@ -128,7 +130,7 @@ struct tt_config {
 	struct tt_client_cfg client;
 };
 
-/** Fill @p cfg with every default. */
+/** Fill @p cfg with every default (the key table's, through its parsers). */
 void tt_cfg_defaults(struct tt_config *cfg);
 
 /**

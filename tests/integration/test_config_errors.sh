@@ -82,6 +82,13 @@ expect_err "unknown key" \
 	"$tmp/key.ini: [tcp] wsclae = '7': unknown key" \
 	-c "$tmp/key.ini"
 
+# SYN cookies are not implemented yet: turning them on is refused, not ignored.
+mkconf syncookies '[eal]' "args = $eal" '[port0]' 'ip = 198.18.0.2/24' \
+	'[tcp]' 'syn_cookies = yes'
+expect_err "syn_cookies not implemented" \
+	"$tmp/syncookies.ini: [tcp] syn_cookies = 'yes': not implemented yet" \
+	-c "$tmp/syncookies.ini"
+
 mkconf junk '[eal]' "args = $eal" '[port0]' 'ip = 198.18.0.2/24' \
 	'mtu = 1500x'
 expect_err "trailing junk" \
@@ -111,6 +118,10 @@ expect_err "--set client-only app on the server" \
 	"--set: [server] app = 'send': 'send' is a client-only app (server: http, echo, discard, fixed)" \
 	-c "$good" --set server.app=send
 
+expect_err "--set syn_cookies on" \
+	"--set: [tcp] syn_cookies = 'true': not implemented yet" \
+	-c "$good" --set tcp.syn_cookies=true
+
 expect_err "--set without a section" \
 	"--set: cannot parse: 'mss=1400': expected SECTION.KEY=VALUE" \
 	-c "$good" --set mss=1400
@@ -134,6 +145,17 @@ if "$TCPTERM" -c "$good" --check >"$tmp/out" 2>"$tmp/err"; then
 	echo "ok: good config passes --check"
 else
 	echo "FAIL: good config: --check exited $?"
+	cat "$tmp/err"
+	fail=1
+fi
+
+# syn_cookies set to false (the default, as --check prints it) still loads.
+n=$((n + 1))
+if "$TCPTERM" -c "$good" --set tcp.syn_cookies=off --check >"$tmp/out" 2>"$tmp/err" &&
+   grep -qx 'syn_cookies = false' "$tmp/out"; then
+	echo "ok: syn_cookies = off passes --check"
+else
+	echo "FAIL: syn_cookies = off: --check failed or printed no 'syn_cookies = false'"
 	cat "$tmp/err"
 	fail=1
 fi

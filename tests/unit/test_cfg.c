@@ -6,6 +6,7 @@
  * rte_cfgfile length limits and the dump round trip.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <rte_log.h>
 
 #include "cfg/tt_cfg.h"
+#include "cfg/tt_cfg_priv.h"
 
 #define FIXDIR TT_SRCDIR "/tests/fixtures/cfg/"
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
@@ -254,7 +256,8 @@ START_TEST(test_full)
 	ck_assert(!cfg.tcp.timestamps);
 	ck_assert_uint_eq(cfg.tcp.msl_ms, 1000);
 	ck_assert_uint_eq(cfg.tcp.max_flows, 1048576);
-	ck_assert(cfg.tcp.syn_cookies);
+	ck_assert(!cfg.tcp.tw_recycle);
+	ck_assert(!cfg.tcp.syn_cookies);
 	ck_assert_uint_eq(cfg.tcp.rcv_wnd, 1048576);
 	ck_assert_uint_eq(cfg.tcp.rto_init_ms, 500);
 	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 100);
@@ -345,6 +348,7 @@ static const struct {
 	{ "bad-path.ini", "[client] path = 'index.html': must start with '/'" },
 	{ "bad-close.ini", "[client] close = 'later': expected active, passive or reset" },
 	{ "bad-rto.ini", "[tcp] rto_init_ms = '1000': outside rto_min_ms..rto_max_ms (2000..60000)" },
+	{ "bad-syn-cookies.ini", "[tcp] syn_cookies = 'on': not implemented yet" },
 	{ "bad-syntax.ini", "cannot parse: line 3: 'mtu 1500': expected [section] or key = value" },
 	{ "bad-semicolon.ini", "cannot parse: line 1: '; a comment in the wrong style': ';' does not start a comment, use '#'" },
 	{ "bad-no-bracket.ini", "cannot parse: line 1: '[port0': no closing ']'" },
@@ -519,6 +523,8 @@ static const struct {
 	const char *msg;	/* exact error */
 } bad_sets[] = {
 	{ "tcp.wscale=15", "--set: [tcp] wscale = '15': out of range 0..14" },
+	{ "tcp.syn_cookies=1", "--set: [tcp] syn_cookies = '1': not implemented yet" },
+	{ "tcp.syn_cookies=maybe", "--set: [tcp] syn_cookies = 'maybe': expected true/false/yes/no/on/off/1/0" },
 	{ "tcp.wscale=7x", "--set: [tcp] wscale = '7x': trailing characters 'x' after the number" },
 	{ "tpc.mss=1400", "--set: [tpc]: unknown section" },
 	{ "tcp.msss=1400", "--set: [tcp] msss = '1400': unknown key" },
@@ -574,8 +580,231 @@ START_TEST(test_names)
 }
 END_TEST
 
-Suite *
-tt_test_suite(void)
+/* tcp.syn_cookies is not implemented: every false spelling still loads. */
+START_TEST(test_syn_cookies_off)
+{
+	static const char *const off[] = {
+		"tcp.syn_cookies=false", "tcp.syn_cookies=No",
+		"tcp.syn_cookies=OFF", "tcp.syn_cookies=0",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		ck_assert_msg(tt_cfg_load(&cfg, FIXDIR "good-minimal.ini",
+					  &off[i], 1, err, sizeof(err)) == 0,
+			      "%s: %s", off[i], err);
+		ck_assert(!cfg.tcp.syn_cookies);
+	}
+}
+END_TEST
+
+/*
+ * Every default in the key table is the text --check prints for a key left
+ * alone, on every port: the table, the dump and the doc show one string.
+ */
+START_TEST(test_defaults_canonical)
+{
+	char val[TT_CFG_VAL_BUF];
+	const struct tt_cfg_sec *s;
+	const struct tt_cfg_key *k;
+	unsigned int i, j, p, n;
+
+	tt_cfg_defaults(&cfg);
+	for (i = 0; i < TT_SEC_NUM; i++) {
+		s = &tt_cfg_secs[i];
+		n = s->id == TT_SEC_PORT ? TT_MAX_PORTS : 1;
+		for (p = 0; p < n; p++) {
+			for (j = 0; j < s->n_keys; j++) {
+				k = &s->keys[j];
+				tt_cfg_fmt_key(val, sizeof(val), k,
+					       tt_cfg_sec_base(&cfg, s->id, p));
+				ck_assert_msg(strcmp(val, k->def != NULL ?
+						     k->def : "") == 0,
+					      "[%s] %s: default '%s' prints as '%s'",
+					      s->name, k->name,
+					      k->def != NULL ? k->def : "(required)",
+					      val);
+			}
+		}
+	}
+}
+END_TEST
+
+/* A key row of a table in docs/configuration.md. */
+struct doc_key {
+	char sec[CFG_NAME_LEN];
+	char key[CFG_NAME_LEN];
+	char def[128];		/* the Default cell, as written */
+	unsigned int line;
+	bool matched;
+};
+
+#define DOC_MAX_KEYS 128
+
+/* Strip blanks and one pair of enclosing backticks from @p s in place. */
+static char *
+doc_cell(char *s)
+{
+	size_t n;
+
+	s = tt_cfg_strip(s);
+	n = strlen(s);
+	if (n >= 2 && s[0] == '`' && s[n - 1] == '`') {
+		s[n - 1] = '\0';
+		s++;
+	}
+	return s;
+}
+
+/* Split the table row @p line on '|' into at most @p max cells. */
+static unsigned int
+doc_row(char *line, char **cell, unsigned int max)
+{
+	unsigned int n = 0;
+	char *p = strchr(line, '|'), *q;
+
+	while (p != NULL && n < max) {
+		q = strchr(p + 1, '|');
+		if (q == NULL)
+			break;
+		*q = '\0';
+		cell[n++] = doc_cell(p + 1);
+		p = q;
+	}
+	return n;
+}
+
+/*
+ * Read the key tables of docs/configuration.md: under each "### [section]"
+ * heading ("### [port0] .. [port7]" for the ports), the rows of the table
+ * whose header has "Key" and "Default" columns.
+ */
+static unsigned int
+doc_read_keys(struct doc_key *dk, unsigned int max)
+{
+	char line[4096], sec[CFG_NAME_LEN] = "", *cell[8], *b;
+	unsigned int n = 0, lineno = 0, nc, c, key_col = 0, def_col = 0;
+	bool header = false;
+	FILE *f;
+
+	f = fopen(TT_SRCDIR "/docs/configuration.md", "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strncmp(line, "## ", 3) == 0) {
+			sec[0] = '\0';
+		} else if (strncmp(line, "### [", 5) == 0) {
+			snprintf(sec, sizeof(sec), "%s", line + 5);
+			b = strchr(sec, ']');
+			ck_assert_ptr_nonnull(b);
+			*b = '\0';
+			if (strncmp(sec, "port", 4) == 0 && isdigit((unsigned char)sec[4]))
+				sec[4] = '\0';
+			header = false;
+		} else if (sec[0] != '\0' && line[0] == '|') {
+			nc = doc_row(line, cell, 8);
+			if (!header) {
+				for (c = 0; c < nc; c++) {
+					if (strcmp(cell[c], "Key") == 0)
+						key_col = c;
+					if (strcmp(cell[c], "Default") == 0)
+						def_col = c;
+				}
+				ck_assert_msg(def_col > key_col,
+					      "configuration.md:%u: no Key and Default columns",
+					      lineno);
+				header = true;
+				continue;
+			}
+			if (nc <= def_col || cell[key_col][0] == '-')
+				continue;	/* the |---| line */
+			ck_assert_uint_lt(n, max);
+			snprintf(dk[n].sec, sizeof(dk[n].sec), "%s", sec);
+			snprintf(dk[n].key, sizeof(dk[n].key), "%s", cell[key_col]);
+			snprintf(dk[n].def, sizeof(dk[n].def), "%s", cell[def_col]);
+			dk[n].line = lineno;
+			dk[n].matched = false;
+			n++;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * What a Default cell means: "(required)" is no default (NULL in the
+ * table), "empty" (or "empty = what that means") the empty value, anything
+ * else the value itself (backticks already stripped).
+ */
+static bool
+doc_def_eq(const char *doc, const char *def)
+{
+	if (strcmp(doc, "(required)") == 0)
+		return def == NULL;
+	if (def == NULL)
+		return false;
+	if (strcmp(doc, "empty") == 0 || strncmp(doc, "empty ", 6) == 0)
+		return def[0] == '\0';
+	return strcmp(doc, def) == 0;
+}
+
+/*
+ * docs/configuration.md documents every key of the key table, once, with
+ * the table's default, and no key the table lacks.
+ */
+START_TEST(test_doc_defaults)
+{
+	static struct doc_key dk[DOC_MAX_KEYS];
+	char bad[4096] = "";
+	const struct tt_cfg_sec *s;
+	const struct tt_cfg_key *k;
+	unsigned int n, i, j, d, found;
+	size_t o = 0;
+
+	n = doc_read_keys(dk, DOC_MAX_KEYS);
+	for (i = 0; i < TT_SEC_NUM; i++) {
+		s = &tt_cfg_secs[i];
+		for (j = 0; j < s->n_keys; j++) {
+			k = &s->keys[j];
+			found = 0;
+			for (d = 0; d < n; d++) {
+				if (strcmp(dk[d].sec, s->name) != 0 ||
+				    strcmp(dk[d].key, k->name) != 0)
+					continue;
+				dk[d].matched = true;
+				if (found++ > 0)
+					o += snprintf(bad + o, sizeof(bad) - o,
+						      "\n  line %u: [%s] %s documented twice",
+						      dk[d].line, s->name, k->name);
+				else if (!doc_def_eq(dk[d].def, k->def))
+					o += snprintf(bad + o, sizeof(bad) - o,
+						      "\n  line %u: [%s] %s: default '%s', the key table says '%s'",
+						      dk[d].line, s->name, k->name,
+						      dk[d].def, k->def != NULL ?
+						      k->def : "(required)");
+				ck_assert_uint_lt(o, sizeof(bad));
+			}
+			if (found == 0)
+				o += snprintf(bad + o, sizeof(bad) - o,
+					      "\n  [%s] %s is not documented",
+					      s->name, k->name);
+			ck_assert_uint_lt(o, sizeof(bad));
+		}
+	}
+	for (d = 0; d < n; d++) {
+		if (!dk[d].matched)
+			o += snprintf(bad + o, sizeof(bad) - o,
+				      "\n  line %u: [%s] %s is not in the key table",
+				      dk[d].line, dk[d].sec, dk[d].key);
+		ck_assert_uint_lt(o, sizeof(bad));
+	}
+	ck_assert_msg(o == 0, "docs/configuration.md disagrees with lib/cfg/tt_cfg_keys.c:%s",
+		      bad);
+}
+END_TEST
+
+static Suite *
+cfg_suite(void)
 {
 	Suite *s = suite_create("cfg");
 	TCase *tc = tcase_create("cfg");
@@ -594,6 +823,21 @@ tt_test_suite(void)
 			    sizeof(bad_sets) / sizeof(bad_sets[0]));
 	tcase_add_test(tc, test_no_file);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_syn_cookies_off);
+	tcase_add_test(tc, test_defaults_canonical);
+	tcase_add_test(tc, test_doc_defaults);
 	suite_add_tcase(s, tc);
 	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(cfg_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -1,0 +1,694 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * The configuration keys: one table per section gives each key its name,
+ * type, field, range and default, and the keys with a syntax of their own
+ * (lists, addresses, ranges, enumerations, strings) have their parse and
+ * format functions here. The loader, the defaults, the cross-check
+ * messages and the dump all read this table, so each key is described
+ * once.
+ */
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_debug.h>
+#include <rte_string_fns.h>
+
+#include "cfg/tt_cfg_priv.h"
+
+/* Seconds: upper bound of every duration key (one year). */
+#define TT_CFG_MAX_SECONDS 31536000.0
+
+/* Keys with a syntax of their own. */
+
+static int
+cfg_listen_tok(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e, void *arg,
+	       const char *tok, size_t len)
+{
+	struct tt_server_cfg *s = arg;
+	uint16_t port;
+	unsigned int i;
+
+	if (tt_cfg_port_tok(tok, len, &port) < 0)
+		return TT_CFG_ENT_ERR(ctx, e, "bad port '%.*s' (expected 1..65535)",
+				      (int)len, tok);
+	for (i = 0; i < s->n_listen; i++)
+		if (s->listen[i] == port)
+			return TT_CFG_ENT_ERR(ctx, e, "port %u listed twice", port);
+	if (s->n_listen >= TT_CFG_MAX_LISTEN)
+		return TT_CFG_ENT_ERR(ctx, e, "more than %u ports", TT_CFG_MAX_LISTEN);
+	s->listen[s->n_listen++] = port;
+	return 0;
+}
+
+static int
+cfg_parse_listen(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		 const struct tt_cfg_key *k, void *base)
+{
+	struct tt_server_cfg *s = base;
+
+	s->n_listen = 0;
+	memset(s->listen, 0, sizeof(s->listen));
+	return tt_cfg_split_list(ctx, e, s, cfg_listen_tok);
+}
+
+static void
+cfg_fmt_listen(char *buf, size_t len, const struct tt_cfg_key *k,
+	       const void *base)
+{
+	const struct tt_server_cfg *s = base;
+	size_t o = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->n_listen && o < len; i++)
+		o += snprintf(buf + o, len - o, "%s%u", i ? ", " : "",
+			      s->listen[i]);
+}
+
+static int
+cfg_target_tok(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e, void *arg,
+	       const char *tok, size_t len)
+{
+	struct tt_client_cfg *c = arg;
+	const char *colon = memchr(tok, ':', len);
+	unsigned int i;
+	uint32_t ip;
+	uint16_t port;
+
+	if (colon == NULL)
+		return TT_CFG_ENT_ERR(ctx, e, "bad target '%.*s' (expected a.b.c.d:port)",
+				      (int)len, tok);
+	if (tt_cfg_ip_parse(tok, (size_t)(colon - tok), &ip) < 0 ||
+	    !tt_cfg_ip_unicast(ip))
+		return TT_CFG_ENT_ERR(ctx, e, "bad target address '%.*s' (expected a unicast a.b.c.d)",
+				      (int)(colon - tok), tok);
+	if (tt_cfg_port_tok(colon + 1, len - (size_t)(colon - tok) - 1, &port) < 0)
+		return TT_CFG_ENT_ERR(ctx, e, "bad target port '%.*s' (expected 1..65535)",
+				      (int)(len - (size_t)(colon - tok) - 1), colon + 1);
+	if (c->n_target >= TT_CFG_MAX_TARGETS)
+		return TT_CFG_ENT_ERR(ctx, e, "more than %u targets", TT_CFG_MAX_TARGETS);
+	/* One flow per 4-tuple: the same target twice would give two. */
+	for (i = 0; i < c->n_target; i++)
+		if (c->target[i].ip == ip && c->target[i].port == port)
+			return TT_CFG_ENT_ERR(ctx, e, "target %.*s listed twice", (int)len, tok);
+	c->target[c->n_target].ip = ip;
+	c->target[c->n_target].port = port;
+	c->n_target++;
+	return 0;
+}
+
+static int
+cfg_parse_target(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		 const struct tt_cfg_key *k, void *base)
+{
+	struct tt_client_cfg *c = base;
+
+	c->n_target = 0;
+	memset(c->target, 0, sizeof(c->target));
+	return tt_cfg_split_list(ctx, e, c, cfg_target_tok);
+}
+
+static void
+cfg_fmt_target(char *buf, size_t len, const struct tt_cfg_key *k,
+	       const void *base)
+{
+	const struct tt_client_cfg *c = base;
+	char ip[16];
+	size_t o = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->n_target && o < len; i++) {
+		tt_cfg_ip_fmt(ip, sizeof(ip), c->target[i].ip);
+		o += snprintf(buf + o, len - o, "%s%s:%u", i ? ", " : "", ip,
+			      c->target[i].port);
+	}
+}
+
+static int
+cfg_parse_port_ip(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		  const struct tt_cfg_key *k, void *base)
+{
+	struct tt_port_cfg *p = base;
+	const char *slash = strchr(e->val, '/');
+	const char *junk;
+	uint64_t prefix;
+	uint32_t ip, m;
+
+	if (slash == NULL)
+		return TT_CFG_ENT_ERR(ctx, e, "expected a.b.c.d/prefix");
+	if (tt_cfg_ip_parse(e->val, (size_t)(slash - e->val), &ip) < 0)
+		return TT_CFG_ENT_ERR(ctx, e, "bad address (expected a.b.c.d/prefix)");
+	if (!tt_cfg_ip_unicast(ip))
+		return TT_CFG_ENT_ERR(ctx, e, "not a unicast address");
+	if (tt_cfg_num_u64(slash + 1, &prefix, &junk) != TT_NUM_OK ||
+	    prefix < 1 || prefix > 32)
+		return TT_CFG_ENT_ERR(ctx, e, "bad prefix length (expected 1..32)");
+	m = tt_cfg_mask((unsigned int)prefix);
+	if (prefix <= 30 && (ip & ~m) == 0)
+		return TT_CFG_ENT_ERR(ctx, e, "is the network address of its subnet");
+	if (prefix <= 30 && (ip & ~m) == ~m)
+		return TT_CFG_ENT_ERR(ctx, e, "is the broadcast address of its subnet");
+	p->ip = ip;
+	p->prefix = (uint8_t)prefix;
+	return 0;
+}
+
+static void
+cfg_fmt_port_ip(char *buf, size_t len, const struct tt_cfg_key *k,
+		const void *base)
+{
+	const struct tt_port_cfg *p = base;
+	char ip[16];
+
+	if (p->ip == 0) {
+		buf[0] = '\0';
+		return;
+	}
+	tt_cfg_ip_fmt(ip, sizeof(ip), p->ip);
+	snprintf(buf, len, "%s/%u", ip, p->prefix);
+}
+
+static int
+cfg_parse_gateway(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		  const struct tt_cfg_key *k, void *base)
+{
+	struct tt_port_cfg *p = base;
+	uint32_t ip;
+
+	if (e->val[0] == '\0') {
+		p->gateway = 0;
+		return 0;
+	}
+	if (tt_cfg_ip_parse(e->val, strlen(e->val), &ip) < 0)
+		return TT_CFG_ENT_ERR(ctx, e, "bad address (expected a.b.c.d)");
+	if (!tt_cfg_ip_unicast(ip))
+		return TT_CFG_ENT_ERR(ctx, e, "not a unicast address");
+	p->gateway = ip;
+	return 0;
+}
+
+static void
+cfg_fmt_gateway(char *buf, size_t len, const struct tt_cfg_key *k,
+		const void *base)
+{
+	const struct tt_port_cfg *p = base;
+
+	if (p->gateway == 0)
+		buf[0] = '\0';
+	else
+		tt_cfg_ip_fmt(buf, len, p->gateway);
+}
+
+static int
+cfg_parse_src_ips(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		  const struct tt_cfg_key *k, void *base)
+{
+	struct tt_client_cfg *c = base;
+	const char *dash = strchr(e->val, '-');
+	size_t len = strlen(e->val);
+	uint32_t first, last;
+
+	if (len == 0) {
+		c->src_ip_first = 0;
+		c->src_ip_last = 0;
+		return 0;
+	}
+	if (tt_cfg_ip_parse(e->val, dash ? (size_t)(dash - e->val) : len,
+			    &first) < 0 ||
+	    (dash != NULL && tt_cfg_ip_parse(dash + 1, strlen(dash + 1), &last) < 0))
+		return TT_CFG_ENT_ERR(ctx, e, "bad address range (expected a.b.c.d or a.b.c.d-a.b.c.e)");
+	if (dash == NULL)
+		last = first;
+	if (!tt_cfg_ip_unicast(first) || !tt_cfg_ip_unicast(last))
+		return TT_CFG_ENT_ERR(ctx, e, "not a unicast address");
+	if (first > last)
+		return TT_CFG_ENT_ERR(ctx, e, "first address is greater than the last");
+	c->src_ip_first = first;
+	c->src_ip_last = last;
+	return 0;
+}
+
+static void
+cfg_fmt_src_ips(char *buf, size_t len, const struct tt_cfg_key *k,
+		const void *base)
+{
+	const struct tt_client_cfg *c = base;
+	char a[16], b[16];
+
+	buf[0] = '\0';
+	if (c->src_ip_first == 0)
+		return;
+	tt_cfg_ip_fmt(a, sizeof(a), c->src_ip_first);
+	if (c->src_ip_last == c->src_ip_first) {
+		snprintf(buf, len, "%s", a);
+	} else {
+		tt_cfg_ip_fmt(b, sizeof(b), c->src_ip_last);
+		snprintf(buf, len, "%s-%s", a, b);
+	}
+}
+
+static int
+cfg_parse_src_ports(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		    const struct tt_cfg_key *k, void *base)
+{
+	struct tt_client_cfg *c = base;
+	const char *dash = strchr(e->val, '-');
+	size_t len = strlen(e->val);
+	uint16_t lo, hi;
+
+	if (tt_cfg_port_tok(e->val, dash ? (size_t)(dash - e->val) : len, &lo) < 0 ||
+	    (dash != NULL && tt_cfg_port_tok(dash + 1, strlen(dash + 1), &hi) < 0))
+		return TT_CFG_ENT_ERR(ctx, e, "bad port range (expected lo-hi within 1..65535)");
+	if (dash == NULL)
+		hi = lo;
+	if (lo > hi)
+		return TT_CFG_ENT_ERR(ctx, e, "first port is greater than the last");
+	c->sport_first = lo;
+	c->sport_last = hi;
+	return 0;
+}
+
+static void
+cfg_fmt_src_ports(char *buf, size_t len, const struct tt_cfg_key *k,
+		  const void *base)
+{
+	const struct tt_client_cfg *c = base;
+
+	snprintf(buf, len, "%u-%u", c->sport_first, c->sport_last);
+}
+
+static const char *const tt_app_names[] = {
+	[TT_APP_HTTP] = "http",
+	[TT_APP_ECHO] = "echo",
+	[TT_APP_DISCARD] = "discard",
+	[TT_APP_FIXED] = "fixed",
+	[TT_APP_SEND] = "send",
+};
+
+static const char *const tt_close_names[] = {
+	[TT_CLOSE_ACTIVE] = "active",
+	[TT_CLOSE_PASSIVE] = "passive",
+	[TT_CLOSE_RESET] = "reset",
+};
+
+const char *
+tt_app_name(enum tt_app_kind app)
+{
+	if ((unsigned int)app >= RTE_DIM(tt_app_names))
+		return "?";
+	return tt_app_names[app];
+}
+
+const char *
+tt_close_name(enum tt_close_mode mode)
+{
+	if ((unsigned int)mode >= RTE_DIM(tt_close_names))
+		return "?";
+	return tt_close_names[mode];
+}
+
+static int
+cfg_app_lookup(const char *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tt_app_names); i++)
+		if (strcasecmp(v, tt_app_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * An application name into the enum field of @p k. @p apps lists this
+ * role's applications for the messages; @p other_only is the one only the
+ * @p other role runs.
+ */
+static int
+cfg_parse_app(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+	      const struct tt_cfg_key *k, void *base,
+	      enum tt_app_kind other_only, const char *other, const char *apps)
+{
+	int a = cfg_app_lookup(e->val);
+
+	if (a == (int)other_only)
+		return TT_CFG_ENT_ERR(ctx, e, "'%s' is a %s-only app (%s)",
+				      tt_app_name(other_only), other, apps);
+	if (a < 0)
+		return TT_CFG_ENT_ERR(ctx, e, "unknown app (%s)", apps);
+	*(enum tt_app_kind *)((char *)base + k->off) = (enum tt_app_kind)a;
+	return 0;
+}
+
+static int
+cfg_parse_server_app(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		     const struct tt_cfg_key *k, void *base)
+{
+	return cfg_parse_app(ctx, e, k, base, TT_APP_SEND, "client",
+			     "server: http, echo, discard, fixed");
+}
+
+static int
+cfg_parse_client_app(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		     const struct tt_cfg_key *k, void *base)
+{
+	return cfg_parse_app(ctx, e, k, base, TT_APP_DISCARD, "server",
+			     "client: http, fixed, echo, send");
+}
+
+static void
+cfg_fmt_app(char *buf, size_t len, const struct tt_cfg_key *k,
+	    const void *base)
+{
+	snprintf(buf, len, "%s", tt_app_name(
+		 *(const enum tt_app_kind *)((const char *)base + k->off)));
+}
+
+static int
+cfg_parse_close(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		const struct tt_cfg_key *k, void *base)
+{
+	struct tt_client_cfg *c = base;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tt_close_names); i++) {
+		if (strcasecmp(e->val, tt_close_names[i]) == 0) {
+			c->close = (enum tt_close_mode)i;
+			return 0;
+		}
+	}
+	return TT_CFG_ENT_ERR(ctx, e, "expected active, passive or reset");
+}
+
+static void
+cfg_fmt_close(char *buf, size_t len, const struct tt_cfg_key *k,
+	      const void *base)
+{
+	snprintf(buf, len, "%s",
+		 tt_close_name(((const struct tt_client_cfg *)base)->close));
+}
+
+static int
+cfg_parse_path(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+	       const struct tt_cfg_key *k, void *base)
+{
+	struct tt_client_cfg *c = base;
+
+	if (e->val[0] != '/')
+		return TT_CFG_ENT_ERR(ctx, e, "must start with '/'");
+	return tt_cfg_parse_token_str(ctx, e, c->path, sizeof(c->path));
+}
+
+static void
+cfg_fmt_path(char *buf, size_t len, const struct tt_cfg_key *k,
+	     const void *base)
+{
+	snprintf(buf, len, "%s", ((const struct tt_client_cfg *)base)->path);
+}
+
+static int
+cfg_parse_host(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+	       const struct tt_cfg_key *k, void *base)
+{
+	struct tt_client_cfg *c = base;
+
+	return tt_cfg_parse_token_str(ctx, e, c->host, sizeof(c->host));
+}
+
+static void
+cfg_fmt_host(char *buf, size_t len, const struct tt_cfg_key *k,
+	     const void *base)
+{
+	snprintf(buf, len, "%s", ((const struct tt_client_cfg *)base)->host);
+}
+
+static int
+cfg_parse_eal_args(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		   const struct tt_cfg_key *k, void *base)
+{
+	struct tt_config *cfg = base;
+	const unsigned char *p;
+
+	if (strlen(e->val) >= sizeof(cfg->eal_args))
+		return TT_CFG_ENT_ERR(ctx, e, "longer than %zu characters",
+				      sizeof(cfg->eal_args) - 1);
+	for (p = (const unsigned char *)e->val; *p != '\0'; p++)
+		if (iscntrl(*p) && *p != '\t')
+			return TT_CFG_ENT_ERR(ctx, e, "contains control characters");
+	memset(cfg->eal_args, 0, sizeof(cfg->eal_args));
+	strlcpy(cfg->eal_args, e->val, sizeof(cfg->eal_args));
+	return 0;
+}
+
+static void
+cfg_fmt_eal_args(char *buf, size_t len, const struct tt_cfg_key *k,
+		 const void *base)
+{
+	snprintf(buf, len, "%s", ((const struct tt_config *)base)->eal_args);
+}
+
+/*
+ * SYN cookies are not implemented yet: the key is kept so that a file that
+ * spells out the default, and every --check dump, still loads, but a value
+ * that would turn them on is refused rather than silently ignored.
+ */
+static int
+cfg_parse_syn_cookies(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		      const struct tt_cfg_key *k, void *base)
+{
+	int ret = tt_cfg_parse_bool(ctx, e, k, base);
+
+	if (ret < 0)
+		return ret;
+	if (((const struct tt_tcp_cfg *)base)->syn_cookies)
+		return TT_CFG_ENT_ERR(ctx, e, "not implemented yet");
+	return 0;
+}
+
+/*
+ * The key tables: the one description of every key, its default included.
+ *
+ * A default is written as the text a user would put in the file, and
+ * tt_cfg_defaults() applies it through the key's own parser, rather than
+ * being stored as a typed value:
+ * - one form serves every kind of key: numbers and booleans, and also the
+ *   custom keys (lists, address ranges, "1024-65535", enumerations,
+ *   strings), which would each need a typed field of their own;
+ * - the default passes the same syntax and range checks as user input, so
+ *   it cannot lie outside its key's range;
+ * - it is the text --check prints for a key left alone and the text
+ *   docs/configuration.md shows in its Default column, so
+ *   tests/unit/test_cfg.c compares the three as plain strings.
+ * The price is parsing every default at each load, microseconds once.
+ * NULL marks a required key ([portN] ip): it has no default, stays zero
+ * until set, and the cross-checks ask for it in every port section.
+ */
+
+#define KEY_UINT(type, field, lo, hi, d) { \
+	.name = #field, .def = (d), .kind = TT_KT_UINT, \
+	.off = offsetof(struct type, field), \
+	.size = sizeof(((struct type *)0)->field), .min = (lo), .max = (hi) }
+#define KEY_DOUBLE(type, field, lo, hi, d) { \
+	.name = #field, .def = (d), .kind = TT_KT_DOUBLE, \
+	.off = offsetof(struct type, field), .dmin = (lo), .dmax = (hi) }
+#define KEY_BOOL(type, field, d) { \
+	.name = #field, .def = (d), .kind = TT_KT_BOOL, \
+	.off = offsetof(struct type, field) }
+#define KEY_CUSTOM(nm, p, f, d) { \
+	.name = (nm), .def = (d), .kind = TT_KT_CUSTOM, .parse = (p), \
+	.fmt = (f) }
+/* A custom key whose functions find its one field through .off. */
+#define KEY_FIELD(type, field, p, f, d) { \
+	.name = #field, .def = (d), .kind = TT_KT_CUSTOM, \
+	.off = offsetof(struct type, field), .parse = (p), .fmt = (f) }
+
+static const struct tt_cfg_key tt_general_keys[] = {
+	KEY_DOUBLE(tt_general_cfg, duration, 0, TT_CFG_MAX_SECONDS, "0"),
+	KEY_UINT(tt_general_cfg, stats_interval_ms, 0, 60000, "1000"),
+	KEY_UINT(tt_general_cfg, mbufs, 1023, 4194303, "16383"),
+	KEY_UINT(tt_general_cfg, ring_pairs, 0, TT_MAX_PORTS / 2, "0"),
+	KEY_UINT(tt_general_cfg, burst, 1, 64, "32"),
+	KEY_UINT(tt_general_cfg, tx_drain_us, 1, 10000, "100"),
+};
+
+static const struct tt_cfg_key tt_eal_keys[] = {
+	KEY_CUSTOM("args", cfg_parse_eal_args, cfg_fmt_eal_args, ""),
+};
+
+static const struct tt_cfg_key tt_port_keys[] = {
+	KEY_CUSTOM("ip", cfg_parse_port_ip, cfg_fmt_port_ip, NULL),
+	KEY_CUSTOM("gateway", cfg_parse_gateway, cfg_fmt_gateway, ""),
+	KEY_UINT(tt_port_cfg, mtu, 576, 9000, "1500"),
+	KEY_UINT(tt_port_cfg, rx_desc, 64, 4096, "1024"),
+	KEY_UINT(tt_port_cfg, tx_desc, 64, 4096, "1024"),
+};
+
+static const struct tt_cfg_key tt_tcp_keys[] = {
+	KEY_UINT(tt_tcp_cfg, mss, 88, 9000 - 40, "1460"),
+	KEY_UINT(tt_tcp_cfg, wscale, 0, 14, "7"),
+	KEY_BOOL(tt_tcp_cfg, sack, "true"),
+	KEY_BOOL(tt_tcp_cfg, timestamps, "true"),
+	KEY_UINT(tt_tcp_cfg, msl_ms, 1, 600000, "30000"),
+	KEY_UINT(tt_tcp_cfg, max_flows, 64, 16777216, "65536"),
+	KEY_BOOL(tt_tcp_cfg, tw_recycle, "true"),
+	KEY_FIELD(tt_tcp_cfg, syn_cookies, cfg_parse_syn_cookies,
+		  tt_cfg_fmt_bool, "false"),
+	KEY_UINT(tt_tcp_cfg, rcv_wnd, 1024, 1073741823, "262144"),
+	KEY_UINT(tt_tcp_cfg, rto_init_ms, 1, 600000, "1000"),
+	KEY_UINT(tt_tcp_cfg, rto_min_ms, 1, 600000, "200"),
+	KEY_UINT(tt_tcp_cfg, rto_max_ms, 1, 600000, "60000"),
+	KEY_UINT(tt_tcp_cfg, max_retries, 1, 30, "6"),
+	KEY_UINT(tt_tcp_cfg, syn_retries, 1, 30, "5"),
+	KEY_UINT(tt_tcp_cfg, delack_ms, 1, 500, "40"),
+	KEY_UINT(tt_tcp_cfg, init_cwnd, 1, 100, "10"),
+};
+
+static const struct tt_cfg_key tt_server_keys[] = {
+	KEY_CUSTOM("listen", cfg_parse_listen, cfg_fmt_listen, ""),
+	KEY_FIELD(tt_server_cfg, app, cfg_parse_server_app, cfg_fmt_app, "http"),
+	KEY_UINT(tt_server_cfg, response_bytes, 0, 1073741824, "100"),
+	KEY_UINT(tt_server_cfg, request_bytes, 1, 1073741824, "100"),
+	KEY_UINT(tt_server_cfg, idle_timeout_ms, 0, 86400000, "60000"),
+};
+
+static const struct tt_cfg_key tt_client_keys[] = {
+	KEY_CUSTOM("target", cfg_parse_target, cfg_fmt_target, ""),
+	KEY_CUSTOM("source_ips", cfg_parse_src_ips, cfg_fmt_src_ips, ""),
+	KEY_CUSTOM("source_ports", cfg_parse_src_ports, cfg_fmt_src_ports,
+		   "1024-65535"),
+	KEY_UINT(tt_client_cfg, rate, 0, 100000000, "0"),
+	KEY_UINT(tt_client_cfg, concurrency, 1, 16777216, "64"),
+	KEY_UINT(tt_client_cfg, connections, 0, UINT64_MAX, "0"),
+	KEY_DOUBLE(tt_client_cfg, duration, 0, TT_CFG_MAX_SECONDS, "0"),
+	KEY_DOUBLE(tt_client_cfg, ramp_up, 0, TT_CFG_MAX_SECONDS, "0"),
+	KEY_FIELD(tt_client_cfg, app, cfg_parse_client_app, cfg_fmt_app, "http"),
+	KEY_CUSTOM("path", cfg_parse_path, cfg_fmt_path, "/"),
+	KEY_CUSTOM("host", cfg_parse_host, cfg_fmt_host, ""),
+	KEY_UINT(tt_client_cfg, request_bytes, 1, 1073741824, "100"),
+	KEY_UINT(tt_client_cfg, response_bytes, 0, 1073741824, "100"),
+	KEY_UINT(tt_client_cfg, requests_per_connection, 1, 1000000, "1"),
+	KEY_CUSTOM("close", cfg_parse_close, cfg_fmt_close, "active"),
+	KEY_UINT(tt_client_cfg, arp_timeout_ms, 1, 600000, "10000"),
+	KEY_UINT(tt_client_cfg, drain_ms, 0, 600000, "2000"),
+	KEY_UINT(tt_client_cfg, conn_timeout_ms, 0, 86400000, "30000"),
+};
+
+#define SEC(nm, sid, tbl) [sid] = { .name = (nm), .id = (sid), \
+	.keys = (tbl), .n_keys = RTE_DIM(tbl) }
+
+const struct tt_cfg_sec tt_cfg_secs[TT_SEC_NUM] = {
+	SEC("general", TT_SEC_GENERAL, tt_general_keys),
+	SEC("eal", TT_SEC_EAL, tt_eal_keys),
+	SEC("port", TT_SEC_PORT, tt_port_keys),
+	SEC("tcp", TT_SEC_TCP, tt_tcp_keys),
+	SEC("server", TT_SEC_SERVER, tt_server_keys),
+	SEC("client", TT_SEC_CLIENT, tt_client_keys),
+};
+
+const struct tt_cfg_sec *
+tt_cfg_find_sec(const char *name, unsigned int *port)
+{
+	unsigned int i;
+
+	*port = 0;
+	if (strncmp(name, "port", 4) == 0) {
+		if (name[4] >= '0' && name[4] < '0' + TT_MAX_PORTS &&
+		    name[5] == '\0') {
+			*port = (unsigned int)(name[4] - '0');
+			return &tt_cfg_secs[TT_SEC_PORT];
+		}
+		return NULL;
+	}
+	for (i = 0; i < RTE_DIM(tt_cfg_secs); i++)
+		if (tt_cfg_secs[i].id != TT_SEC_PORT &&
+		    strcmp(tt_cfg_secs[i].name, name) == 0)
+			return &tt_cfg_secs[i];
+	return NULL;
+}
+
+const struct tt_cfg_key *
+tt_cfg_find_key(const struct tt_cfg_sec *s, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_keys; i++)
+		if (strcmp(s->keys[i].name, name) == 0)
+			return &s->keys[i];
+	return NULL;
+}
+
+void *
+tt_cfg_sec_base(struct tt_config *cfg, enum tt_cfg_sec_id id,
+		unsigned int port)
+{
+	switch (id) {
+	case TT_SEC_GENERAL:
+		return &cfg->general;
+	case TT_SEC_EAL:
+		return cfg;
+	case TT_SEC_PORT:
+		return &cfg->port[port];
+	case TT_SEC_TCP:
+		return &cfg->tcp;
+	case TT_SEC_SERVER:
+		return &cfg->server;
+	case TT_SEC_CLIENT:
+		return &cfg->client;
+	case TT_SEC_NUM:
+		break;
+	}
+	return NULL;
+}
+
+/* Apply the defaults of section @p s (port @p port) through the parsers. */
+static int
+cfg_sec_defaults(struct tt_cfg_ctx *ctx, const struct tt_cfg_sec *s,
+		 unsigned int port)
+{
+	char name[CFG_NAME_LEN];
+	struct tt_cfg_ent e = { .origin = "default", .sec = s->name };
+	void *base = tt_cfg_sec_base(ctx->cfg, s->id, port);
+	unsigned int i;
+	int ret;
+
+	if (s->id == TT_SEC_PORT) {
+		snprintf(name, sizeof(name), "port%u", port);
+		e.sec = name;
+	}
+	for (i = 0; i < s->n_keys; i++) {
+		if (s->keys[i].def == NULL)
+			continue;
+		e.key = s->keys[i].name;
+		e.val = s->keys[i].def;
+		ret = tt_cfg_parse_key(ctx, &e, &s->keys[i], base);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+void
+tt_cfg_defaults(struct tt_config *cfg)
+{
+	char err[TT_CFG_ERR_LEN];
+	struct tt_cfg_ctx ctx = {
+		.cfg = cfg, .err = err, .errlen = sizeof(err),
+	};
+	const struct tt_cfg_sec *s;
+	unsigned int i, p, n;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < RTE_DIM(tt_cfg_secs); i++) {
+		s = &tt_cfg_secs[i];
+		n = s->id == TT_SEC_PORT ? TT_MAX_PORTS : 1;
+		/* A default the parser refuses is a bug in the table above. */
+		for (p = 0; p < n; p++)
+			if (cfg_sec_defaults(&ctx, s, p) < 0)
+				rte_panic("tcpterm: bad built-in %s\n", err);
+	}
+}
