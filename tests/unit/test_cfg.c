@@ -803,8 +803,8 @@ START_TEST(test_doc_defaults)
 }
 END_TEST
 
-static Suite *
-cfg_suite(void)
+Suite *
+tt_test_suite(void)
 {
 	Suite *s = suite_create("cfg");
 	TCase *tc = tcase_create("cfg");
@@ -828,16 +828,4 @@ cfg_suite(void)
 	tcase_add_test(tc, test_doc_defaults);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(cfg_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

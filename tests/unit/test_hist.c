@@ -322,13 +322,11 @@ START_TEST(test_json)
 }
 END_TEST
 
-int
-main(void)
+Suite *
+tt_test_suite(void)
 {
 	Suite *s = suite_create("hist");
 	TCase *tc = tcase_create("hist");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_layout);
@@ -339,9 +337,5 @@ main(void)
 	tcase_add_test(tc, test_merge);
 	tcase_add_test(tc, test_json);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }
