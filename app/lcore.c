@@ -23,6 +23,14 @@
 
 #define TT_MAX_BURST 64
 #define TT_CTL_EVERY 64		/* loop iterations between control checks */
+#define TT_LINK_CHECK_MS 10	/* the main lcore polls the links' state */
+#define TT_ARP_HOUSE_MS 100	/* ARP retries and expiry */
+/* After the generators drain: wait at most this long for the last segments... */
+#define TT_LINGER_MAX_MS 500
+/* ...and stop as soon as nothing arrived for this long. */
+#define TT_LINGER_IDLE_MS 20
+/* TSC cycles in @p ms milliseconds. */
+#define TT_MS_TSC(hz, ms) ((hz) * (ms) / 1000)
 
 static struct tt_worker *
 find_worker(struct tt_app *app)
@@ -149,7 +157,7 @@ all_drained(struct tt_app *app)
 	unsigned int i;
 
 	for (i = 0; i < app->n_workers; i++) {
-		struct tt_gen *g = app->workers[i]->tcp->gen;
+		struct tt_gen *g = app->workers[i]->gen;
 
 		if (g != NULL && !tt_gen_finished(g))
 			return false;
@@ -179,7 +187,7 @@ linger(struct tt_app *app, uint64_t now)
 	for (i = 0; i < app->n_workers; i++)
 		rx += app->workers[i]->stats.c[TT_STAT_rx_pkts];
 	if (until == 0) {
-		until = now + app->tsc_hz / 2;
+		until = now + TT_MS_TSC(app->tsc_hz, TT_LINGER_MAX_MS);
 		idle_since = now;
 		last_rx = rx;
 		return;
@@ -188,7 +196,7 @@ linger(struct tt_app *app, uint64_t now)
 		last_rx = rx;
 		idle_since = now;
 	}
-	if (now >= until || now - idle_since >= app->tsc_hz / 50)
+	if (now >= until || now - idle_since >= TT_MS_TSC(app->tsc_hz, TT_LINGER_IDLE_MS))
 		app->quit = true;
 }
 
@@ -201,7 +209,7 @@ control(struct tt_app *app, uint64_t now, uint64_t *next_link)
 
 	if (now >= *next_link) {
 		tt_ports_check_links(app);
-		*next_link = now + app->tsc_hz / 100;
+		*next_link = now + TT_MS_TSC(app->tsc_hz, TT_LINK_CHECK_MS);
 	}
 	if (!app->stopping && app->duration > 0 && elapsed >= app->duration) {
 		TT_LOG(INFO, "duration of %.1f s reached, stopping", app->duration);
@@ -214,8 +222,8 @@ control(struct tt_app *app, uint64_t now, uint64_t *next_link)
 	if (any_generator(app)) {
 		/* Tell the generators; they drain; then everyone stops together. */
 		for (i = 0; i < app->n_workers; i++)
-			if (app->stopping && app->workers[i]->tcp->gen != NULL)
-				tt_gen_request_stop(app->workers[i]->tcp->gen);
+			if (app->stopping && app->workers[i]->gen != NULL)
+				tt_gen_request_stop(app->workers[i]->gen);
 		if (all_drained(app))
 			linger(app, now);
 	} else if (app->stopping) {
@@ -295,8 +303,8 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		if (nb_rx == 0)
 			watch_links(app);
 		tt_tcp_timers(w->tcp);
-		if (w->tcp->gen != NULL)
-			tt_gen_poll(w->tcp->gen, now);
+		if (w->gen != NULL)
+			tt_gen_poll(w->gen, now);
 
 		/*
 		 * Send when a burst has filled, when the deadline has passed, or
@@ -318,7 +326,7 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 				for (p = 0; p < app->n_ports; p++)
 					if (app->ports[p].used)
 						tt_arp_housekeeping(&w->net, p);
-				next_house = now + hz / 10;
+				next_house = now + TT_MS_TSC(hz, TT_ARP_HOUSE_MS);
 			}
 			if (w->is_main)
 				control(app, now, &next_link);

@@ -25,6 +25,7 @@
 #include "tt_common.h"
 #include "tt_main.h"
 #include "gen/tt_gen.h"
+#include "l7/tt_app.h"
 
 struct tt_app tt_app;
 
@@ -275,15 +276,23 @@ main(int argc, char **argv)
 			goto out_ports;
 		}
 		if (app->cfg.client.enabled) {
-			w->tcp->gen = tt_gen_create(&app->cfg, w->tcp, w->queue,
-						    app->n_workers,
-						    rte_lcore_to_socket_id(w->lcore_id));
-			if (w->tcp->gen == NULL) {
+			w->gen = tt_gen_create(&app->cfg, w->tcp, w->queue, app->n_workers,
+					       rte_lcore_to_socket_id(w->lcore_id));
+			if (w->gen == NULL) {
 				TT_LOG(ERR, "cannot create the load generator of lcore %u: %s",
 				       w->lcore_id, rte_strerror(rte_errno));
 				ret = 1;
 				goto out_ports;
 			}
+		}
+		/* The applications, measuring into the generator's meter. */
+		w->app = tt_app_ctx_create(w->tcp, w->gen != NULL ? tt_gen_meter(w->gen) : NULL,
+					   rte_lcore_to_socket_id(w->lcore_id));
+		if (w->app == NULL) {
+			TT_LOG(ERR, "cannot create the applications of lcore %u: %s",
+			       w->lcore_id, rte_strerror(rte_errno));
+			ret = 1;
+			goto out_ports;
 		}
 	}
 
@@ -306,7 +315,7 @@ main(int argc, char **argv)
 		ret = 1;
 	}
 	for (i = 0; i < (int)app->n_workers; i++) {
-		struct tt_gen *g = app->workers[i]->tcp ? app->workers[i]->tcp->gen : NULL;
+		struct tt_gen *g = app->workers[i]->gen;
 
 		if (g != NULL && tt_gen_failed(g))
 			ret = 1;
@@ -314,14 +323,17 @@ main(int argc, char **argv)
 out_ports:
 	tt_ports_close(app);
 	for (i = 0; i < (int)app->n_workers; i++) {
-		if (app->workers[i]->tcp != NULL) {
-			/* The context's teardown still tells the generator: free it last. */
-			struct tt_gen *g = app->workers[i]->tcp->gen;
+		struct tt_worker *w = app->workers[i];
 
-			tt_tcp_ctx_free(app->workers[i]->tcp);
-			tt_gen_free(g);
-		}
-		rte_free(app->workers[i]);
+		/*
+		 * In the reverse order of their creation: the TCP context's
+		 * teardown ends every live connection, which the applications
+		 * (and through them the generator's meter) still hear of.
+		 */
+		tt_tcp_ctx_free(w->tcp);
+		tt_app_ctx_free(w->app);
+		tt_gen_free(w->gen);
+		rte_free(w);
 	}
 out_eal:
 	rte_eal_cleanup();

@@ -50,21 +50,21 @@ gen_active(struct tt_app *app)
 	unsigned int i;
 
 	for (i = 0; i < app->n_workers; i++)
-		if (app->workers[i]->tcp != NULL && app->workers[i]->tcp->gen != NULL)
-			n += tt_gen_active(app->workers[i]->tcp->gen);
+		if (app->workers[i]->gen != NULL)
+			n += tt_gen_active(app->workers[i]->gen);
 	return n;
 }
 
 /* Merge one histogram kind over all lcores. */
 static void
-gen_hist(struct tt_app *app, enum tt_gen_hist_id id, struct tt_hist *out)
+gen_hist(struct tt_app *app, enum tt_meter_hist id, struct tt_hist *out)
 {
 	unsigned int i;
 
 	tt_hist_init(out);
 	for (i = 0; i < app->n_workers; i++)
-		if (app->workers[i]->tcp != NULL && app->workers[i]->tcp->gen != NULL)
-			tt_hist_merge(out, tt_gen_hist(app->workers[i]->tcp->gen, id));
+		if (app->workers[i]->gen != NULL)
+			tt_hist_merge(out, tt_gen_hist(app->workers[i]->gen, id));
 }
 
 static pthread_t reporter_tid;
@@ -204,7 +204,7 @@ client_rate(struct tt_app *app, uint64_t opened)
 	unsigned int i;
 
 	for (i = 0; i < app->n_workers; i++) {
-		struct tt_gen *g = app->workers[i]->tcp ? app->workers[i]->tcp->gen : NULL;
+		struct tt_gen *g = app->workers[i]->gen;
 
 		if (g == NULL || tt_gen_start_tsc(g) == 0)
 			continue;
@@ -257,8 +257,8 @@ tt_report_summary(struct tt_app *app, FILE *f)
 		uint64_t missed = 0;
 
 		for (i = 0; i < app->n_workers; i++)
-			if (app->workers[i]->tcp->gen != NULL)
-				missed += tt_gen_missed(app->workers[i]->tcp->gen);
+			if (app->workers[i]->gen != NULL)
+				missed += tt_gen_missed(app->workers[i]->gen);
 		fprintf(f, "client: %" PRIu64 " opened, %" PRIu64 " completed, failed: "
 			"%" PRIu64 " refused, %" PRIu64 " timeout, %" PRIu64 " reset, %" PRIu64
 			" bad response\n", opened, s.c[TT_STAT_client_completed],
@@ -273,7 +273,7 @@ tt_report_summary(struct tt_app *app, FILE *f)
 		fprintf(f, "\n");
 		fprintf(f, "%-12s %10s %10s %10s %10s %10s %10s (microseconds)\n", "latency",
 			"count", "p50", "p90", "p99", "p99.9", "max");
-		for (k = 0; k < TT_GH_MAX; k++) {
+		for (k = 0; k < TT_MH_MAX; k++) {
 			gen_hist(app, k, &h);
 			fprintf(f, "%-12s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
 				" %10" PRIu64 " %10" PRIu64 "\n", tt_gen_hist_name(k),
@@ -291,20 +291,6 @@ tt_report_summary(struct tt_app *app, FILE *f)
 			rte_mempool_avail_count(p->ifc.pool), p->pool_size, p->pool_avail_start);
 	}
 	fflush(f);
-}
-
-static void
-json_hist(FILE *f, const struct tt_hist *h)
-{
-	fprintf(f, "{\"count\": %" PRIu64 ", \"min\": %" PRIu64 ", \"mean\": %.1f, "
-		"\"p50\": %" PRIu64 ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64
-		", \"p99.9\": %" PRIu64 ", \"max\": %" PRIu64 ", \"buckets\": ",
-		tt_hist_count(h), tt_hist_percentile(h, 0), tt_hist_mean(h),
-		tt_hist_percentile(h, 50), tt_hist_percentile(h, 90),
-		tt_hist_percentile(h, 99), tt_hist_percentile(h, 99.9),
-		tt_hist_percentile(h, 100));
-	tt_hist_json_buckets(h, f);
-	fprintf(f, "}");
 }
 
 int
@@ -372,8 +358,8 @@ tt_report_json(struct tt_app *app, const char *path)
 		uint64_t missed = 0;
 
 		for (i = 0; i < app->n_workers; i++)
-			if (app->workers[i]->tcp->gen != NULL)
-				missed += tt_gen_missed(app->workers[i]->tcp->gen);
+			if (app->workers[i]->gen != NULL)
+				missed += tt_gen_missed(app->workers[i]->gen);
 		fprintf(f, ",\n  \"client\": {\n    \"opened\": %" PRIu64 ",\n    \"completed\": %"
 			PRIu64 ",\n    \"failed\": {\"refused\": %" PRIu64 ", \"timeout\": %" PRIu64
 			", \"reset\": %" PRIu64 ", \"bad_response\": %" PRIu64 "},\n"
@@ -383,10 +369,10 @@ tt_report_json(struct tt_app *app, const char *path)
 			s.c[TT_STAT_client_fail_timeout], s.c[TT_STAT_client_fail_reset],
 			s.c[TT_STAT_client_fail_bad_response], app->cfg.client.rate,
 			client_rate(app, opened), missed);
-		for (i = 0; i < TT_GH_MAX; i++) {
+		for (i = 0; i < TT_MH_MAX; i++) {
 			gen_hist(app, i, &h);
 			fprintf(f, "%s\n      \"%s\": ", i ? "," : "", tt_gen_hist_name(i));
-			json_hist(f, &h);
+			tt_hist_json(&h, f);
 		}
 		fprintf(f, "\n    }\n  }");
 	}

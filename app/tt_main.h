@@ -20,6 +20,8 @@
 #include "tcp/tt_tcp.h"
 
 /** Per-lcore worker: everything its loop touches lives here. */
+struct tt_gen;
+
 struct tt_worker {
 	unsigned int lcore_id;
 	uint16_t queue;			/**< RX/TX queue index on every port */
@@ -28,6 +30,8 @@ struct tt_worker {
 	struct tt_txq txq;
 	struct tt_net net;
 	struct tt_tcp_ctx *tcp;
+	struct tt_app_ctx *app;		/**< the applications on top of tcp */
+	struct tt_gen *gen;		/**< the client role, NULL when disabled */
 	uint64_t tx_deadline;		/**< TSC at which queued TX is flushed */
 	uint64_t loop_tsc;		/**< TSC cycles in the loop */
 	uint64_t busy_tsc;		/**< of which in iterations that received or sent */

@@ -24,23 +24,20 @@
 #define rte_bswap32(x) ((uint32_t)__builtin_bswap32(x))
 #define rte_bswap64(x) ((uint64_t)__builtin_bswap64(x))
 
-/* Registered in lib/tt_log.c; "tcpterm" and one sub-type per module. */
+/*
+ * Registered in lib/tt_log.c: "tcpterm", and "tcpterm.cfg" for the
+ * configuration's debug messages. The per-packet path does not log: it
+ * counts (lib/stats).
+ */
 extern int tt_logtype;
 extern int tt_logtype_cfg;
-extern int tt_logtype_net;
-extern int tt_logtype_tcp;
-extern int tt_logtype_app;
 
 #define TT_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, tt_logtype, "tcpterm: " fmt "\n", ## __VA_ARGS__)
 #define TT_LOG_MOD(mod, level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, tt_logtype_ ## mod, "tcpterm." #mod ": " fmt "\n", \
 		## __VA_ARGS__)
-/* Data-path logs: compiled out below RTE_LOG_DP_LEVEL. */
-#define TT_LOG_DP(level, mod, fmt, ...) \
-	RTE_LOG_DP(level, USER1, "tcpterm." #mod ": " fmt "\n", ## __VA_ARGS__)
 
 #define TT_MAX_PORTS 8
-#define TT_MAX_LCORES 64
 
 #endif /* _TT_COMMON_H_ */

@@ -5,6 +5,3 @@
 
 RTE_LOG_REGISTER(tt_logtype, tcpterm, INFO);
 RTE_LOG_REGISTER(tt_logtype_cfg, tcpterm.cfg, INFO);
-RTE_LOG_REGISTER(tt_logtype_net, tcpterm.net, INFO);
-RTE_LOG_REGISTER(tt_logtype_tcp, tcpterm.tcp, INFO);
-RTE_LOG_REGISTER(tt_logtype_app, tcpterm.app, INFO);

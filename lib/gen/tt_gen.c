@@ -17,9 +17,11 @@
 
 #include "tt_common.h"
 #include "gen/tt_gen.h"
-#include "gen/tt_hist.h"
+#include "stats/tt_hist.h"
 #include "gen/tt_rate.h"
 #include "tcp/tt_tcp.h"
+#include "l7/tt_app.h"
+#include "l7/tt_meter.h"
 
 /* Tuples in use in a row before giving up for this round. */
 #define TT_GEN_PROBES 64
@@ -63,8 +65,6 @@ struct tt_gen {
 	uint64_t total;		/**< connections to open here, 0 = unlimited */
 	uint64_t opened;
 	uint32_t concurrency;	/**< this lcore's share */
-	uint32_t active;	/**< opened and not yet done (TIME_WAIT is done) */
-	uint8_t app;		/**< enum tt_conn_app of new connections */
 	/* Tuple space and the position of the next tuple in it. */
 	uint32_t n_targets;
 	struct tt_gen_target targets[TT_CFG_MAX_TARGETS];
@@ -73,20 +73,21 @@ struct tt_gen {
 	uint64_t n_tuples;
 	struct tt_gen_pos pos;
 	struct tt_rate rate;
-	struct tt_hist hist[TT_GH_MAX];
+	/* What the client applications measure here (lib/l7 writes it). */
+	struct tt_meter meter;
 };
 
-static const char *const hist_names[TT_GH_MAX] = {
-	[TT_GH_CONNECT] = "connect",
-	[TT_GH_FIRST_BYTE] = "first_byte",
-	[TT_GH_LAST_BYTE] = "last_byte",
-	[TT_GH_LIFETIME] = "lifetime",
+static const char *const hist_names[TT_MH_MAX] = {
+	[TT_MH_CONNECT] = "connect",
+	[TT_MH_FIRST_BYTE] = "first_byte",
+	[TT_MH_LAST_BYTE] = "last_byte",
+	[TT_MH_LIFETIME] = "lifetime",
 };
 
 const char *
-tt_gen_hist_name(enum tt_gen_hist_id id)
+tt_gen_hist_name(enum tt_meter_hist id)
 {
-	return id < TT_GH_MAX ? hist_names[id] : "?";
+	return id < TT_MH_MAX ? hist_names[id] : "?";
 }
 
 int
@@ -132,23 +133,8 @@ tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int 
 	g->idx = idx;
 	g->n_workers = n_workers;
 	g->hz = rte_get_tsc_hz();
-	for (k = 0; k < TT_GH_MAX; k++)
-		tt_hist_init(&g->hist[k]);
-
-	switch (cc->app) {
-	case TT_APP_FIXED:
-		g->app = TT_CAPP_CLI_FIXED;
-		break;
-	case TT_APP_ECHO:
-		g->app = TT_CAPP_CLI_ECHO;
-		break;
-	case TT_APP_SEND:
-		g->app = TT_CAPP_CLI_SEND;
-		break;
-	default:
-		g->app = TT_CAPP_CLI_HTTP;
-		break;
-	}
+	for (k = 0; k < TT_MH_MAX; k++)
+		tt_hist_init(&g->meter.hist[k]);
 
 	for (i = 0; i < cc->n_target; i++) {
 		struct tt_gen_target *t = &g->targets[i];
@@ -196,7 +182,6 @@ tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int 
 	if (cc->connections != 0 && g->total == 0)
 		g->phase = TT_GEN_FINISHED;	/* nothing for this lcore to do */
 	g->duration_tsc = (uint64_t)(cc->duration * g->hz);
-	tcp->gen = g;
 	return g;
 }
 
@@ -326,17 +311,15 @@ open_batch(struct tt_gen *g, uint32_t want)
 				}
 				continue;
 			}
-			c = tt_tcp_connect(tcp, t->ifport, keys[i].laddr, keys[i].lport, t->ip,
+			c = tt_app_connect(tcp, t->ifport, keys[i].laddr, keys[i].lport, t->ip,
 					   t->port, &t->mac, &err);
 			if (c == NULL) {
 				/* Table full: this tuple is the first one tried next time. */
 				g->pos = at[i];
 				return opened;
 			}
-			c->app = g->app;
-			tt_tcp_connect_start(tcp, c);
 			g->opened++;
-			g->active++;
+			g->meter.active++;
 			opened++;
 			probes = 0;
 		}
@@ -371,7 +354,7 @@ tt_gen_poll(struct tt_gen *g, uint64_t now)
 		resolve(g, now);
 		return;
 	case TT_GEN_DRAINING:
-		if (g->active == 0) {
+		if (g->meter.active == 0) {
 			g->phase = TT_GEN_FINISHED;
 			return;
 		}
@@ -391,7 +374,7 @@ tt_gen_poll(struct tt_gen *g, uint64_t now)
 		stop_opening(g, now);
 		return;
 	}
-	room = g->active < g->concurrency ? g->concurrency - g->active : 0;
+	room = g->meter.active < g->concurrency ? g->concurrency - g->meter.active : 0;
 	if (g->total != 0)
 		room = (uint32_t)RTE_MIN((uint64_t)room, g->total - g->opened);
 	room = RTE_MIN(room, (uint32_t)TT_GEN_BURST);
@@ -437,15 +420,15 @@ tt_gen_failed(const struct tt_gen *g)
 }
 
 const struct tt_hist *
-tt_gen_hist(const struct tt_gen *g, enum tt_gen_hist_id id)
+tt_gen_hist(const struct tt_gen *g, enum tt_meter_hist id)
 {
-	return &g->hist[id];
+	return &g->meter.hist[id];
 }
 
 uint32_t
 tt_gen_active(const struct tt_gen *g)
 {
-	return g->active;
+	return g->meter.active;
 }
 
 uint64_t
@@ -472,16 +455,8 @@ tt_gen_stop_tsc(const struct tt_gen *g)
 	return g->stop_tsc;
 }
 
-void
-tt_gen_record(struct tt_gen *g, enum tt_gen_hist_id id, uint32_t us)
+struct tt_meter *
+tt_gen_meter(struct tt_gen *g)
 {
-	tt_hist_record(&g->hist[id], us);
-}
-
-void
-tt_gen_conn_done(struct tt_gen *g, struct tt_conn *c)
-{
-	(void)c;
-	if (g->active > 0)
-		g->active--;
+	return &g->meter;
 }

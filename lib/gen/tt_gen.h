@@ -13,20 +13,12 @@
 #include <stdint.h>
 
 #include "cfg/tt_cfg.h"
-#include "gen/tt_hist.h"
+#include "stats/tt_hist.h"
+#include "l7/tt_meter.h"
 
 struct tt_tcp_ctx;
-struct tt_conn;
 struct tt_gen;
 
-/** Latency histograms kept per lcore. */
-enum tt_gen_hist_id {
-	TT_GH_CONNECT = 0,	/**< SYN sent -> SYN-ACK received */
-	TT_GH_FIRST_BYTE,	/**< SYN sent -> first response byte */
-	TT_GH_LAST_BYTE,	/**< SYN sent -> last response byte */
-	TT_GH_LIFETIME,		/**< SYN sent -> connection closed */
-	TT_GH_MAX
-};
 
 /**
  * The port the client reaches target address @p ip through: the one whose
@@ -47,8 +39,8 @@ bool tt_gen_finished(const struct tt_gen *g);
 /** True when the generator could not run (e.g. ARP timeout). */
 bool tt_gen_failed(const struct tt_gen *g);
 
-const struct tt_hist *tt_gen_hist(const struct tt_gen *g, enum tt_gen_hist_id id);
-const char *tt_gen_hist_name(enum tt_gen_hist_id id);
+const struct tt_hist *tt_gen_hist(const struct tt_gen *g, enum tt_meter_hist id);
+const char *tt_gen_hist_name(enum tt_meter_hist id);
 /** Connections open now (SYN sent, not yet closed). */
 uint32_t tt_gen_active(const struct tt_gen *g);
 /** Achieved and target rates (connections per second) so far. */
@@ -58,10 +50,10 @@ uint64_t tt_gen_missed(const struct tt_gen *g);
 uint64_t tt_gen_start_tsc(const struct tt_gen *g);
 uint64_t tt_gen_stop_tsc(const struct tt_gen *g);
 
-/* Called by the client applications (lib/l7). */
-/** Record one latency sample (microseconds). */
-void tt_gen_record(struct tt_gen *g, enum tt_gen_hist_id id, uint32_t us);
-/** A connection is done (closed, or in TIME_WAIT): it no longer counts as active. */
-void tt_gen_conn_done(struct tt_gen *g, struct tt_conn *c);
+/**
+ * The meter the client applications write (latency histograms, connections
+ * still active): hand it to tt_app_ctx_create().
+ */
+struct tt_meter *tt_gen_meter(struct tt_gen *g);
 
 #endif /* _TT_GEN_H_ */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The layer-7 applications. A connection's send stream is app_n copies of
- * its normal template followed, when final_n is set, by one final variant
- * (a closing response, a 400, the last request): tt_app_fill() regenerates
- * any byte of it from the offset, so nothing is buffered per connection.
+ * The layer-7 applications: the definitions of the events the TCP engine
+ * raises (tcp/tt_tcp_events.h). A connection's send stream is tmpl_n
+ * copies of its normal template followed, when final_n is set, by one
+ * final variant (a closing response, a 400, the last request):
+ * tt_tcp_ev_fill() regenerates any byte of it from the offset, so nothing
+ * is buffered per connection.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,10 +19,12 @@
 
 #include "tt_common.h"
 #include "tcp/tt_tcp.h"
+#include "tcp/tt_tcp_events.h"
 #include "l7/tt_app.h"
 #include "l7/tt_http.h"
+#include "l7/tt_meter.h"
+#include "l7/tt_pattern.h"
 #include "net/tt_net.h"
-#include "gen/tt_gen.h"
 
 #define TT_HEAD_MAX 1024
 
@@ -63,7 +67,7 @@ tmpl_copy(const struct tt_tmpl *t, uint32_t within, uint8_t *dst, uint32_t len)
 		within += n;
 	}
 	if (len > 0)
-		tt_http_fill_body(dst, within - t->head_len, len);
+		tt_pattern_fill(dst, within - t->head_len, len);
 }
 
 /*
@@ -105,31 +109,56 @@ tmpl_set(struct tt_tmpl *t, const char *head, int head_len, uint32_t body, int s
 	return tmpl_sum_init(t);
 }
 
-int
-tt_app_ctx_init(struct tt_tcp_ctx *ctx, int socket)
+static enum tt_app_conn_kind
+server_kind(enum tt_app_kind app)
 {
-	const struct tt_server_cfg *sc = &ctx->cfg->server;
-	const struct tt_client_cfg *cc = &ctx->cfg->client;
+	switch (app) {
+	case TT_APP_ECHO:
+		return TT_CAPP_SRV_ECHO;
+	case TT_APP_DISCARD:
+		return TT_CAPP_SRV_DISCARD;
+	case TT_APP_FIXED:
+		return TT_CAPP_SRV_FIXED;
+	default:
+		return TT_CAPP_SRV_HTTP;
+	}
+}
+
+static enum tt_app_conn_kind
+client_kind(enum tt_app_kind app)
+{
+	switch (app) {
+	case TT_APP_FIXED:
+		return TT_CAPP_CLI_FIXED;
+	case TT_APP_ECHO:
+		return TT_CAPP_CLI_ECHO;
+	case TT_APP_SEND:
+		return TT_CAPP_CLI_SEND;
+	default:
+		return TT_CAPP_CLI_HTTP;
+	}
+}
+
+/* Build the templates from the configuration. 0 or -ENOMEM. */
+static int
+tmpl_build(struct tt_app_ctx *a, int socket)
+{
+	const struct tt_server_cfg *sc = &a->cfg->server;
+	const struct tt_client_cfg *cc = &a->cfg->client;
+	struct tt_tmpl *tmpl = a->tmpl;
 	char buf[TT_HEAD_MAX];
 	char host[64];
 	int n, ret = 0;
 
-	if (echo_tail_off < 0) {
-		/* Registration is idempotent: every lcore gets the same offset. */
-		echo_tail_off = rte_mbuf_dynfield_register(&echo_tail_desc);
-		if (echo_tail_off < 0)
-			return -rte_errno;
-	}
-
 	n = tt_http_build_response(buf, sizeof(buf), 200, sc->response_bytes, true);
-	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_OK], buf, n, sc->response_bytes, socket);
+	ret |= tmpl_set(&tmpl[TT_TMPL_SRV_OK], buf, n, sc->response_bytes, socket);
 	n = tt_http_build_response(buf, sizeof(buf), 200, sc->response_bytes, false);
-	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_OK_CLOSE], buf, n, sc->response_bytes, socket);
-	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_HEAD_CLOSE], buf, n, 0, socket);
+	ret |= tmpl_set(&tmpl[TT_TMPL_SRV_OK_CLOSE], buf, n, sc->response_bytes, socket);
+	ret |= tmpl_set(&tmpl[TT_TMPL_SRV_HEAD_CLOSE], buf, n, 0, socket);
 	n = tt_http_build_response(buf, sizeof(buf), 400, 0, false);
-	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_BAD], buf, n, 0, socket);
-	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_SRV_FIXED], NULL, 0, sc->response_bytes, socket);
-	ret |= tmpl_set(&ctx->tmpl[TT_TMPL_CLI_DATA], NULL, 0, cc->request_bytes, socket);
+	ret |= tmpl_set(&tmpl[TT_TMPL_SRV_BAD], buf, n, 0, socket);
+	ret |= tmpl_set(&tmpl[TT_TMPL_SRV_FIXED], NULL, 0, sc->response_bytes, socket);
+	ret |= tmpl_set(&tmpl[TT_TMPL_CLI_DATA], NULL, 0, cc->request_bytes, socket);
 	if (cc->enabled) {
 		const char *h = cc->host;
 
@@ -141,28 +170,60 @@ tt_app_ctx_init(struct tt_tcp_ctx *ctx, int socket)
 			h = host;
 		}
 		n = tt_http_build_request(buf, sizeof(buf), cc->path, h, true);
-		ret |= tmpl_set(&ctx->tmpl[TT_TMPL_CLI_REQ], buf, n, 0, socket);
+		ret |= tmpl_set(&tmpl[TT_TMPL_CLI_REQ], buf, n, 0, socket);
 		n = tt_http_build_request(buf, sizeof(buf), cc->path, h, false);
-		ret |= tmpl_set(&ctx->tmpl[TT_TMPL_CLI_REQ_CLOSE], buf, n, 0, socket);
+		ret |= tmpl_set(&tmpl[TT_TMPL_CLI_REQ_CLOSE], buf, n, 0, socket);
 	}
 	return ret < 0 ? -ENOMEM : 0;
 }
 
 void
-tt_app_ctx_free(struct tt_tcp_ctx *ctx)
+tt_app_ctx_free(struct tt_app_ctx *a)
 {
 	unsigned int i;
 
-	for (i = 0; i < TT_TMPL_MAX; i++) {
-		rte_free(ctx->tmpl[i].head);
-		ctx->tmpl[i].head = NULL;
+	if (a == NULL)
+		return;
+	for (i = 0; i < TT_TMPL_MAX; i++)
+		rte_free(a->tmpl[i].head);
+	rte_free(a);
+}
+
+struct tt_app_ctx *
+tt_app_ctx_create(struct tt_tcp_ctx *tcp, struct tt_meter *meter, int socket)
+{
+	struct tt_app_ctx *a;
+
+	if (echo_tail_off < 0) {
+		/* Registration is idempotent: every lcore gets the same offset. */
+		echo_tail_off = rte_mbuf_dynfield_register(&echo_tail_desc);
+		if (echo_tail_off < 0)
+			return NULL;
 	}
+	a = rte_zmalloc_socket("tt_app_ctx", sizeof(*a), RTE_CACHE_LINE_SIZE, socket);
+	if (a == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	a->cfg = tcp->cfg;
+	a->meter = meter;
+	a->srv_kind = (uint8_t)server_kind(a->cfg->server.app);
+	a->cli_kind = (uint8_t)client_kind(a->cfg->client.app);
+	if (tmpl_build(a, socket) < 0) {
+		tt_app_ctx_free(a);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	tcp->app = a;
+	return a;
 }
 
 static inline enum tt_tmpl_id
 normal_tmpl(const struct tt_conn *c)
 {
-	switch (c->app) {
+	const struct tt_app_conn *ac = tt_app_conn_const(c);
+
+	switch (ac->kind) {
 	case TT_CAPP_SRV_HTTP:
 		return TT_TMPL_SRV_OK;
 	case TT_CAPP_SRV_FIXED:
@@ -178,26 +239,31 @@ normal_tmpl(const struct tt_conn *c)
 static void
 queue_normal(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	c->app_n++;
-	tt_tcp_app_send(ctx, c, ctx->tmpl[normal_tmpl(c)].len);
+	struct tt_app_conn *ac = tt_app_conn(c);
+
+	ac->u.s.tmpl_n++;
+	tt_tcp_app_send(ctx, c, ctx->app->tmpl[normal_tmpl(c)].len);
 }
 
 /* Queue the final variant; nothing follows it. */
 static void
 queue_final(struct tt_tcp_ctx *ctx, struct tt_conn *c, enum tt_tmpl_id id)
 {
-	c->final_n = c->app_n;
-	c->final_kind = (uint8_t)id;
-	tt_tcp_app_send(ctx, c, ctx->tmpl[id].len);
+	struct tt_app_conn *ac = tt_app_conn(c);
+
+	ac->u.s.final_n = ac->u.s.tmpl_n;
+	ac->final_kind = (uint8_t)id;
+	tt_tcp_app_send(ctx, c, ctx->app->tmpl[id].len);
 }
 
 /* Echo: copy from the held receive mbufs, which start at head_seq. */
 static void
 echo_fill(struct tt_conn *c, uint64_t off, uint8_t *dst, uint32_t len)
 {
+	struct tt_app_conn *ac = tt_app_conn(c);
 	uint32_t seq = c->snd_una + (uint32_t)(off - c->tx_una_off);
-	uint32_t at = seq - c->u.echo.head_seq;
-	struct rte_mbuf *m = c->u.echo.head;
+	uint32_t at = seq - ac->u.echo.head_seq;
+	struct rte_mbuf *m = ac->u.echo.head;
 
 	while (m != NULL && len > 0) {
 		uint32_t dl = m->data_len;
@@ -217,25 +283,26 @@ echo_fill(struct tt_conn *c, uint64_t off, uint8_t *dst, uint32_t len)
 }
 
 bool
-tt_app_fill(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint64_t off, uint8_t *dst,
+tt_tcp_ev_fill(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint64_t off, uint8_t *dst,
 	    uint32_t len, uint16_t *sum)
 {
+	struct tt_app_conn *ac = tt_app_conn(c);
 	const struct tt_tmpl *t, *p;
 	uint64_t final_off;
 	uint32_t within, n, total = len;
 	bool whole = false, last;
 
-	if (c->app == TT_CAPP_SRV_ECHO) {
+	if (ac->kind == TT_CAPP_SRV_ECHO) {
 		echo_fill(c, off, dst, len);
 		return false;
 	}
-	t = &ctx->tmpl[normal_tmpl(c)];
-	final_off = c->final_n == UINT32_MAX ? UINT64_MAX : (uint64_t)c->final_n * t->len;
+	t = &ctx->app->tmpl[normal_tmpl(c)];
+	final_off = ac->u.s.final_n == UINT32_MAX ? UINT64_MAX : (uint64_t)ac->u.s.final_n * t->len;
 	while (len > 0) {
 		last = off >= final_off;
 		if (last) {
 			/* The final template ends the stream. */
-			p = &ctx->tmpl[c->final_kind];
+			p = &ctx->app->tmpl[ac->final_kind];
 			within = (uint32_t)(off - final_off);
 			n = RTE_MIN(len, p->len - within);
 		} else {
@@ -262,58 +329,76 @@ tt_app_fill(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint64_t off, uint8_t *ds
 }
 
 uint32_t
-tt_app_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+tt_tcp_ev_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
+	const struct tt_app_conn *ac = tt_app_conn_const(c);
 	uint32_t bytes, cost;
 
 	(void)ctx;
-	if (c->app != TT_CAPP_SRV_ECHO || c->u.echo.head == NULL)
+	if (ac->kind != TT_CAPP_SRV_ECHO || ac->u.echo.head == NULL)
 		return 0;
 	/* Echo data not yet acknowledged by the peer, or the mbufs' cost. */
-	bytes = c->snd_end - c->u.echo.head_seq;
-	cost = ECHO_META(c->u.echo.head)->count * TT_ECHO_MBUF_COST;
+	bytes = c->snd_end - ac->u.echo.head_seq;
+	cost = ECHO_META(ac->u.echo.head)->count * TT_ECHO_MBUF_COST;
 	return RTE_MAX(bytes, cost);
 }
 
 void
-tt_app_accept(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+tt_tcp_ev_accepted(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	switch (ctx->cfg->server.app) {
-	case TT_APP_ECHO:
-		c->app = TT_CAPP_SRV_ECHO;
-		c->u.echo.head = NULL;
-		break;
-	case TT_APP_DISCARD:
-		c->app = TT_CAPP_SRV_DISCARD;
-		break;
-	case TT_APP_FIXED:
-		c->app = TT_CAPP_SRV_FIXED;
-		break;
-	default:
-		c->app = TT_CAPP_SRV_HTTP;
-		tt_http_req_init(&c->u.req);
-		break;
+	struct tt_app_conn *ac = tt_app_conn(c);
+
+	/* The engine handed the block out with the area zeroed. */
+	ac->kind = ctx->app->srv_kind;
+	if (ac->kind == TT_CAPP_SRV_ECHO) {
+		/* Echo holds what it receives until the peer has its echo. */
+		c->flags |= TT_CF_APP_HOLDS;
+		return;
 	}
+	ac->u.s.final_n = UINT32_MAX;
+	if (ac->kind == TT_CAPP_SRV_HTTP)
+		tt_http_req_init(&ac->u.s.req);
+}
+
+struct tt_conn *
+tt_app_connect(struct tt_tcp_ctx *tcp, uint16_t port, uint32_t laddr, uint16_t lport,
+	       uint32_t raddr, uint16_t rport, const struct rte_ether_addr *rmac, int *err)
+{
+	struct tt_app_conn *ac;
+	struct tt_conn *c;
+
+	c = tt_tcp_connect(tcp, port, laddr, lport, raddr, rport, rmac, err);
+	if (c == NULL)
+		return NULL;
+	ac = tt_app_conn(c);
+	ac->kind = tcp->app->cli_kind;
+	ac->u.s.final_n = UINT32_MAX;
+	ac->t_start = (uint32_t)tcp->now_us;
+	tt_tcp_connect_start(tcp, c);
+	return c;
 }
 
 /* ---- Client side. ---- */
 
 static void
-client_record(struct tt_tcp_ctx *ctx, struct tt_conn *c, enum tt_gen_hist_id id)
+client_record(struct tt_tcp_ctx *ctx, struct tt_conn *c, enum tt_meter_hist id)
 {
-	if (ctx->gen != NULL)
-		tt_gen_record(ctx->gen, id, (uint32_t)ctx->now_us - c->t_start);
+	struct tt_meter *meter = ctx->app->meter;
+
+	if (meter != NULL)
+		tt_meter_record(meter, id, (uint32_t)ctx->now_us - tt_app_conn(c)->t_start);
 }
 
 /* Queue the next client request, the last one possibly asking to close. */
 static void
 client_next_request(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
+	struct tt_app_conn *ac = tt_app_conn(c);
 	const struct tt_client_cfg *cc = &ctx->cfg->client;
-	bool last = c->app_n + 1 >= cc->requests_per_connection;
+	bool last = ac->u.s.tmpl_n + 1 >= cc->requests_per_connection;
 
 	TT_STAT_INC(ctx->stats, client_requests);
-	if (c->app == TT_CAPP_CLI_HTTP && last && cc->close == TT_CLOSE_PASSIVE)
+	if (ac->kind == TT_CAPP_CLI_HTTP && last && cc->close == TT_CLOSE_PASSIVE)
 		queue_final(ctx, c, TT_TMPL_CLI_REQ_CLOSE);
 	else
 		queue_normal(ctx, c);
@@ -323,11 +408,13 @@ client_next_request(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 static void
 client_complete(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	if (c->flags & TT_CF_CLIENT_DONE)
+	struct tt_app_conn *ac = tt_app_conn(c);
+
+	if (ac->flags & TT_AF_CLIENT_DONE)
 		return;
-	c->flags |= TT_CF_CLIENT_DONE;
+	ac->flags |= TT_AF_CLIENT_DONE;
 	TT_STAT_INC(ctx->stats, client_completed);
-	client_record(ctx, c, TT_GH_LAST_BYTE);
+	client_record(ctx, c, TT_MH_LAST_BYTE);
 	switch (ctx->cfg->client.close) {
 	case TT_CLOSE_RESET:
 		tt_tcp_app_abort(ctx, c);
@@ -344,9 +431,11 @@ client_complete(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 static void
 client_fail(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	if (c->flags & TT_CF_CLIENT_DONE)
+	struct tt_app_conn *ac = tt_app_conn(c);
+
+	if (ac->flags & TT_AF_CLIENT_DONE)
 		return;
-	c->flags |= TT_CF_CLIENT_DONE | TT_CF_BAD_RESP;
+	ac->flags |= TT_AF_CLIENT_DONE | TT_AF_BAD_RESP;
 	TT_STAT_INC(ctx->stats, client_fail_bad_response);
 	tt_tcp_app_abort(ctx, c);
 }
@@ -355,9 +444,11 @@ client_fail(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 static bool
 client_response_done(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
+	struct tt_app_conn *ac = tt_app_conn(c);
+
 	TT_STAT_INC(ctx->stats, client_responses);
-	c->app_done++;
-	if (c->app_done >= ctx->cfg->client.requests_per_connection) {
+	ac->u.s.done++;
+	if (ac->u.s.done >= ctx->cfg->client.requests_per_connection) {
 		client_complete(ctx, c);
 		return false;
 	}
@@ -369,10 +460,11 @@ static void
 client_http_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, const uint8_t *data,
 		 uint32_t len)
 {
+	struct tt_app_conn *ac = tt_app_conn(c);
 	uint32_t used;
 
-	while (len > 0 && !(c->flags & TT_CF_CLIENT_DONE)) {
-		enum tt_http_rc rc = tt_http_resp_feed_cached(&c->u.resp, &ctx->resp_head,
+	while (len > 0 && !(ac->flags & TT_AF_CLIENT_DONE)) {
+		enum tt_http_rc rc = tt_http_resp_feed_cached(&ac->u.s.resp, &ctx->app->resp_head,
 							     data, len, &used);
 
 		if (rc == TT_HTTP_ERROR) {
@@ -383,11 +475,11 @@ client_http_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, const uint8_t *data,
 		len -= used;
 		if (rc != TT_HTTP_DONE)
 			return;
-		if (c->u.resp.status < 100 || c->u.resp.status >= 400) {
+		if (ac->u.s.resp.status < 100 || ac->u.s.resp.status >= 400) {
 			client_fail(ctx, c);
 			return;
 		}
-		if (c->u.resp.status < 200)
+		if (ac->u.s.resp.status < 200)
 			continue;	/* 1xx: the final response follows */
 		if (!client_response_done(ctx, c))
 			return;
@@ -398,13 +490,14 @@ static void
 client_data_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, const uint8_t *data,
 		 uint32_t len)
 {
+	struct tt_app_conn *ac = tt_app_conn(c);
 	const struct tt_client_cfg *cc = &ctx->cfg->client;
 	uint64_t start = c->rx_off - len;	/* stream offset of data[0] */
-	uint32_t per = c->app == TT_CAPP_CLI_ECHO ? cc->request_bytes : cc->response_bytes;
+	uint32_t per = ac->kind == TT_CAPP_CLI_ECHO ? cc->request_bytes : cc->response_bytes;
 
-	if (c->app == TT_CAPP_CLI_SEND)
+	if (ac->kind == TT_CAPP_CLI_SEND)
 		return;	/* a sink test expects nothing back */
-	if (c->app == TT_CAPP_CLI_ECHO) {
+	if (ac->kind == TT_CAPP_CLI_ECHO) {
 		/* Every echoed byte must equal what we sent at the same offset. */
 		uint64_t off = start;
 		uint32_t left = len;
@@ -414,7 +507,7 @@ client_data_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, const uint8_t *data,
 			uint32_t within = (uint32_t)(off % per);
 			uint32_t n = RTE_MIN(left, per - within);
 
-			if (!tt_http_check_body(p, within, n)) {
+			if (!tt_pattern_check(p, within, n)) {
 				client_fail(ctx, c);
 				return;
 			}
@@ -423,33 +516,34 @@ client_data_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, const uint8_t *data,
 			off += n;
 		}
 	}
-	if (c->app == TT_CAPP_CLI_FIXED && c->rx_off > (uint64_t)c->app_n * per) {
+	if (ac->kind == TT_CAPP_CLI_FIXED && c->rx_off > (uint64_t)ac->u.s.tmpl_n * per) {
 		/* More than we asked for. */
 		client_fail(ctx, c);
 		return;
 	}
-	while (per > 0 && c->rx_off >= (uint64_t)(c->app_done + 1) * per &&
-	       !(c->flags & TT_CF_CLIENT_DONE)) {
+	while (per > 0 && c->rx_off >= (uint64_t)(ac->u.s.done + 1) * per &&
+	       !(ac->flags & TT_AF_CLIENT_DONE)) {
 		if (!client_response_done(ctx, c))
 			return;
 	}
-	if (per == 0 && !(c->flags & TT_CF_CLIENT_DONE))
+	if (per == 0 && !(ac->flags & TT_AF_CLIENT_DONE))
 		client_response_done(ctx, c);
 }
 
 /* ---- Events from the TCP engine. ---- */
 
 void
-tt_app_established(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+tt_tcp_ev_established(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
+	struct tt_app_conn *ac = tt_app_conn(c);
 	const struct tt_client_cfg *cc = &ctx->cfg->client;
 
-	if (!TT_CAPP_IS_CLIENT(c->app))
+	if (!TT_CAPP_IS_CLIENT(ac->kind))
 		return;
-	client_record(ctx, c, TT_GH_CONNECT);
-	switch (c->app) {
+	client_record(ctx, c, TT_MH_CONNECT);
+	switch (ac->kind) {
 	case TT_CAPP_CLI_HTTP:
-		tt_http_resp_init(&c->u.resp);
+		tt_http_resp_init(&ac->u.s.resp);
 		client_next_request(ctx, c);
 		break;
 	case TT_CAPP_CLI_SEND:
@@ -460,22 +554,23 @@ tt_app_established(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 		break;
 	default:
 		client_next_request(ctx, c);
-		if (c->app == TT_CAPP_CLI_FIXED && cc->response_bytes == 0)
+		if (ac->kind == TT_CAPP_CLI_FIXED && cc->response_bytes == 0)
 			client_response_done(ctx, c);
 		break;
 	}
 }
 
 int
-tt_app_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
+tt_tcp_ev_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	    const uint8_t *data, uint32_t len)
 {
+	struct tt_app_conn *ac = tt_app_conn(c);
 	uint32_t used;
 
-	switch (c->app) {
+	switch (ac->kind) {
 	case TT_CAPP_SRV_HTTP:
-		while (len > 0 && c->final_n == UINT32_MAX) {
-			enum tt_http_rc rc = tt_http_req_feed_cached(&c->u.req, &ctx->req_cache,
+		while (len > 0 && ac->u.s.final_n == UINT32_MAX) {
+			enum tt_http_rc rc = tt_http_req_feed_cached(&ac->u.s.req, &ctx->app->req_cache,
 								     data, len, &used);
 
 			if (rc == TT_HTTP_ERROR) {
@@ -491,10 +586,10 @@ tt_app_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 				break;
 			TT_STAT_INC(ctx->stats, http_requests);
 			TT_STAT_INC(ctx->stats, http_responses);
-			if (c->u.req.flags & TT_HTTP_F_HEAD) {
+			if (ac->u.s.req.flags & TT_HTTP_F_HEAD) {
 				queue_final(ctx, c, TT_TMPL_SRV_HEAD_CLOSE);
 				tt_tcp_app_close(ctx, c);
-			} else if (c->u.req.flags & TT_HTTP_F_KEEPALIVE) {
+			} else if (ac->u.s.req.flags & TT_HTTP_F_KEEPALIVE) {
 				queue_normal(ctx, c);
 			} else {
 				/* HTTP/1.0 or Connection: close: the server closes first. */
@@ -512,15 +607,15 @@ tt_app_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		rte_pktmbuf_adj(m, (uint16_t)(data - start));
 		rte_pktmbuf_trim(m, (uint16_t)(m->data_len - len));
 		m->next = NULL;
-		if (c->u.echo.head == NULL) {
-			c->u.echo.head = m;
-			c->u.echo.head_seq = c->snd_end;
+		if (ac->u.echo.head == NULL) {
+			ac->u.echo.head = m;
+			ac->u.echo.head_seq = c->snd_end;
 			ECHO_META(m)->count = 0;
 		} else {
-			ECHO_TAIL(c->u.echo.head)->next = m;
+			ECHO_TAIL(ac->u.echo.head)->next = m;
 		}
-		ECHO_TAIL(c->u.echo.head) = m;
-		ECHO_META(c->u.echo.head)->count++;
+		ECHO_TAIL(ac->u.echo.head) = m;
+		ECHO_META(ac->u.echo.head)->count++;
 		tt_tcp_app_send(ctx, c, len);
 		return 1;
 	}
@@ -529,39 +624,41 @@ tt_app_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	case TT_CAPP_SRV_FIXED: {
 		uint32_t per = ctx->cfg->server.request_bytes;
 
-		while (c->rx_off >= (uint64_t)(c->app_n + 1) * per &&
+		while (c->rx_off >= (uint64_t)(ac->u.s.tmpl_n + 1) * per &&
 		       !(c->flags & TT_CF_FIN_QUEUED))
 			queue_normal(ctx, c);
 		return 0;
 	}
 	case TT_CAPP_CLI_HTTP:
 		if (c->rx_off == len)
-			client_record(ctx, c, TT_GH_FIRST_BYTE);
+			client_record(ctx, c, TT_MH_FIRST_BYTE);
 		client_http_recv(ctx, c, data, len);
 		return 0;
 	default:
 		if (c->rx_off == len)
-			client_record(ctx, c, TT_GH_FIRST_BYTE);
+			client_record(ctx, c, TT_MH_FIRST_BYTE);
 		client_data_recv(ctx, c, data, len);
 		return 0;
 	}
 }
 
 void
-tt_app_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes)
+tt_tcp_ev_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes)
 {
+	struct tt_app_conn *ac = tt_app_conn(c);
+
 	(void)ctx;
 	(void)bytes;
-	if (c->app != TT_CAPP_SRV_ECHO)
+	if (ac->kind != TT_CAPP_SRV_ECHO)
 		return;
 	/* Free the echo data the peer now has. */
-	while (c->u.echo.head != NULL) {
-		struct rte_mbuf *m = c->u.echo.head;
+	while (ac->u.echo.head != NULL) {
+		struct rte_mbuf *m = ac->u.echo.head;
 
-		if (TT_SEQ_GT(c->u.echo.head_seq + m->data_len, c->snd_una))
+		if (TT_SEQ_GT(ac->u.echo.head_seq + m->data_len, c->snd_una))
 			break;
-		c->u.echo.head_seq += m->data_len;
-		c->u.echo.head = m->next;
+		ac->u.echo.head_seq += m->data_len;
+		ac->u.echo.head = m->next;
 		if (m->next != NULL) {
 			/* The next mbuf becomes the head: it takes over the list's meta data. */
 			*ECHO_META(m->next) = *ECHO_META(m);
@@ -573,19 +670,23 @@ tt_app_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes)
 }
 
 void
-tt_app_fin_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+tt_tcp_ev_fin_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	if (c->app == TT_CAPP_CLI_SEND)
+	struct tt_app_conn *ac = tt_app_conn(c);
+
+	if (ac->kind == TT_CAPP_CLI_SEND)
 		client_complete(ctx, c);
 }
 
 void
-tt_app_eof(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+tt_tcp_ev_eof(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	if (c->flags & TT_CF_APP_EOF)
+	struct tt_app_conn *ac = tt_app_conn(c);
+
+	if (ac->flags & TT_AF_EOF)
 		return;
-	c->flags |= TT_CF_APP_EOF;
-	if (!TT_CAPP_IS_CLIENT(c->app)) {
+	ac->flags |= TT_AF_EOF;
+	if (!TT_CAPP_IS_CLIENT(ac->kind)) {
 		/*
 		 * The peer is done sending: answer what is queued, then close
 		 * (half-close: our FIN follows our data).
@@ -593,17 +694,17 @@ tt_app_eof(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 		tt_tcp_app_close(ctx, c);
 		return;
 	}
-	if (!(c->flags & TT_CF_CLIENT_DONE)) {
-		if (c->app == TT_CAPP_CLI_HTTP && tt_http_resp_eof(&c->u.resp) == TT_HTTP_DONE &&
-		    c->app_done + 1 >= ctx->cfg->client.requests_per_connection) {
+	if (!(ac->flags & TT_AF_CLIENT_DONE)) {
+		if (ac->kind == TT_CAPP_CLI_HTTP && tt_http_resp_eof(&ac->u.s.resp) == TT_HTTP_DONE &&
+		    ac->u.s.done + 1 >= ctx->cfg->client.requests_per_connection) {
 			TT_STAT_INC(ctx->stats, client_responses);
-			c->app_done++;
-			c->flags |= TT_CF_CLIENT_DONE;
+			ac->u.s.done++;
+			ac->flags |= TT_AF_CLIENT_DONE;
 			TT_STAT_INC(ctx->stats, client_completed);
-			client_record(ctx, c, TT_GH_LAST_BYTE);
-		} else if (c->app != TT_CAPP_CLI_SEND) {
+			client_record(ctx, c, TT_MH_LAST_BYTE);
+		} else if (ac->kind != TT_CAPP_CLI_SEND) {
 			/* The server closed before answering everything. */
-			c->flags |= TT_CF_CLIENT_DONE | TT_CF_BAD_RESP;
+			ac->flags |= TT_AF_CLIENT_DONE | TT_AF_BAD_RESP;
 			TT_STAT_INC(ctx->stats, client_fail_bad_response);
 		}
 	}
@@ -612,34 +713,38 @@ tt_app_eof(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 }
 
 void
-tt_app_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+tt_tcp_ev_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	if (!TT_CAPP_IS_CLIENT(c->app) || (c->flags & TT_CF_GEN_DONE))
+	struct tt_app_conn *ac = tt_app_conn(c);
+
+	if (!TT_CAPP_IS_CLIENT(ac->kind) || (ac->flags & TT_AF_METER_DONE))
 		return;
 	/* The connection's life, as the generator sees it, ends here. */
-	c->flags |= TT_CF_GEN_DONE;
-	client_record(ctx, c, TT_GH_LIFETIME);
-	if (ctx->gen != NULL)
-		tt_gen_conn_done(ctx->gen, c);
+	ac->flags |= TT_AF_METER_DONE;
+	client_record(ctx, c, TT_MH_LIFETIME);
+	if (ctx->app->meter != NULL)
+		tt_meter_conn_done(ctx->app->meter);
 }
 
 void
-tt_app_closed(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
+tt_tcp_ev_closed(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 {
-	if (c->app == TT_CAPP_SRV_ECHO) {
-		while (c->u.echo.head != NULL) {
-			struct rte_mbuf *m = c->u.echo.head;
+	struct tt_app_conn *ac = tt_app_conn(c);
 
-			c->u.echo.head = m->next;
+	if (ac->kind == TT_CAPP_SRV_ECHO) {
+		while (ac->u.echo.head != NULL) {
+			struct rte_mbuf *m = ac->u.echo.head;
+
+			ac->u.echo.head = m->next;
 			m->next = NULL;
 			rte_pktmbuf_free(m);
 		}
 		return;
 	}
-	if (!TT_CAPP_IS_CLIENT(c->app))
+	if (!TT_CAPP_IS_CLIENT(ac->kind))
 		return;
-	if (!(c->flags & TT_CF_CLIENT_DONE)) {
-		c->flags |= TT_CF_CLIENT_DONE;
+	if (!(ac->flags & TT_AF_CLIENT_DONE)) {
+		ac->flags |= TT_AF_CLIENT_DONE;
 		switch (reason) {
 		case TT_CLOSE_R_REFUSED:
 			TT_STAT_INC(ctx->stats, client_fail_refused);
@@ -656,5 +761,5 @@ tt_app_closed(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 			break;
 		}
 	}
-	tt_app_time_wait(ctx, c);
+	tt_tcp_ev_time_wait(ctx, c);
 }

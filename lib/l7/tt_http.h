@@ -28,10 +28,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The body pattern, declared here for the applications that include only
- * this header. */
-#include "l7/tt_pattern.h"
-
 /** Result of a parser feed call. */
 enum tt_http_rc {
 	TT_HTTP_ERROR = -1,	/**< malformed message: answer 400 / fail, close */

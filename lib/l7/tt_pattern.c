@@ -13,8 +13,8 @@
 
 #include "l7/tt_pattern.h"
 
-/* One period of the body pattern (see tt_http_fill_body()); generated. */
-static const char body_tbl[TT_HTTP_BODY_PERIOD + 1] =
+/* One period of the body pattern (see tt_pattern_fill()); generated. */
+static const char body_tbl[TT_PATTERN_PERIOD + 1] =
 	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+\n"
 	"123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/\n"
 	"23456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/0\n"
@@ -81,12 +81,12 @@ static const char body_tbl[TT_HTTP_BODY_PERIOD + 1] =
 	"/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\n";
 
 void
-tt_http_fill_body(uint8_t *dst, uint64_t offset, uint32_t len)
+tt_pattern_fill(uint8_t *dst, uint64_t offset, uint32_t len)
 {
-	uint32_t off = offset & (TT_HTTP_BODY_PERIOD - 1);
+	uint32_t off = offset & (TT_PATTERN_PERIOD - 1);
 
 	while (len > 0) {
-		uint32_t n = RTE_MIN(len, TT_HTTP_BODY_PERIOD - off);
+		uint32_t n = RTE_MIN(len, TT_PATTERN_PERIOD - off);
 
 		memcpy(dst, body_tbl + off, n);
 		dst += n;
@@ -96,12 +96,12 @@ tt_http_fill_body(uint8_t *dst, uint64_t offset, uint32_t len)
 }
 
 bool
-tt_http_check_body(const uint8_t *src, uint64_t offset, uint32_t len)
+tt_pattern_check(const uint8_t *src, uint64_t offset, uint32_t len)
 {
-	uint32_t off = offset & (TT_HTTP_BODY_PERIOD - 1);
+	uint32_t off = offset & (TT_PATTERN_PERIOD - 1);
 
 	while (len > 0) {
-		uint32_t n = RTE_MIN(len, TT_HTTP_BODY_PERIOD - off);
+		uint32_t n = RTE_MIN(len, TT_PATTERN_PERIOD - off);
 
 		if (memcmp(src, body_tbl + off, n) != 0)
 			return false;

@@ -7,14 +7,14 @@
  * The body pattern: the bytes that the applications send as content (the
  * http response body, the fixed and send streams), regenerated from any
  * stream offset, so that a receiver can check them byte-exact. It is not
- * HTTP: only the names keep the tt_http_ prefix they were born with.
+ * HTTP: echo clients, fixed and send streams use it too.
  */
 
 #include <stdbool.h>
 #include <stdint.h>
 
 /** Period of the body pattern, in bytes. */
-#define TT_HTTP_BODY_PERIOD 4096
+#define TT_PATTERN_PERIOD 4096
 
 /**
  * Fill @p dst with the body pattern from stream offset @p offset. The body
@@ -31,10 +31,10 @@
  * @param len
  *   Bytes to write.
  */
-void tt_http_fill_body(uint8_t *dst, uint64_t offset, uint32_t len);
+void tt_pattern_fill(uint8_t *dst, uint64_t offset, uint32_t len);
 
 /**
- * Check received body bytes against the pattern of tt_http_fill_body().
+ * Check received body bytes against the pattern of tt_pattern_fill().
  *
  * @param src
  *   Received bytes.
@@ -45,6 +45,6 @@ void tt_http_fill_body(uint8_t *dst, uint64_t offset, uint32_t len);
  * @return
  *   true when all bytes match.
  */
-bool tt_http_check_body(const uint8_t *src, uint64_t offset, uint32_t len);
+bool tt_pattern_check(const uint8_t *src, uint64_t offset, uint32_t len);
 
 #endif /* _TT_PATTERN_H_ */

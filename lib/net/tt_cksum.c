@@ -26,8 +26,8 @@
  * cannot overflow below 2^16 iterations, 1 MiB, far above any segment or
  * template. Elsewhere, 32-bit words into a 64-bit accumulator. The tail
  * takes a fixed number of steps (8, 4, 2, 1 bytes) rather than a loop.
- * About five times fewer instructions per byte than 16-bit words, which
- * matters on ports without checksum offload (ring, memif, pcap).
+ * Fewer instructions per byte than 16-bit words matter on ports without
+ * checksum offload (ring, memif, pcap); docs/benchmarks.md has the count.
  */
 static inline uint32_t
 tt_raw_sum(const void *buf, uint32_t len, uint32_t sum0)
@@ -257,17 +257,4 @@ tt_cksum_finish(const struct tt_iface *ifc, struct rte_mbuf *m)
 		sum = tt_cksum_l4_sum(m, l2 + l3, l4_len);
 		icmp->icmp_cksum = (uint16_t)~__rte_raw_cksum_reduce(sum);
 	}
-}
-
-void
-tt_txq_push(struct tt_net *net, struct rte_mbuf *m)
-{
-	struct tt_txq *q = net->txq;
-
-	if (unlikely(q->n >= TT_TXQ_SIZE)) {
-		rte_pktmbuf_free(m);
-		TT_DROP(net->stats, TT_DROP_tx_full);
-		return;
-	}
-	q->m[q->n++] = m;
 }

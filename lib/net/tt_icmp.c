@@ -14,7 +14,6 @@
 
 #include "net/tt_net.h"
 
-#define TT_ICMP_TTL 64
 
 /*
  * Swap the addresses (the reply goes back to the Ethernet source of the
@@ -38,7 +37,7 @@ tt_icmp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m
 
 	ip->dst_addr = ip->src_addr;
 	ip->src_addr = rte_cpu_to_be_32(ifc->ip);
-	ip->time_to_live = TT_ICMP_TTL;
+	ip->time_to_live = TT_IP_TTL;
 	ip->fragment_offset &= rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;

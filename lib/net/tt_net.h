@@ -25,6 +25,14 @@
 #include "tt_common.h"
 #include "stats/tt_stats.h"
 
+/* RFC 1122 3.2.1.7: a fixed TTL, at least the Internet's diameter (64, RFC 1700). */
+#define TT_IP_TTL 64
+/*
+ * IPv4 and TCP headers without options: an MSS is the MTU less these
+ * (RFC 9293 3.7.1, RFC 879).
+ */
+#define TT_IPV4_TCP_HDRS ((unsigned int)(sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr)))
+
 /** One port as the stack sees it. Read-only once the ports are started. */
 struct tt_iface {
 	uint16_t port_id;
@@ -48,13 +56,6 @@ tt_iface_owns(const struct tt_iface *ifc, uint32_t ip)
 	return (ip == ifc->ip && ip != 0) ||
 	       (ifc->extra_first != 0 && ip >= ifc->extra_first && ip <= ifc->extra_last);
 }
-
-/** Output queue of one lcore; m->port says which port a packet leaves by. */
-#define TT_TXQ_SIZE 4096
-struct tt_txq {
-	uint16_t n;
-	struct rte_mbuf *m[TT_TXQ_SIZE];
-};
 
 /** Kinds of frames that parsing accepts. */
 enum tt_pkt_kind {
@@ -104,6 +105,13 @@ struct tt_arp_table {
 	struct tt_arp_entry e[TT_ARP_SIZE];
 };
 
+/** Output queue of one lcore; m->port says which port a packet leaves by. */
+#define TT_TXQ_SIZE 4096
+struct tt_txq {
+	uint16_t n;
+	struct rte_mbuf *m[TT_TXQ_SIZE];
+};
+
 /** Per-lcore layer 2/3 context. */
 struct tt_net {
 	uint16_t n_ifs;
@@ -113,6 +121,20 @@ struct tt_net {
 	struct tt_txq *txq;
 	uint64_t now_us;
 };
+
+/** Queue a finished frame for TX; frees and counts it if the queue is full. */
+static inline void
+tt_txq_push(struct tt_net *net, struct rte_mbuf *m)
+{
+	struct tt_txq *q = net->txq;
+
+	if (unlikely(q->n >= TT_TXQ_SIZE)) {
+		rte_pktmbuf_free(m);
+		TT_DROP(net->stats, TT_DROP_tx_full);
+		return;
+	}
+	q->m[q->n++] = m;
+}
 
 /**
  * Parse and validate a received frame of port @p ifc. Checks lengths, IPv4
@@ -156,9 +178,6 @@ uint16_t tt_tcp_cksum(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l4
  * offload. @p m must have l2_len/l3_len set.
  */
 void tt_cksum_finish(const struct tt_iface *ifc, struct rte_mbuf *m);
-
-/** Queue a finished frame for TX; frees and counts it if the queue is full. */
-void tt_txq_push(struct tt_net *net, struct rte_mbuf *m);
 
 /* ARP. */
 void tt_arp_init(struct tt_arp_table *t);

@@ -19,8 +19,7 @@
 #include "tt_common.h"
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
-#include "l7/tt_app.h"
-#include "gen/tt_gen.h"
+#include "tcp/tt_tcp_events.h"
 
 static const char *const tt_tcp_state_names[] = {
 	[TT_TCPS_CLOSED] = "CLOSED",
@@ -127,7 +126,7 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	 * room for all max_flows keys. The blocks come from our own free
 	 * list, not from the key's position: rte_hash hands out the slot
 	 * freed longest ago, a block long gone from the cache, where the
-	 * list gives the one freed last (measured: see docs/benchmarks.md).
+	 * list gives the one freed last (docs/benchmarks.md).
 	 */
 	snprintf(name, sizeof(name), "tt_flows_%u_%u", idx, (unsigned int)rte_rand() & 0xffff);
 	hp.name = name;
@@ -172,8 +171,8 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	/* Our MSS: configured, and never more than the smallest MTU allows. */
 	ctx->our_mss = cfg->tcp.mss;
 	for (i = 0; i < TT_MAX_PORTS; i++)
-		if (cfg->port[i].present && cfg->port[i].mtu - 40 < ctx->our_mss)
-			ctx->our_mss = cfg->port[i].mtu - 40;
+		if (cfg->port[i].present && cfg->port[i].mtu - TT_IPV4_TCP_HDRS < ctx->our_mss)
+			ctx->our_mss = cfg->port[i].mtu - TT_IPV4_TCP_HDRS;
 
 	ctx->syn_opts.present = TT_OPT_MSS;
 	ctx->syn_opts.mss = ctx->our_mss;
@@ -192,11 +191,6 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	}
 	/* One listening endpoint per port per lcore. */
 	ctx->stats->state[TT_TCPS_LISTEN] += cfg->server.n_listen;
-	if (tt_app_ctx_init(ctx, socket) < 0) {
-		tt_tcp_ctx_free(ctx);
-		rte_errno = ENOMEM;
-		return NULL;
-	}
 	return ctx;
 }
 
@@ -207,12 +201,15 @@ tt_tcp_ctx_free(struct tt_tcp_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
-	if (ctx->conns != NULL) {
+	/*
+	 * Every live connection ends: its application releases what it holds
+	 * (so the application's context is freed after this one).
+	 */
+	if (ctx->conns != NULL && ctx->app != NULL) {
 		for (i = 0; i < ctx->n_conns; i++)
 			if (ctx->conns[i].state != TT_TCPS_CLOSED)
-				tt_app_closed(ctx, &ctx->conns[i], TT_CLOSE_R_ABORT);
+				tt_tcp_ev_closed(ctx, &ctx->conns[i], TT_CLOSE_R_ABORT);
 	}
-	tt_app_ctx_free(ctx);
 	rte_hash_free(ctx->hash);
 	rte_free(ctx->conns);
 	rte_free(ctx->tw_ring);
@@ -224,7 +221,6 @@ tt_tcp_ctx_free(struct tt_tcp_ctx *ctx)
 /* A block as tt_tcp_conn_alloc() hands it out, before the key is set. */
 static const struct tt_conn tt_conn_fresh = {
 	.state = TT_TCPS_CLOSED,
-	.final_n = UINT32_MAX,
 	.tm = { .armed = 0 },
 };
 
@@ -254,8 +250,9 @@ tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key, uint32_
 	dack_next = c->dack_next;
 	/*
 	 * A copy of a constant block, not memset(): GCC turns a memset of
-	 * this size into "rep stos", whose start-up cost made this function
-	 * 4-5% of a core; a fixed-size memcpy becomes twelve 16-byte moves.
+	 * this size into "rep stos", whose start-up cost is dear at this
+	 * size; a fixed-size memcpy becomes twelve 16-byte moves
+	 * (docs/benchmarks.md, "Changes and their effect").
 	 */
 	memcpy(c, &tt_conn_fresh, sizeof(*c));
 	c->flags = fifo_flags;
@@ -311,7 +308,7 @@ tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 	c->flags &= ~TT_CF_DELACK;
 	if (c->state != TT_TCPS_CLOSED)
 		tt_tcp_set_state(ctx, c, TT_TCPS_CLOSED);
-	tt_app_closed(ctx, c, reason);
+	tt_tcp_ev_closed(ctx, c, reason);
 	ctx->stats->state[TT_TCPS_CLOSED]--;
 	/*
 	 * The block may still sit in the delayed-ACK or TIME_WAIT FIFO: the
@@ -402,7 +399,7 @@ idle_deadline(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
 	uint32_t t;
 
-	if (TT_CAPP_IS_CLIENT(c->app))
+	if (c->flags & TT_CF_ACTIVE_OPEN)
 		t = ctx->cfg->client.conn_timeout_ms;
 	else
 		t = ctx->cfg->server.idle_timeout_ms;
@@ -559,7 +556,7 @@ tt_tcp_enter_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	tt_tcp_set_state(ctx, c, TT_TCPS_TIME_WAIT);
 	tt_timer_cancel(&ctx->wheel, idx);
 	c->flags &= ~TT_CF_DELACK;
-	tt_app_time_wait(ctx, c);
+	tt_tcp_ev_time_wait(ctx, c);
 	if (c->flags & TT_CF_IN_TW_FIFO)
 		c->flags |= TT_CF_TW_RESTART;	/* still linked from an earlier life */
 	else
@@ -802,7 +799,7 @@ tt_tcp_abort_all(struct tt_tcp_ctx *ctx)
 
 		/* Only the generator's connections: a server in the same process keeps its own. */
 		if (c->state == TT_TCPS_CLOSED || c->state == TT_TCPS_TIME_WAIT ||
-		    !TT_CAPP_IS_CLIENT(c->app))
+		    !(c->flags & TT_CF_ACTIVE_OPEN))
 			continue;
 		tt_tcp_app_abort(ctx, c);
 		n++;

@@ -13,6 +13,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -25,7 +26,6 @@
 #include "stats/tt_stats.h"
 #include "tcp/tt_seq.h"
 #include "tcp/tt_timer.h"
-#include "l7/tt_http.h"
 
 /*
  * RFC 9293 3.3.2 states, ordered as FreeBSD's tcp_fsm.h does so that range
@@ -107,20 +107,7 @@ struct tt_seg {
 	const struct rte_ether_addr *smac;
 };
 
-/** Roles and applications of a connection. */
-enum tt_conn_app {
-	TT_CAPP_SRV_HTTP = 0,
-	TT_CAPP_SRV_ECHO,
-	TT_CAPP_SRV_DISCARD,
-	TT_CAPP_SRV_FIXED,
-	TT_CAPP_CLI_HTTP,
-	TT_CAPP_CLI_FIXED,
-	TT_CAPP_CLI_ECHO,
-	TT_CAPP_CLI_SEND,
-};
-#define TT_CAPP_IS_CLIENT(a) ((a) >= TT_CAPP_CLI_HTTP)
-
-/* Connection flags. */
+/* Connection flags (the engine's; the application keeps its own in its area). */
 #define TT_CF_WS	0x0001	/**< window scaling in use (both sent WS) */
 #define TT_CF_TS	0x0002	/**< timestamps in use */
 #define TT_CF_SACK	0x0004	/**< SACK permitted by both */
@@ -129,14 +116,11 @@ enum tt_conn_app {
 #define TT_CF_DELACK	0x0020	/**< a delayed ACK is pending */
 #define TT_CF_RTT	0x0040	/**< timing rtt_seq (no timestamps) */
 #define TT_CF_RECOVERY	0x0080	/**< NewReno fast recovery */
-#define TT_CF_CLOSE_AFTER 0x0100 /**< app closes once its data is out */
-#define TT_CF_APP_EOF	0x0200	/**< peer's FIN passed to the app */
+#define TT_CF_ACTIVE_OPEN 0x0100 /**< we sent the first SYN (tt_tcp_connect) */
+#define TT_CF_APP_HOLDS	0x0200	/**< the application holds received data (tt_tcp_ev_held) */
 #define TT_CF_IN_TW_FIFO 0x0400
-#define TT_CF_CLIENT_DONE 0x0800 /**< client counted the outcome */
-#define TT_CF_BAD_RESP	0x1000
 #define TT_CF_RTO_ON	0x2000	/**< retransmission/persist deadline rto_due runs */
 #define TT_CF_IN_DACK_FIFO 0x4000
-#define TT_CF_GEN_DONE	0x8000	/**< the generator counted it done */
 #define TT_CF_TW_RESTART 0x10000	/**< TIME_WAIT restarted while queued */
 #define TT_CF_DACK_REQUEUE 0x20000	/**< delayed ACK re-armed while queued */
 #define TT_CF_SYN_UNACKED 0x40000	/**< our SYN-ACK's SYN is not acknowledged yet */
@@ -144,10 +128,19 @@ enum tt_conn_app {
 #define TT_CF_FIFO_MASK (TT_CF_IN_TW_FIFO | TT_CF_IN_DACK_FIFO | TT_CF_TW_RESTART | \
 			 TT_CF_DACK_REQUEUE)
 
+/**
+ * Bytes at the end of every connection block that belong to the
+ * application (lib/l7 defines their layout and static-asserts that it
+ * fits). The engine zeroes them when it hands a block out and never reads
+ * them.
+ */
+#define TT_CONN_APP_AREA 32
+
 /*
- * The connection block. The first cache line holds what every segment of
- * an established connection reads and writes; the second the identity,
- * timing and application state.
+ * The connection block: three cache lines. The first holds what every
+ * segment of an established connection reads and writes; the second the
+ * identity, timers and RTT; the third the FIFO links, the stream offsets
+ * and the application's area.
  */
 struct tt_conn {
 	/* Cache line 0: what every segment of a connection reads and writes. */
@@ -170,12 +163,12 @@ struct tt_conn {
 	uint8_t snd_ws;		/**< shift applied to the peer's windows */
 	uint8_t rcv_ws;		/**< shift applied to our windows */
 	uint8_t port;
-	uint8_t app;		/**< enum tt_conn_app */
+	uint8_t pad0;
 	uint8_t retries;	/**< consecutive RTO expiries */
 
 	/* Cache line 1: timer, identity, RTT. */
 	uint8_t dupacks;
-	uint8_t final_kind;	/**< which template the final variant is */
+	uint8_t pad1;
 	uint16_t rx_unacked;	/**< bytes received since the last ACK sent */
 	struct tt_timer tm;	/**< RTO / persist / idle */
 	uint32_t laddr;		/**< host order */
@@ -187,36 +180,27 @@ struct tt_conn {
 	uint32_t iss;
 	uint32_t irs;
 	uint16_t rttvar;	/**< ms << 2 */
-	uint16_t pad0;
+	uint16_t pad2;
 	uint32_t rto_ms;
 	uint32_t rtt_seq;	/**< Karn: segment being timed */
-	uint32_t app_done;	/**< requests / responses completed */
+	uint32_t rto_due;	/**< ms: retransmission/persist deadline (TT_CF_RTO_ON) */
 
-	/* Cache line 2: FIFOs, application state. */
+	/* Cache line 2: FIFOs, stream offsets, the application's area. */
 	uint32_t rtt_ts;	/**< ms when rtt_seq was sent */
 	uint32_t last_ms;	/**< last segment received (idle timeout) */
 	uint32_t dack_ms;	/**< delayed ACK due, or TIME_WAIT end */
 	uint32_t dack_next;	/**< delayed-ACK FIFO link */
-	uint32_t rto_due;	/**< ms: retransmission/persist deadline (TT_CF_RTO_ON) */
-	uint32_t t_start;	/**< us: SYN sent / SYN received (low 32 bits) */
-	uint32_t app_n;		/**< normal templates queued for sending */
-	uint32_t final_n;	/**< templates before the final variant, or UINT32_MAX */
 	uint64_t tx_una_off;	/**< application stream offset of snd_una */
 	uint64_t rx_off;	/**< application bytes received in order */
-	union {
-		struct tt_http_req req;
-		struct tt_http_resp resp;
-		struct {
-			/* Echo: received data held until the peer acknowledges
-			 * its echo; the tail pointer lives in a dynamic field of
-			 * the head mbuf (tt_app.c). */
-			struct rte_mbuf *head;
-			uint32_t head_seq;	/**< seq of head's first byte */
-		} echo;
-	} u;
+	/** Opaque to the engine: the application's per-connection state. */
+	uint8_t app[TT_CONN_APP_AREA] __rte_aligned(8);
 } __rte_cache_aligned;
-static_assert(sizeof(struct tt_conn) <= 3 * RTE_CACHE_LINE_SIZE,
-	      "the connection block must stay within three cache lines");
+static_assert(offsetof(struct tt_conn, dupacks) == RTE_CACHE_LINE_SIZE,
+	      "cache line 1 of the connection block starts at dupacks");
+static_assert(offsetof(struct tt_conn, rtt_ts) == 2 * RTE_CACHE_LINE_SIZE,
+	      "cache line 2 of the connection block starts at rtt_ts");
+static_assert(sizeof(struct tt_conn) == 3 * RTE_CACHE_LINE_SIZE,
+	      "the connection block is three cache lines, the application's area last");
 
 /**
  * Key of the per-lcore flow table (host order). Padded to 16 bytes, always
@@ -233,37 +217,8 @@ struct tt_flow_key {
 };
 static_assert(sizeof(struct tt_flow_key) == 16, "16-byte flow key");
 
-struct tt_gen;
-
-/**
- * A shared, read-only payload template: a head (HTTP response or request
- * head, possibly empty) followed by a generated body (tt_http_fill_body).
- */
-struct tt_tmpl {
-	uint32_t len;		/**< head_len + body bytes */
-	uint32_t head_len;
-	uint8_t *head;
-	/**
-	 * One's complement sum of all len bytes as they lie in memory,
-	 * folded to 16 bits (tt_cksum_fold(tt_cksum_raw())), when sum_ok:
-	 * a segment that carries exactly the template needs no pass over
-	 * its payload for the TCP checksum.
-	 */
-	uint16_t sum;
-	bool sum_ok;		/**< len fits one segment (<= 65535) */
-};
-
-enum tt_tmpl_id {
-	TT_TMPL_SRV_OK = 0,	/**< 200, keep-alive */
-	TT_TMPL_SRV_OK_CLOSE,	/**< 200, Connection: close */
-	TT_TMPL_SRV_HEAD_CLOSE,	/**< answer to HEAD: head only, close */
-	TT_TMPL_SRV_BAD,	/**< 400, close */
-	TT_TMPL_SRV_FIXED,	/**< fixed: response_bytes of pattern */
-	TT_TMPL_CLI_REQ,	/**< GET, keep-alive */
-	TT_TMPL_CLI_REQ_CLOSE,	/**< GET, Connection: close */
-	TT_TMPL_CLI_DATA,	/**< fixed/echo/send: request_bytes of pattern */
-	TT_TMPL_MAX
-};
+/* The application's per-lcore context: defined by lib/l7, opaque here. */
+struct tt_app_ctx;
 
 /** Per-lcore TCP context. */
 struct tt_tcp_ctx {
@@ -299,14 +254,8 @@ struct tt_tcp_ctx {
 	uint32_t isn_key[4];
 	uint16_t our_mss;	/**< MSS we advertise */
 	uint8_t listen_bits[65536 / 8];
-	/* Shared payload templates (lib/l7), indexed by enum tt_tmpl_id. */
-	struct tt_tmpl tmpl[TT_TMPL_MAX];
-	struct tt_gen *gen;	/**< client role, NULL when disabled */
-	struct tt_http_head_cache resp_head;	/**< client: last response head parsed */
-	struct tt_http_req_cache req_cache;	/**< server: last request parsed */
-	/* Pending ACK work of the burst being processed. */
-	uint32_t n_ack;
-	uint32_t ack_list[64];
+	/** The application's context (tt_tcp_events.h), set by whoever creates it. */
+	struct tt_app_ctx *app;
 	struct tt_tcp_opts syn_opts;	/**< what our SYN / SYN-ACK offers */
 };
 
@@ -344,7 +293,7 @@ tt_tcp_flows_in_use(const struct tt_tcp_ctx *ctx)
 struct tt_conn *tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr,
 			       uint16_t lport, uint32_t raddr, uint16_t rport,
 			       const struct rte_ether_addr *rmac, int *err);
-/** Send the SYN of a connection made by tt_tcp_connect, once its app is set. */
+/** Send the SYN of a connection made by tt_tcp_connect, once its application set it up. */
 void tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 /**
  * Which of @p n (at most 64) 4-tuples have a flow, one bit each (bit i for
@@ -357,12 +306,12 @@ uint64_t tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *k
 /** Lookup a flow (tests, generator). */
 struct tt_conn *tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 			      uint32_t raddr, uint16_t rport);
-/** Abort every client connection with RST (end of a drain). Returns how many. */
+/** Abort every connection we opened (TT_CF_ACTIVE_OPEN) with RST (end of a drain). Returns how many. */
 uint32_t tt_tcp_abort_all(struct tt_tcp_ctx *ctx);
 /** Start an orderly close of every connection (drain). */
 void tt_tcp_close_all(struct tt_tcp_ctx *ctx);
 
-/* The interface the applications (lib/l7) use. */
+/* The interface the applications (lib/l7) use; the events they get are in tt_tcp_events.h. */
 /** Queue @p bytes more of the connection's application stream for sending. */
 void tt_tcp_app_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes);
 /** Close our side once the queued data is out (FIN follows it). */
@@ -376,7 +325,7 @@ tt_tcp_conn_idx(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 	return (uint32_t)(c - ctx->conns);
 }
 
-/* Reasons a connection ends, for statistics and the generator. */
+/* Reasons a connection ends (tt_tcp_ev_closed), for statistics and the applications. */
 enum tt_close_reason {
 	TT_CLOSE_R_PASSIVE = 0,	/**< peer closed first (LAST_ACK -> CLOSED) */
 	TT_CLOSE_R_ACTIVE,	/**< we closed first (TIME_WAIT) */

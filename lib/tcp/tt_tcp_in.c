@@ -17,8 +17,7 @@
 #include "tt_common.h"
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
-#include "l7/tt_app.h"
-#include "gen/tt_gen.h"
+#include "tcp/tt_tcp_events.h"
 
 /* Fill a tt_seg from a validated frame. Returns 0 or -1 on bad options. */
 static int
@@ -94,7 +93,6 @@ conn_init_send(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	c->rto_ms = ctx->cfg->tcp.rto_init_ms;
 	c->ssthresh = UINT32_MAX >> 1;
 	c->last_ms = ctx->now_ms;
-	c->t_start = (uint32_t)ctx->now_us;
 }
 
 /* LISTEN: a SYN for a port we serve (RFC 9293 3.10.7.2). */
@@ -108,7 +106,7 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	/*
 	 * Recycle from 7/8 full on, not only when full: rte_hash's cuckoo
 	 * displacement search makes inserts several times dearer near a
-	 * full table (measured: 1.1M -> 0.7M connections/s).
+	 * full table (docs/benchmarks.md, "Changes and their effect").
 	 */
 	if (unlikely(ctx->in_use >= ctx->tw_recycle_at) && ctx->cfg->tcp.tw_recycle)
 		tt_tcp_tw_recycle(ctx);
@@ -136,7 +134,7 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	syn_options(ctx, c, s);
 	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;
 	c->flags |= TT_CF_SYN_UNACKED;
-	tt_app_accept(ctx, c);
+	tt_tcp_ev_accepted(ctx, c);
 	tt_tcp_send_syn(ctx, c, true);
 	tt_tcp_timer_update(ctx, c, true);
 }
@@ -168,7 +166,7 @@ time_wait_reuse(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *
 	bool newer;
 
 	if ((s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_RST)) != TT_TH_SYN ||
-	    !listening(ctx, s->dport) || TT_CAPP_IS_CLIENT(c->app))
+	    !listening(ctx, s->dport) || (c->flags & TT_CF_ACTIVE_OPEN))
 		return false;
 	/*
 	 * RFC 6191 2: with timestamps on both, a higher TSval proves a new
@@ -240,7 +238,7 @@ syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s
 		tt_tcp_set_state(ctx, c, TT_TCPS_ESTABLISHED);
 		TT_STAT_INC(ctx->stats, conn_established);
 		c->flags |= TT_CF_ACK_NOW;
-		tt_app_established(ctx, c);
+		tt_tcp_ev_established(ctx, c);
 		if (c->state == TT_TCPS_CLOSED)
 			return;
 		/* The third segment of the handshake carries the request when there is one. */
@@ -350,12 +348,12 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	if (data_acked > 0) {
 		uint32_t adv = c->rcv_adv - c->rcv_nxt;
 
-		tt_app_acked(ctx, c, data_acked);
+		tt_tcp_ev_acked(ctx, c, data_acked);
 		/*
 		 * Receiver SWS avoidance (RFC 9293 3.8.6.2.2): when releasing held
 		 * data opens the window by min(half the buffer, one MSS), say so.
 		 */
-		if (tt_app_held(ctx, c) != 0 || c->app == TT_CAPP_SRV_ECHO) {
+		if (c->flags & TT_CF_APP_HOLDS) {
 			uint32_t now_wnd = tt_tcp_rcv_window(ctx, c);
 
 			if (now_wnd > adv && now_wnd - adv >=
@@ -398,16 +396,16 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 		switch (c->state) {
 		case TT_TCPS_FIN_WAIT_1:
 			tt_tcp_set_state(ctx, c, TT_TCPS_FIN_WAIT_2);
-			tt_app_fin_acked(ctx, c);
+			tt_tcp_ev_fin_acked(ctx, c);
 			break;
 		case TT_TCPS_CLOSING:
 			/* The application may abort (close=reset): check before going on. */
-			tt_app_fin_acked(ctx, c);
+			tt_tcp_ev_fin_acked(ctx, c);
 			if (c->state != TT_TCPS_CLOSED)
 				tt_tcp_enter_time_wait(ctx, c);
 			return 1;
 		case TT_TCPS_LAST_ACK:
-			tt_app_fin_acked(ctx, c);
+			tt_tcp_ev_fin_acked(ctx, c);
 			if (c->state != TT_TCPS_CLOSED)
 				tt_tcp_conn_free(ctx, c, TT_CLOSE_R_PASSIVE);
 			return 1;
@@ -431,19 +429,256 @@ window:
 	return 0;
 }
 
+static void conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
+		       const struct tt_seg *s, bool *kept);
+
+/* Process only the ACK of @p s (its text or SYN dropped), flagged to be ACKed. */
+static void
+ack_only_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
+	       struct tt_seg *ack, bool *kept)
+{
+	ack->len = 0;
+	ack->trimmed = 1;
+	c->flags |= TT_CF_ACK_NOW;
+	conn_input(ctx, c, m, ack, kept);
+}
+
 /*
- * A segment for a synchronised connection (and SYN_RCVD). Returns nothing;
- * the block may be freed on return (state CLOSED).
+ * First step of RFC 9293 3.10.7.4: sequence number acceptability. Returns
+ * true when the segment was dealt with here (dropped, answered, or its ACK
+ * alone processed).
+ */
+static bool
+seq_check_done(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
+	       const struct tt_seg *s, uint32_t rcv_wnd, bool *kept)
+{
+	bool fin = s->flags & TT_TH_FIN;
+	struct tt_seg ack;
+
+	if (rcv_wnd == 0 && s->seq == c->rcv_nxt && (s->len > 0 || fin) &&
+	    !(s->flags & (TT_TH_SYN | TT_TH_RST))) {
+		/*
+		 * With a zero receive window, a segment at RCV.NXT is not
+		 * acceptable for its data, but its ACK (which may be what
+		 * releases held data) is still processed.
+		 */
+		ack = *s;
+		ack.flags &= ~TT_TH_FIN;
+		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+		ack_only_input(ctx, c, m, &ack, kept);
+		return true;
+	}
+	if (seg_acceptable(c, s, rcv_wnd))
+		return false;
+	if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->irs) {
+		/*
+		 * A retransmitted SYN (seq == IRS) gets the SYN-ACK again
+		 * (RFC 9293 3.10.7.4 fourth, as BSD does).
+		 */
+		if ((s->flags & (TT_TH_SYN | TT_TH_ACK)) == TT_TH_SYN) {
+			TT_STAT_INC(ctx->stats, retrans_synack);
+			tt_tcp_send_syn(ctx, c, true);
+			return true;
+		}
+		/*
+		 * Simultaneous open: the peer's SYN-ACK (seq == IRS)
+		 * acknowledging our SYN completes the handshake, as Linux
+		 * does, instead of waiting one RTO for the peer's next ACK.
+		 */
+		if ((s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_RST)) ==
+		    (TT_TH_SYN | TT_TH_ACK) &&
+		    TT_SEQ_IN(s->ack, c->snd_una + 1, c->snd_max + 1)) {
+			ack = *s;
+			ack.flags &= ~TT_TH_SYN;
+			ack.seq = c->rcv_nxt;
+			ack_only_input(ctx, c, m, &ack, kept);
+			return true;
+		}
+	}
+	if (!(s->flags & TT_TH_RST)) {
+		tt_tcp_send_ack(ctx, c);
+		if (c->state == TT_TCPS_TIME_WAIT && fin) {
+			/* A retransmitted FIN: ACKed, and 2 MSL start again. */
+			tt_tcp_enter_time_wait(ctx, c);
+			return true;
+		}
+	}
+	TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+	return true;
+}
+
+/* Second step: RST (RFC 9293 3.10.7.4 with RFC 5961 3.2's exact-match rule). */
+static void
+rst_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
+{
+	/*
+	 * After the peer's FIN, its RST may carry the FIN's sequence number
+	 * (RCV.NXT - 1) when it crossed our last data: accepted as exact, as
+	 * Linux does (tcp_reset_check()).
+	 */
+	bool after_fin = c->state == TT_TCPS_CLOSE_WAIT || c->state == TT_TCPS_LAST_ACK ||
+			 c->state == TT_TCPS_CLOSING;
+
+	if (s->seq != c->rcv_nxt && !(after_fin && s->seq == c->rcv_nxt - 1)) {
+		/* In the window but not exact: challenge ACK. */
+		tt_tcp_send_ack(ctx, c);
+		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+		return;
+	}
+	TT_STAT_INC(ctx->stats, tcp_rst_in);
+	if (c->state == TT_TCPS_TIME_WAIT) {
+		/*
+		 * RFC 9293 3.10.7.4: an acceptable RST ends TIME_WAIT too. The
+		 * connection itself was closed (and counted) when it entered
+		 * TIME_WAIT; only the early end is counted here.
+		 */
+		TT_STAT_INC(ctx->stats, tw_ended_by_rst);
+		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TW_REUSE);
+	} else if ((c->flags & TT_CF_ACTIVE_OPEN) && c->state == TT_TCPS_SYN_RCVD) {
+		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_REFUSED);
+	} else {
+		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_RESET);
+	}
+}
+
+/*
+ * Fifth step in SYN_RCVD: the ACK of our SYN completes the open. Returns
+ * false when the segment was dropped or the connection is gone.
+ */
+static bool
+syn_rcvd_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
+{
+	if (!TT_SEQ_IN(s->ack, c->snd_una + 1, c->snd_max + 1)) {
+		tt_tcp_send_rst_reply(ctx, ctx->net->ifs[c->port], s);
+		TT_DROP(ctx->stats, TT_DROP_tcp_bad_ack);
+		return false;
+	}
+	/* SYN_RCVD -> ESTABLISHED; the window of this ACK is scaled. */
+	tt_tcp_set_state(ctx, c, TT_TCPS_ESTABLISHED);
+	TT_STAT_INC(ctx->stats, conn_established);
+	c->snd_wnd = (uint32_t)s->wnd << c->snd_ws;
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = s->ack;
+	tt_tcp_ev_established(ctx, c);
+	return c->state != TT_TCPS_CLOSED;
+}
+
+/* The new, in-order part of a segment's text (seventh and eighth steps). */
+struct seg_text {
+	const uint8_t *data;
+	uint32_t len;
+	bool fin;
+};
+
+/*
+ * Seventh step, first half: keep what is new and fits the window. Returns
+ * false when the segment is out of order (dropped, a duplicate ACK sent).
+ */
+static bool
+text_trim(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
+	  uint32_t rcv_wnd, struct seg_text *t)
+{
+	uint32_t seq = s->seq;
+
+	if (TT_SEQ_LT(seq, c->rcv_nxt)) {
+		/* Trim what we already have (retransmission overlap). */
+		uint32_t dup = c->rcv_nxt - seq;
+
+		if (dup >= t->len) {
+			t->data = NULL;
+			if (dup > t->len)
+				t->fin = false;	/* FIN already seen too */
+			t->len = 0;
+		} else {
+			t->data += dup;
+			t->len -= dup;
+		}
+		seq = c->rcv_nxt;
+		c->flags |= TT_CF_ACK_NOW;
+	}
+	if (seq != c->rcv_nxt) {
+		/* Out of order: no reassembly yet; a duplicate ACK asks for the hole. */
+		TT_DROP(ctx->stats, TT_DROP_tcp_ooo);
+		tt_tcp_send_ack(ctx, c);
+		return false;
+	}
+	if (t->len > rcv_wnd) {
+		/* Keep only what fits in the window; a FIN beyond it waits. */
+		t->len = rcv_wnd;
+		t->fin = false;
+	}
+	return true;
+}
+
+/*
+ * Seventh step, second half: hand in-order data to the application.
+ * Returns false when the connection is gone.
+ */
+static bool
+text_deliver(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
+	     const struct seg_text *t, struct rte_mbuf *spare, bool *kept)
+{
+	if (c->state != TT_TCPS_ESTABLISHED && c->state != TT_TCPS_FIN_WAIT_1 &&
+	    c->state != TT_TCPS_FIN_WAIT_2) {
+		/* Data after the peer's FIN: ignore it. */
+		c->flags |= TT_CF_ACK_NOW;
+		return true;
+	}
+	c->rcv_nxt += t->len;
+	c->rx_off += t->len;
+	c->rx_unacked += t->len;
+	ctx->stats->c[TT_STAT_tcp_bytes_in] += t->len;
+	if (tt_tcp_ev_recv(ctx, c, m, t->data, t->len))
+		*kept = true;	/* held (echo): it is no one's spare */
+	else
+		ctx->spare = spare;	/* read: replies may use it now */
+	if (c->state == TT_TCPS_CLOSED)
+		return false;
+	/* RFC 9293 3.8.6.3: ACK at least every second full segment. */
+	if (c->rx_unacked >= 2u * c->mss)
+		c->flags |= TT_CF_ACK_NOW;
+	else
+		tt_tcp_delack(ctx, c);
+	return true;
+}
+
+/* Eighth step: the peer's FIN, in order. Returns false when nothing more is to be done. */
+static bool
+fin_input(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	c->rcv_nxt += 1;
+	c->flags |= TT_CF_ACK_NOW;
+	switch (c->state) {
+	case TT_TCPS_SYN_RCVD:
+	case TT_TCPS_ESTABLISHED:
+		tt_tcp_set_state(ctx, c, TT_TCPS_CLOSE_WAIT);
+		break;
+	case TT_TCPS_FIN_WAIT_1:
+		/* Our FIN not yet acknowledged: simultaneous close. */
+		tt_tcp_set_state(ctx, c, TT_TCPS_CLOSING);
+		break;
+	case TT_TCPS_FIN_WAIT_2:
+		tt_tcp_send_ack(ctx, c);
+		tt_tcp_enter_time_wait(ctx, c);
+		tt_tcp_ev_eof(ctx, c);
+		return false;
+	default:
+		break;
+	}
+	tt_tcp_ev_eof(ctx, c);
+	return c->state != TT_TCPS_CLOSED;
+}
+
+/*
+ * A segment for a synchronised connection (and SYN_RCVD), in the steps of
+ * RFC 9293 3.10.7.4. The block may be freed on return (state CLOSED).
  */
 static void
 conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	   const struct tt_seg *s, bool *kept)
 {
 	uint32_t rcv_wnd = c->rcv_adv - c->rcv_nxt;
-	const uint8_t *data = s->data;
-	uint32_t len = s->len;
-	uint32_t seq = s->seq;
-	bool fin = s->flags & TT_TH_FIN;
+	struct seg_text t = { .data = s->data, .len = s->len, .fin = s->flags & TT_TH_FIN };
 	/*
 	 * A segment with data: no reply goes into its mbuf before the
 	 * application has read the data (seventh step), since the ACK step
@@ -451,7 +686,7 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	 */
 	struct rte_mbuf *spare = ctx->spare;
 
-	if (len > 0)
+	if (t.len > 0)
 		ctx->spare = NULL;
 	if ((int32_t)rcv_wnd < 0)
 		rcv_wnd = 0;
@@ -464,104 +699,16 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		tt_tcp_send_ack(ctx, c);
 		return;
 	}
-
-	if (c->state == TT_TCPS_TIME_WAIT) {
-		if (time_wait_reuse(ctx, c, s))
-			return;
-	}
-
+	if (c->state == TT_TCPS_TIME_WAIT && time_wait_reuse(ctx, c, s))
+		return;
 	/* First: sequence number acceptability. */
-	if (rcv_wnd == 0 && s->seq == c->rcv_nxt && (len > 0 || fin) &&
-	    !(s->flags & (TT_TH_SYN | TT_TH_RST))) {
-		/*
-		 * RFC 9293 3.10.7.4: with a zero receive window, a segment at
-		 * RCV.NXT is not acceptable for its data, but its ACK (which
-		 * may be what releases held data) is still processed.
-		 */
-		struct tt_seg ack = *s;
-
-		ack.len = 0;
-		ack.flags &= ~TT_TH_FIN;
-		ack.trimmed = 1;
-		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
-		c->flags |= TT_CF_ACK_NOW;
-		conn_input(ctx, c, m, &ack, kept);
+	if (seq_check_done(ctx, c, m, s, rcv_wnd, kept))
 		return;
-	}
-	if (!seg_acceptable(c, s, rcv_wnd)) {
-		/*
-		 * A retransmitted SYN in SYN_RCVD (seq == IRS) gets the SYN-ACK
-		 * again (RFC 9293 3.10.7.4 fourth, as BSD does).
-		 */
-		if (c->state == TT_TCPS_SYN_RCVD && (s->flags & TT_TH_SYN) && s->seq == c->irs &&
-		    !(s->flags & TT_TH_ACK)) {
-			TT_STAT_INC(ctx->stats, retrans_synack);
-			tt_tcp_send_syn(ctx, c, true);
-			return;
-		}
-		/*
-		 * Simultaneous open: the peer's SYN-ACK (seq == IRS) acknowledging
-		 * our SYN completes the handshake, as Linux does, instead of
-		 * waiting one RTO for the peer's next ACK.
-		 */
-		if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->irs &&
-		    (s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_RST)) == (TT_TH_SYN | TT_TH_ACK) &&
-		    TT_SEQ_IN(s->ack, c->snd_una + 1, c->snd_max + 1)) {
-			struct tt_seg ack = *s;
-
-			ack.flags &= ~TT_TH_SYN;
-			ack.seq = c->rcv_nxt;
-			ack.len = 0;
-			ack.trimmed = 1;
-			c->flags |= TT_CF_ACK_NOW;
-			conn_input(ctx, c, m, &ack, kept);
-			return;
-		}
-		if (!(s->flags & TT_TH_RST)) {
-			if (c->state == TT_TCPS_TIME_WAIT && fin) {
-				/* A retransmitted FIN: ACK it and restart 2 MSL. */
-				tt_tcp_send_ack(ctx, c);
-				tt_tcp_enter_time_wait(ctx, c);
-				return;
-			}
-			tt_tcp_send_ack(ctx, c);
-		}
-		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
-		return;
-	}
-
-	/* Second: RST (RFC 9293 3.10.7.4 with RFC 5961 3.2's exact-match rule). */
+	/* Second: RST. */
 	if (s->flags & TT_TH_RST) {
-		/*
-		 * After the peer's FIN, its RST may carry the FIN's sequence
-		 * number (RCV.NXT - 1) when it crossed our last data: accepted
-		 * as exact, as Linux does (tcp_reset_check()).
-		 */
-		bool after_fin = c->state == TT_TCPS_CLOSE_WAIT || c->state == TT_TCPS_LAST_ACK ||
-				 c->state == TT_TCPS_CLOSING;
-
-		if (s->seq != c->rcv_nxt && !(after_fin && s->seq == c->rcv_nxt - 1)) {
-			/* In the window but not exact: challenge ACK. */
-			tt_tcp_send_ack(ctx, c);
-			TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
-			return;
-		}
-		TT_STAT_INC(ctx->stats, tcp_rst_in);
-		if (c->state == TT_TCPS_TIME_WAIT) {
-			/*
-			 * RFC 9293 3.10.7.4: an acceptable RST ends TIME_WAIT too.
-			 * The connection itself was closed (and counted) when it
-			 * entered TIME_WAIT; only the early end is counted here.
-			 */
-			TT_STAT_INC(ctx->stats, tw_ended_by_rst);
-			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TW_REUSE);
-		} else if (TT_CAPP_IS_CLIENT(c->app) && c->state == TT_TCPS_SYN_RCVD)
-			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_REFUSED);
-		else
-			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_RESET);
+		rst_input(ctx, c, s);
 		return;
 	}
-
 	/* Fourth: a SYN in a synchronised state gets a challenge ACK (RFC 5961 4). */
 	if (s->flags & TT_TH_SYN) {
 		if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->irs) {
@@ -573,37 +720,21 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
 		return;
 	}
-
 	/* Fifth: the ACK field. */
 	if (!(s->flags & TT_TH_ACK)) {
 		TT_DROP(ctx->stats, TT_DROP_bad_tcp_flags);
 		return;
 	}
-	if (c->state == TT_TCPS_SYN_RCVD) {
-		if (!TT_SEQ_IN(s->ack, c->snd_una + 1, c->snd_max + 1)) {
-			tt_tcp_send_rst_reply(ctx, ctx->net->ifs[c->port], s);
-			TT_DROP(ctx->stats, TT_DROP_tcp_bad_ack);
-			return;
-		}
-		/* SYN_RCVD -> ESTABLISHED; the window of this ACK is scaled. */
-		tt_tcp_set_state(ctx, c, TT_TCPS_ESTABLISHED);
-		TT_STAT_INC(ctx->stats, conn_established);
-		c->snd_wnd = (uint32_t)s->wnd << c->snd_ws;
-		c->snd_wl1 = s->seq;
-		c->snd_wl2 = s->ack;
-		tt_app_established(ctx, c);
-		if (c->state == TT_TCPS_CLOSED)
-			return;
-	}
+	if (c->state == TT_TCPS_SYN_RCVD && !syn_rcvd_ack(ctx, c, s))
+		return;
 	/* RFC 7323 4.3: remember the newest timestamp of in-order segments. */
 	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) &&
 	    TT_SEQ_LEQ(s->seq, c->rcv_adv) && TT_SEQ_GEQ(s->opts.tsval, c->ts_recent) &&
 	    TT_SEQ_LEQ(s->seq, c->rcv_nxt))
 		c->ts_recent = s->opts.tsval;
-
 	if (c->state == TT_TCPS_TIME_WAIT) {
 		/* Only a FIN can arrive here validly: re-ACK it, restart 2 MSL. */
-		if (fin) {
+		if (t.fin) {
 			tt_tcp_send_ack(ctx, c);
 			tt_tcp_enter_time_wait(ctx, c);
 		}
@@ -611,86 +742,14 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	}
 	if (ack_input(ctx, c, s) != 0)
 		return;
-
 	/* Seventh: the segment text (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2). */
-	if (len > 0 || fin) {
-		if (TT_SEQ_LT(seq, c->rcv_nxt)) {
-			/* Trim what we already have (retransmission overlap). */
-			uint32_t dup = c->rcv_nxt - seq;
-
-			if (dup >= len) {
-				data = NULL;
-				if (dup > len)
-					fin = false;	/* FIN already seen too */
-				len = 0;
-			} else {
-				data += dup;
-				len -= dup;
-			}
-			seq = c->rcv_nxt;
-			c->flags |= TT_CF_ACK_NOW;
-		}
-		if (seq != c->rcv_nxt) {
-			/* Out of order: no reassembly yet; a duplicate ACK asks for the hole. */
-			TT_DROP(ctx->stats, TT_DROP_tcp_ooo);
-			tt_tcp_send_ack(ctx, c);
-			return;
-		}
-		if (len > rcv_wnd) {
-			/* Keep only what fits in the window; a FIN beyond it waits. */
-			len = rcv_wnd;
-			fin = false;
-		}
-	}
-	if (len > 0) {
-		if (c->state == TT_TCPS_ESTABLISHED || c->state == TT_TCPS_FIN_WAIT_1 ||
-		    c->state == TT_TCPS_FIN_WAIT_2) {
-			c->rcv_nxt += len;
-			c->rx_off += len;
-			c->rx_unacked += len;
-			ctx->stats->c[TT_STAT_tcp_bytes_in] += len;
-			if (tt_app_recv(ctx, c, m, data, len))
-				*kept = true;	/* held (echo): it is no one's spare */
-			else
-				ctx->spare = spare;	/* read: replies may use it now */
-			if (c->state == TT_TCPS_CLOSED)
-				return;
-			/* RFC 9293 3.8.6.3: ACK at least every second full segment. */
-			if (c->rx_unacked >= 2u * c->mss)
-				c->flags |= TT_CF_ACK_NOW;
-			else
-				tt_tcp_delack(ctx, c);
-		} else {
-			/* Data after the peer's FIN: ignore it. */
-			c->flags |= TT_CF_ACK_NOW;
-		}
-	}
-
+	if ((t.len > 0 || t.fin) && !text_trim(ctx, c, s, rcv_wnd, &t))
+		return;
+	if (t.len > 0 && !text_deliver(ctx, c, m, &t, spare, kept))
+		return;
 	/* Eighth: FIN. */
-	if (fin) {
-		c->rcv_nxt += 1;
-		c->flags |= TT_CF_ACK_NOW;
-		switch (c->state) {
-		case TT_TCPS_SYN_RCVD:
-		case TT_TCPS_ESTABLISHED:
-			tt_tcp_set_state(ctx, c, TT_TCPS_CLOSE_WAIT);
-			break;
-		case TT_TCPS_FIN_WAIT_1:
-			/* Our FIN not yet acknowledged: simultaneous close. */
-			tt_tcp_set_state(ctx, c, TT_TCPS_CLOSING);
-			break;
-		case TT_TCPS_FIN_WAIT_2:
-			tt_tcp_send_ack(ctx, c);
-			tt_tcp_enter_time_wait(ctx, c);
-			tt_app_eof(ctx, c);
-			return;
-		default:
-			break;
-		}
-		tt_app_eof(ctx, c);
-		if (c->state == TT_TCPS_CLOSED)
-			return;
-	}
+	if (t.fin && !fin_input(ctx, c))
+		return;
 	tt_tcp_output(ctx, c, false);
 	tt_tcp_timer_update(ctx, c, false);
 }
@@ -819,7 +878,7 @@ tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr, uint16_t l
 	c->mss = ctx->our_mss;
 	c->rcv_ws = ctx->cfg->tcp.wscale;
 	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;
-	c->app = TT_CAPP_CLI_HTTP;	/* the generator sets the real one */
+	c->flags |= TT_CF_ACTIVE_OPEN;
 	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_SENT);
 	TT_STAT_INC(ctx->stats, conn_attempted);
 	*err = 0;

@@ -17,13 +17,13 @@
 #include "tt_common.h"
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
-#include "l7/tt_app.h"
+#include "tcp/tt_tcp_events.h"
 
 uint32_t
 tt_tcp_rcv_window(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
 	uint32_t wnd = ctx->cfg->tcp.rcv_wnd;
-	uint32_t held = tt_app_held(ctx, c);
+	uint32_t held = (c->flags & TT_CF_APP_HOLDS) ? tt_tcp_ev_held(ctx, c) : 0;
 	uint32_t max = 65535u << c->rcv_ws;
 
 	/* Data the application still holds (echo) closes the window. */
@@ -65,9 +65,36 @@ seg_mbuf(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, uint32_t len)
 }
 
 /* The constant words of our IPv4 headers, as big-endian values: version
- * and IHL 0x45, TOS 0; ID 0, DF; TTL 64, protocol TCP, checksum 0. */
+ * and IHL 0x45, TOS 0; ID 0, DF; TTL, protocol TCP, checksum 0. */
 #define TT_IP_CONST_SUM (0x45000000ull + RTE_IPV4_HDR_DF_FLAG + \
-			 ((uint64_t)64 << 24 | (uint64_t)IPPROTO_TCP << 16))
+			 ((uint64_t)TT_IP_TTL << 24 | (uint64_t)IPPROTO_TCP << 16))
+
+/* The header fields of one segment, host order, as seg_alloc() writes them. */
+struct seg_hdr {
+	const struct rte_ether_addr *dmac;	/**< next hop */
+	uint32_t saddr;
+	uint32_t daddr;
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t seq;
+	uint32_t ack;		/**< written only with TT_TH_ACK */
+	uint8_t flags;		/**< TT_TH_* */
+	uint16_t wnd;		/**< the window field, already scaled down */
+	const struct tt_tcp_opts *opts;	/**< NULL: no options */
+};
+
+/* The addresses and ports of connection @p c's segments. */
+static inline struct seg_hdr
+seg_hdr_conn(const struct tt_conn *c)
+{
+	return (struct seg_hdr){
+		.dmac = &c->rmac,
+		.saddr = c->laddr,
+		.daddr = c->raddr,
+		.sport = c->lport,
+		.dport = c->rport,
+	};
+}
 
 /*
  * Build the headers of one segment, with room for @p len bytes of payload
@@ -76,27 +103,26 @@ seg_mbuf(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, uint32_t len)
  * The checksums are computed from the values being written, never by
  * reading the frame back: a 32-bit load over bytes just stored by several
  * narrower stores cannot be forwarded from the store buffer and stalls
- * (this made the header checksums ~11% of a core). The IPv4 checksum is
+ * (docs/benchmarks.md, "Changes and their effect"). The IPv4 checksum is
  * final here; the TCP one is completed by seg_send() with the payload.
  * Where the port offers checksum offload, it gets the work instead
  * (pseudo-header sum in the TCP field, as csumonly.c does).
  */
 static int
-seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
-	  const struct rte_ether_addr *dmac, uint32_t saddr, uint32_t daddr,
-	  uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
-	  uint16_t wnd, const struct tt_tcp_opts *opts, uint32_t len, struct seg_out *so)
+seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct seg_hdr *h,
+	  uint32_t len, struct seg_out *so)
 {
 	uint32_t ow[TT_TCP_OPT_WORDS];
-	unsigned int i, nw = opts != NULL ? tt_tcp_opts_words(ow, opts) : 0;
+	unsigned int i, nw = h->opts != NULL ? tt_tcp_opts_words(ow, h->opts) : 0;
 	uint16_t l4 = (uint16_t)(sizeof(struct rte_tcp_hdr) + 4 * nw + len);
 	uint16_t tot = (uint16_t)(sizeof(struct rte_ipv4_hdr) + l4);
-	uint32_t w_ports = (uint32_t)sport << 16 | dport;
-	uint32_t w_ack = (flags & TT_TH_ACK) ? ack : 0;
-	uint32_t w_off = (uint32_t)(((sizeof(struct rte_tcp_hdr) / 4 + nw) << 12) | flags) << 16 |
-			 wnd;
+	uint32_t saddr = h->saddr, daddr = h->daddr, seq = h->seq;
+	uint32_t w_ports = (uint32_t)h->sport << 16 | h->dport;
+	uint32_t w_ack = (h->flags & TT_TH_ACK) ? h->ack : 0;
+	uint32_t w_off = (uint32_t)(((sizeof(struct rte_tcp_hdr) / 4 + nw) << 12) |
+				    h->flags) << 16 | h->wnd;
 	uint64_t pseudo = (uint64_t)saddr + daddr + IPPROTO_TCP + l4;
-	struct rte_ether_addr dst = *dmac;
+	struct rte_ether_addr dst = *h->dmac;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
@@ -126,7 +152,7 @@ seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 	ip->packet_id = 0;
 	/* RFC 6864 4.1: atomic datagrams (DF) may carry any ID. */
 	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-	ip->time_to_live = 64;
+	ip->time_to_live = TT_IP_TTL;
 	ip->next_proto_id = IPPROTO_TCP;
 	ip->src_addr = rte_cpu_to_be_32(saddr);
 	ip->dst_addr = rte_cpu_to_be_32(daddr);
@@ -139,13 +165,13 @@ seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 	}
 
 	th = (struct rte_tcp_hdr *)(ip + 1);
-	th->src_port = rte_cpu_to_be_16(sport);
-	th->dst_port = rte_cpu_to_be_16(dport);
+	th->src_port = rte_cpu_to_be_16(h->sport);
+	th->dst_port = rte_cpu_to_be_16(h->dport);
 	th->sent_seq = rte_cpu_to_be_32(seq);
 	th->recv_ack = rte_cpu_to_be_32(w_ack);
 	th->data_off = (uint8_t)(w_off >> 24);
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(wnd);
+	th->tcp_flags = h->flags;
+	th->rx_win = rte_cpu_to_be_16(h->wnd);
 	th->tcp_urp = 0;
 	sum = (uint64_t)w_ports + seq + w_ack + w_off;
 	for (i = 0; i < nw; i++) {
@@ -215,16 +241,20 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 	  uint8_t flags)
 {
 	const struct tt_iface *ifc = ctx->net->ifs[c->port];
+	struct seg_hdr h = seg_hdr_conn(c);
 	struct tt_tcp_opts o;
 	struct seg_out so;
 	uint32_t wnd = tt_tcp_rcv_window(ctx, c);
 
-	if (seg_alloc(ctx, ifc, &c->rmac, c->laddr, c->raddr, c->lport, c->rport, seq,
-		      c->rcv_nxt, flags, (uint16_t)(wnd >> c->rcv_ws),
-		      conn_opts(ctx, c, &o), len, &so) < 0)
+	h.seq = seq;
+	h.ack = c->rcv_nxt;
+	h.flags = flags;
+	h.wnd = (uint16_t)(wnd >> c->rcv_ws);
+	h.opts = conn_opts(ctx, c, &o);
+	if (seg_alloc(ctx, ifc, &h, len, &so) < 0)
 		return -1;
 	if (len > 0)
-		so.psum_ok = tt_app_fill(ctx, c, c->tx_una_off + (uint32_t)(seq - c->snd_una),
+		so.psum_ok = tt_tcp_ev_fill(ctx, c, c->tx_una_off + (uint32_t)(seq - c->snd_una),
 					 so.payload, len, &so.psum);
 	/* Whatever we send carries the ACK: no ACK is owed any more. */
 	c->rcv_adv = c->rcv_nxt + (wnd >> c->rcv_ws << c->rcv_ws);
@@ -244,13 +274,14 @@ void
 tt_tcp_send_rst(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
 	const struct tt_iface *ifc = ctx->net->ifs[c->port];
+	struct seg_hdr h = seg_hdr_conn(c);
 	struct seg_out so;
 
 	/* RFC 9293 3.10.7.4: RST carries snd_nxt (and an ACK once synchronised). */
-	if (seg_alloc(ctx, ifc, &c->rmac, c->laddr, c->raddr, c->lport, c->rport,
-		      c->snd_nxt, c->rcv_nxt,
-		      c->state == TT_TCPS_SYN_SENT ? TT_TH_RST : TT_TH_RST | TT_TH_ACK,
-		      0, NULL, 0, &so) < 0)
+	h.seq = c->snd_nxt;
+	h.ack = c->rcv_nxt;
+	h.flags = c->state == TT_TCPS_SYN_SENT ? TT_TH_RST : TT_TH_RST | TT_TH_ACK;
+	if (seg_alloc(ctx, ifc, &h, 0, &so) < 0)
 		return;
 	TT_STAT_INC(ctx->stats, tcp_rst_out);
 	seg_send(ctx, ifc, &so, 0);
@@ -260,6 +291,7 @@ void
 tt_tcp_send_syn(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool synack)
 {
 	const struct tt_iface *ifc = ctx->net->ifs[c->port];
+	struct seg_hdr h = seg_hdr_conn(c);
 	struct tt_tcp_opts o = ctx->syn_opts;
 	struct seg_out so;
 
@@ -274,10 +306,13 @@ tt_tcp_send_syn(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool synack)
 	}
 	o.tsval = ctx->now_ms;
 	o.tsecr = synack ? c->ts_recent : 0;
+	h.seq = c->iss;
+	h.ack = c->rcv_nxt;
+	h.flags = synack ? TT_TH_SYN | TT_TH_ACK : TT_TH_SYN;
 	/* RFC 7323 2.2: the window of a SYN is never scaled. */
-	if (seg_alloc(ctx, ifc, &c->rmac, c->laddr, c->raddr, c->lport, c->rport, c->iss,
-		      c->rcv_nxt, synack ? TT_TH_SYN | TT_TH_ACK : TT_TH_SYN,
-		      (uint16_t)RTE_MIN(ctx->cfg->tcp.rcv_wnd, 65535u), &o, 0, &so) < 0)
+	h.wnd = (uint16_t)RTE_MIN(ctx->cfg->tcp.rcv_wnd, 65535u);
+	h.opts = &o;
+	if (seg_alloc(ctx, ifc, &h, 0, &so) < 0)
 		return;
 	c->snd_nxt = c->iss + 1;
 	if (TT_SEQ_LT(c->snd_max, c->snd_nxt))
@@ -313,24 +348,27 @@ void
 tt_tcp_send_rst_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 		      const struct tt_seg *seg)
 {
+	struct seg_hdr h = {
+		.dmac = seg->smac,
+		.saddr = seg->daddr,
+		.daddr = seg->saddr,
+		.sport = seg->dport,
+		.dport = seg->sport,
+	};
 	struct seg_out so;
-	uint32_t seq, ack = 0;
-	uint8_t flags;
 
 	/* RFC 9293 3.10.7.1: never answer an RST. */
 	if (seg->flags & TT_TH_RST)
 		return;
 	if (seg->flags & TT_TH_ACK) {
-		seq = seg->ack;
-		flags = TT_TH_RST;
+		h.seq = seg->ack;
+		h.flags = TT_TH_RST;
 	} else {
-		seq = 0;
-		ack = seg->seq + seg->len + !!(seg->flags & TT_TH_SYN) +
-		      !!(seg->flags & TT_TH_FIN);
-		flags = TT_TH_RST | TT_TH_ACK;
+		h.ack = seg->seq + seg->len + !!(seg->flags & TT_TH_SYN) +
+			!!(seg->flags & TT_TH_FIN);
+		h.flags = TT_TH_RST | TT_TH_ACK;
 	}
-	if (seg_alloc(ctx, ifc, seg->smac, seg->daddr, seg->saddr, seg->dport, seg->sport,
-		      seq, ack, flags, 0, NULL, 0, &so) < 0)
+	if (seg_alloc(ctx, ifc, &h, 0, &so) < 0)
 		return;
 	TT_STAT_INC(ctx->stats, tcp_rst_out);
 	seg_send(ctx, ifc, &so, 0);

@@ -308,7 +308,7 @@ tt_srv_expect_eq() {
 }
 
 # tt_srv_body_file N FILE: the body tcpterm's http application sends for
-# response_bytes=N (tt_http_fill_body in lib/l7/tt_http.c): 64-byte lines,
+# response_bytes=N (tt_pattern_fill in lib/l7/tt_pattern.c): 64-byte lines,
 # line k is alphabet[(k + c) % 64] for c = 0..62, then a newline.
 tt_srv_body_file() {
 	"$TT_PY" - "$1" "$2" <<'EOF'

@@ -5,7 +5,7 @@
 # client in a network namespace: kernel 198.18.0.1/24, tcpterm 198.18.0.2/24.
 #
 # Run 1, response_bytes=100:
-#   - HTTP/1.1 GET: status 200, the body byte-exact (tt_http_fill_body);
+#   - HTTP/1.1 GET: status 200, the body byte-exact (tt_pattern_fill);
 #   - HTTP/1.0 GET (curl -0): the server closes first (TIME_WAIT on our side);
 #   - two URLs in one curl: one connection, two requests (keep-alive);
 #   - a malformed request gets "HTTP/1.1 400" and the server closes.

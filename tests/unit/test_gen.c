@@ -16,6 +16,7 @@
 
 #include "cfg/tt_cfg.h"
 #include "gen/tt_gen.h"
+#include "l7/tt_app.h"
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
 #include "tt_test_util.h"
@@ -25,9 +26,22 @@ struct gfix {
 	struct tt_test_ctx *t;
 	struct tt_tcp_ctx *ctx;
 	struct tt_gen *g;
+	struct tt_app_ctx *app;
 	uint64_t hz;
 	uint64_t tsc;
 };
+
+/* A new generator from f->cfg, with the applications measuring into its meter. */
+static void
+gfix_gen_new(struct gfix *f)
+{
+	tt_app_ctx_free(f->app);
+	tt_gen_free(f->g);
+	f->g = tt_gen_create(&f->cfg, f->ctx, 0, 1, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(f->g);
+	f->app = tt_app_ctx_create(f->ctx, tt_gen_meter(f->g), SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(f->app);
+}
 
 static void
 gfix_setup(struct gfix *f, uint16_t sport_first, uint16_t sport_last, uint32_t conc)
@@ -53,8 +67,7 @@ gfix_setup(struct gfix *f, uint16_t sport_first, uint16_t sport_last, uint32_t c
 	f->ctx = tt_tcp_ctx_create(&f->cfg, &f->t->net, 0, SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(f->ctx);
 	tt_tcp_set_time(f->ctx, tt_test_now_us);
-	f->g = tt_gen_create(&f->cfg, f->ctx, 0, 1, SOCKET_ID_ANY);
-	ck_assert_ptr_nonnull(f->g);
+	gfix_gen_new(f);
 	f->hz = rte_get_tsc_hz();
 	f->tsc = 1000000;
 }
@@ -63,9 +76,10 @@ static void
 gfix_teardown(struct gfix *f)
 {
 	tt_tcp_abort_all(f->ctx);
-	tt_gen_free(f->g);
-	f->ctx->gen = NULL;
+	/* In the reverse order of creation, as app/main.c does. */
 	tt_tcp_ctx_free(f->ctx);
+	tt_app_ctx_free(f->app);
+	tt_gen_free(f->g);
 	tt_test_ctx_free(f->t);
 	ck_assert_uint_eq(tt_test_pool_in_use(), 0);
 }
@@ -313,14 +327,12 @@ START_TEST(test_tuple_order)
 	uint32_t n;
 
 	gfix_setup(&f, 7000, 7001, 5);
-	tt_gen_free(f.g);
 	f.cfg.client.n_target = 2;
 	f.cfg.client.target[1].ip = TT_TEST_IP_PEER;
 	f.cfg.client.target[1].port = 8080;
 	f.cfg.client.src_ip_first = TT_TEST_IP_US;
 	f.cfg.client.src_ip_last = TT_TEST_IP_US + 2;
-	f.g = tt_gen_create(&f.cfg, f.ctx, 0, 1, SOCKET_ID_ANY);
-	ck_assert_ptr_nonnull(f.g);
+	gfix_gen_new(&f);
 	gfix_resolve(&f);
 	gfix_poll(&f, 1);
 	ck_assert_uint_eq(tt_gen_opened(f.g), 5);

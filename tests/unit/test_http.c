@@ -14,6 +14,7 @@
 #include <check.h>
 
 #include "l7/tt_http.h"
+#include "l7/tt_pattern.h"
 
 #define MAX_EV 16
 #define RTE_DIM_(a) (sizeof(a) / sizeof((a)[0]))
@@ -888,14 +889,14 @@ START_TEST(test_resp_large)
 	int k, rc;
 
 	len = snprintf((char *)buf, 200, "HTTP/1.1 200 OK\r\nContent-Length: %u\r\n\r\n", 1u << 20);
-	tt_http_fill_body(buf + len, 0, 1u << 20);
+	tt_pattern_fill(buf + len, 0, 1u << 20);
 	len += 1u << 20;
 	/* A chunked one after it: 64 chunks of 16 KiB. */
 	len += snprintf((char *)buf + len, 200, "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
 			"chunked\r\n\r\n");
 	for (k = 0; k < 64; k++) {
 		len += snprintf((char *)buf + len, 20, "%x\r\n", 16384);
-		tt_http_fill_body(buf + len, k * 16384, 16384);
+		tt_pattern_fill(buf + len, k * 16384, 16384);
 		len += 16384;
 		buf[len++] = '\r';
 		buf[len++] = '\n';
@@ -1036,20 +1037,20 @@ START_TEST(test_body)
 
 	ck_assert_uint_eq(strlen(alpha), 64);
 	/* The documented formula, over three periods. */
-	tt_http_fill_body(buf, 0, 3 * TT_HTTP_BODY_PERIOD);
-	for (i = 0; i < 3 * TT_HTTP_BODY_PERIOD; i++) {
+	tt_pattern_fill(buf, 0, 3 * TT_PATTERN_PERIOD);
+	for (i = 0; i < 3 * TT_PATTERN_PERIOD; i++) {
 		uint8_t exp = (i % 64 == 63) ? '\n' : alpha[(i / 64 + i % 64) % 64];
 
 		if (buf[i] != exp)
 			ck_abort_msg("body byte %u is %#x, expected %#x", i, buf[i], exp);
 	}
-	ck_assert(tt_http_check_body(buf, 0, 3 * TT_HTTP_BODY_PERIOD));
+	ck_assert(tt_pattern_check(buf, 0, 3 * TT_PATTERN_PERIOD));
 	/* Any offset, any length, including huge offsets. */
 	for (t = 0; t < 2000; t++) {
 		off = t < 1000 ? rng() % 100000 : rng();
 		len = rng() % sizeof(buf);
 		buf[len] = 0xaa;
-		tt_http_fill_body(buf, off, len);
+		tt_pattern_fill(buf, off, len);
 		ck_assert_uint_eq(buf[len], 0xaa);	/* nothing written past len */
 		for (i = 0; i < len; i += 1 + i / 8) {
 			uint64_t o = off + i;
@@ -1057,20 +1058,20 @@ START_TEST(test_body)
 
 			ck_assert_uint_eq(buf[i], exp);
 		}
-		ck_assert(tt_http_check_body(buf, off, len));
+		ck_assert(tt_pattern_check(buf, off, len));
 		if (len > 0) {
 			i = rng() % len;
 			buf[i] ^= 1;
-			ck_assert(!tt_http_check_body(buf, off, len));
-			ck_assert(!tt_http_check_body(buf + i, off + i, len - i));
-			ck_assert(tt_http_check_body(buf, off, i));
+			ck_assert(!tt_pattern_check(buf, off, len));
+			ck_assert(!tt_pattern_check(buf + i, off + i, len - i));
+			ck_assert(tt_pattern_check(buf, off, i));
 		}
 	}
-	ck_assert(tt_http_check_body(buf, 5, 0));
+	ck_assert(tt_pattern_check(buf, 5, 0));
 	/* A segment moved by one line does not match. */
-	tt_http_fill_body(buf, 64, 1460);
-	ck_assert(!tt_http_check_body(buf, 0, 1460));
-	ck_assert(!tt_http_check_body(buf, 1460, 1460));
+	tt_pattern_fill(buf, 64, 1460);
+	ck_assert(!tt_pattern_check(buf, 0, 1460));
+	ck_assert(!tt_pattern_check(buf, 1460, 1460));
 }
 END_TEST
 

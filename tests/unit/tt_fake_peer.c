@@ -21,7 +21,9 @@
 #include <rte_tcp.h>
 
 #include "tt_fake_peer.h"
+#include "l7/tt_app.h"
 #include "l7/tt_http.h"
+#include "l7/tt_pattern.h"
 #include "net/tt_net.h"
 #include "stats/tt_stats.h"
 
@@ -95,6 +97,20 @@ fp_setup(void)
 	fp_cur = f;
 }
 
+/* The engine's context, then the applications' (its teardown still raises events). */
+static void
+fp_ctx_free(struct fp *f)
+{
+	struct tt_app_ctx *app;
+
+	if (f->ctx == NULL)
+		return;
+	app = f->ctx->app;
+	tt_tcp_ctx_free(f->ctx);
+	tt_app_ctx_free(app);
+	f->ctx = NULL;
+}
+
 static void
 fp_teardown(void)
 {
@@ -102,8 +118,7 @@ fp_teardown(void)
 
 	if (f == NULL)
 		return;
-	if (f->ctx != NULL)
-		tt_tcp_ctx_free(f->ctx);
+	fp_ctx_free(f);
 	tt_test_ctx_free(f->t);
 	free(f);
 	fp_cur = NULL;
@@ -123,6 +138,9 @@ fp_start(struct fp *f)
 {
 	f->ctx = tt_tcp_ctx_create(&f->cfg, &f->t->net, 0, SOCKET_ID_ANY);
 	ck_assert_msg(f->ctx != NULL, "tt_tcp_ctx_create failed");
+	/* The real applications of lib/l7, with no generator's meter. */
+	ck_assert_msg(tt_app_ctx_create(f->ctx, NULL, SOCKET_ID_ANY) != NULL,
+		      "tt_app_ctx_create failed");
 	tt_tcp_set_time(f->ctx, tt_test_now_us);
 	/* Bring the wheel's clock to ours (nothing is armed yet). */
 	tt_tcp_timers(f->ctx);
@@ -527,7 +545,7 @@ fp_check_http_response(const uint8_t *buf, uint32_t n, uint32_t body, bool keepa
 	ck_assert_int_gt(hl, 0);
 	ck_assert_uint_eq(n, (uint32_t)hl + body);
 	ck_assert_msg(memcmp(buf, head, hl) == 0, "response head differs");
-	ck_assert_msg(tt_http_check_body(buf + hl, 0, body), "response body differs");
+	ck_assert_msg(tt_pattern_check(buf + hl, 0, body), "response body differs");
 }
 
 uint32_t
@@ -584,8 +602,7 @@ fp_end(struct fp *f)
 {
 	fp_none(f);
 	fp_check_gauges(f);
-	tt_tcp_ctx_free(f->ctx);
-	f->ctx = NULL;
+	fp_ctx_free(f);
 	tt_test_txq_flush(f->t);
 	ck_assert_uint_eq(tt_test_pool_in_use(), f->pool_base);
 }

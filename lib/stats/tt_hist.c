@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gen/tt_hist.h"
+#include "stats/tt_hist.h"
 
 _Static_assert(sizeof(struct tt_hist) <= 16384, "tt_hist must stay within 16 KiB");
 
@@ -117,46 +117,18 @@ tt_hist_percentile(const struct tt_hist *h, double p)
 }
 
 int
-tt_hist_json(const struct tt_hist *h, char *buf, size_t len)
-{
-	size_t off;
-	unsigned int i;
-	bool first = true;
-	int n;
-
-	n = snprintf(buf, len, "{\"count\": %" PRIu64 ", \"min\": %" PRIu64
-		     ", \"mean\": %.1f, \"p50\": %" PRIu64 ", \"p90\": %" PRIu64
-		     ", \"p99\": %" PRIu64 ", \"p99.9\": %" PRIu64 ", \"max\": %" PRIu64
-		     ", \"buckets\": [",
-		     h->count, h->count ? h->min : 0, tt_hist_mean(h),
-		     tt_hist_percentile(h, 50), tt_hist_percentile(h, 90),
-		     tt_hist_percentile(h, 99), tt_hist_percentile(h, 99.9), h->max);
-	if (n < 0 || (size_t)n >= len)
-		return -ENOSPC;
-	off = n;
-	for (i = 0; i < TT_HIST_NBUCKETS; i++) {
-		if (h->buckets[i] == 0)
-			continue;
-		n = snprintf(buf + off, len - off, "%s[%" PRIu64 ", %" PRIu64 "]",
-			     first ? "" : ", ", json_bound(h, i), h->buckets[i]);
-		if (n < 0 || (size_t)n >= len - off)
-			return -ENOSPC;
-		off += n;
-		first = false;
-	}
-	n = snprintf(buf + off, len - off, "]}");
-	if (n < 0 || (size_t)n >= len - off)
-		return -ENOSPC;
-	return (int)(off + n);
-}
-
-int
-tt_hist_json_buckets(const struct tt_hist *h, FILE *f)
+tt_hist_json(const struct tt_hist *h, FILE *f)
 {
 	unsigned int i;
 	bool first = true;
 
-	fputc('[', f);
+	fprintf(f, "{\"count\": %" PRIu64 ", \"min\": %" PRIu64 ", \"mean\": %.1f, "
+		"\"p50\": %" PRIu64 ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64
+		", \"p99.9\": %" PRIu64 ", \"max\": %" PRIu64 ", \"buckets\": [",
+		h->count, tt_hist_percentile(h, 0), tt_hist_mean(h),
+		tt_hist_percentile(h, 50), tt_hist_percentile(h, 90),
+		tt_hist_percentile(h, 99), tt_hist_percentile(h, 99.9),
+		tt_hist_percentile(h, 100));
 	for (i = 0; i < TT_HIST_NBUCKETS; i++) {
 		if (h->buckets[i] == 0)
 			continue;
@@ -164,6 +136,6 @@ tt_hist_json_buckets(const struct tt_hist *h, FILE *f)
 			json_bound(h, i), h->buckets[i]);
 		first = false;
 	}
-	fputc(']', f);
+	fputs("]}", f);
 	return ferror(f) ? -EIO : 0;
 }

@@ -152,29 +152,11 @@ uint64_t tt_hist_bucket_lower(unsigned int idx);
 uint64_t tt_hist_bucket_upper(unsigned int idx);
 
 /**
- * Write a histogram as one JSON object:
- * {"count": N, "min": N, "mean": F, "p50": N, "p90": N, "p99": N,
- * "p99.9": N, "max": N, "buckets": [[upper_bound, count], ...]}
- * with the non-empty buckets only, in increasing order; the overflow
- * bucket's bound is the exact max. Values in us.
- *
- * @param h
- *   Histogram.
- * @param buf
- *   Destination; NUL-terminated when the call succeeds.
- * @param len
- *   Size of @p buf. TT_HIST_JSON_MAX is always enough.
- * @return
- *   Length written (without the NUL), or -ENOSPC.
- */
-int tt_hist_json(const struct tt_hist *h, char *buf, size_t len);
-
-/** Largest output of tt_hist_json(), NUL included. */
-#define TT_HIST_JSON_MAX (512 + TT_HIST_NBUCKETS * 48)
-
-/**
- * Write the "buckets" array of tt_hist_json() to a stream:
- * [[upper_bound, count], ...], non-empty buckets only.
+ * Write a histogram as one JSON object to a stream (the summary's and the
+ * JSON report's form): {"count", "min", "mean", "p50", "p90", "p99",
+ * "p99.9", "max", "buckets": [[upper_bound, count], ...]} with the
+ * non-empty buckets only, in increasing order; the overflow bucket's bound
+ * is the exact max. Values in us.
  *
  * @param h
  *   Histogram.
@@ -183,6 +165,6 @@ int tt_hist_json(const struct tt_hist *h, char *buf, size_t len);
  * @return
  *   0, or -EIO when the stream reports an error.
  */
-int tt_hist_json_buckets(const struct tt_hist *h, FILE *f);
+int tt_hist_json(const struct tt_hist *h, FILE *f);
 
 #endif /* _TT_HIST_H_ */
