@@ -122,6 +122,7 @@ log() {
 # ---- Work directory, processes and cleanup. ----
 
 tt_run_init tt-bench || exit 1
+tt_sleep_without_fork
 W=$TT_RUN_DIR
 P=ttb$$			# DPDK --file-prefix of everything we start
 b_results_init

@@ -14,8 +14,9 @@
 # tt_run_init first. Everything works under "set -u" and "set -e".
 #
 # The helpers that run while a measurement runs (tt_alive, tt_sleep, the
-# waits) use bash builtins only (no fork), so that the harness's own shell
-# takes next to no CPU time from the cores it measures.
+# waits) use bash builtins only (no fork, after tt_sleep_without_fork), so
+# that the benchmark's own shell takes next to no CPU time from the cores
+# it measures.
 
 TT_PY=/usr/bin/python3
 [ -x "$TT_PY" ] || TT_PY=python3
@@ -24,12 +25,18 @@ TT_DPDK_GC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/dpdk-gc.py
 TT_EAL_NO_HUGE="--no-huge -m 512"
 
 # tt_run_init NAME: make the private directory /tmp/NAME-XXXXXX (TT_RUN_DIR)
-# where the PIDs of what we start are kept (TT_PIDS_FILE), and open the
-# FIFO tt_sleep reads. Must not run inside $(...).
+# where the PIDs of what we start are kept (TT_PIDS_FILE). Must not run
+# inside $(...).
 tt_run_init() {
 	TT_RUN_DIR=$(mktemp -d "/tmp/$1-XXXXXX") || return 1
 	TT_PIDS_FILE=$TT_RUN_DIR/.pids
 	: >"$TT_PIDS_FILE"
+}
+
+# tt_sleep_without_fork: from now on tt_sleep reads a FIFO in TT_RUN_DIR
+# (for the benchmark, whose shell must not take CPU time from the cores it
+# measures). Must not run inside $(...).
+tt_sleep_without_fork() {
 	mkfifo "$TT_RUN_DIR/.sleep" && exec {TT_SLEEP_FD}<>"$TT_RUN_DIR/.sleep"
 }
 
@@ -42,8 +49,8 @@ tt_on_exit_call() {
 	trap 'exit 143' TERM
 }
 
-# tt_sleep SECONDS: sleep without a fork (a read that times out on a FIFO
-# nobody writes to); a plain sleep before tt_run_init.
+# tt_sleep SECONDS: sleep; after tt_sleep_without_fork, without a fork (a
+# read that times out on a FIFO nobody writes to).
 tt_sleep() {
 	if [ -n "${TT_SLEEP_FD:-}" ]; then
 		read -r -t "$1" -u "$TT_SLEEP_FD" _ 2>/dev/null || :
