@@ -87,10 +87,115 @@ parse_double(const char *s, double *out)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/*
+ * The per-lcore stack of worker @p w: its layer 2/3 context, the TCP
+ * engine, the load generator (client role) and the applications, which
+ * measure into the generator's meter. 0, or -1 after logging why.
+ */
+static int
+worker_stack_create(struct tt_app *app, struct tt_worker *w)
 {
-	static char eal_buf[sizeof(((struct tt_config *)0)->eal_args)];
+	int sock = (int)rte_lcore_to_socket_id(w->lcore_id);
+	struct rte_malloc_socket_stats before, after;
+	unsigned int p;
+
+	w->net.stats = &w->stats;
+	w->net.txq = &w->txq;
+	w->net.n_ifs = app->n_ports;
+	for (p = 0; p < app->n_ports; p++) {
+		if (app->ports[p].used)
+			w->net.ifs[p] = &app->ports[p].ifc;
+		tt_arp_init(&w->net.arp[p]);
+	}
+	rte_malloc_get_socket_stats(sock, &before);
+	w->tcp = tt_tcp_ctx_create(&app->cfg, &w->net, w->queue, sock);
+	if (w->tcp == NULL) {
+		TT_LOG(ERR, "cannot create the TCP context of lcore %u: %s",
+		       w->lcore_id, rte_strerror(rte_errno));
+		return -1;
+	}
+	rte_malloc_get_socket_stats(sock, &after);
+	TT_LOG(INFO, "lcore %u: %u flows, %.1f bytes per connection "
+	       "(block %zu + flow table), %.1f MiB",
+	       w->lcore_id, app->cfg.tcp.max_flows,
+	       (double)(after.heap_allocsz_bytes - before.heap_allocsz_bytes) /
+	       app->cfg.tcp.max_flows, sizeof(struct tt_conn),
+	       (after.heap_allocsz_bytes - before.heap_allocsz_bytes) / 1048576.0);
+	if (app->cfg.client.enabled) {
+		w->gen = tt_gen_create(&app->cfg, w->tcp, w->queue, app->n_workers, sock);
+		if (w->gen == NULL) {
+			TT_LOG(ERR, "cannot create the load generator of lcore %u: %s",
+			       w->lcore_id, rte_strerror(rte_errno));
+			return -1;
+		}
+	}
+	w->app = tt_app_ctx_create(w->tcp, w->gen != NULL ? tt_gen_meter(w->gen) : NULL, sock);
+	if (w->app == NULL) {
+		TT_LOG(ERR, "cannot create the applications of lcore %u: %s",
+		       w->lcore_id, rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Free a worker's stack in the reverse order of its creation: the TCP
+ * context's teardown ends every live connection, which the applications
+ * (and through them the generator's meter) still hear of.
+ */
+static void
+worker_free(struct tt_worker *w)
+{
+	tt_tcp_ctx_free(w->tcp);
+	tt_app_ctx_free(w->app);
+	tt_gen_free(w->gen);
+	rte_free(w);
+}
+
+/* One worker per EAL lcore, the i-th on queue i of every port. 0 or -1. */
+static int
+workers_alloc(struct tt_app *app)
+{
+	unsigned int lcore;
+
+	app->n_workers = 0;
+	RTE_LCORE_FOREACH(lcore) {
+		struct tt_worker *w;
+
+		w = rte_zmalloc_socket("tt_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+				       rte_lcore_to_socket_id(lcore));
+		if (w == NULL) {
+			TT_LOG(ERR, "cannot allocate the context of lcore %u", lcore);
+			return -1;
+		}
+		w->lcore_id = lcore;
+		w->queue = app->n_workers;
+		w->is_main = lcore == rte_get_main_lcore();
+		app->workers[app->n_workers++] = w;
+	}
+	TT_LOG(INFO, "%u worker lcore(s), main lcore %u", app->n_workers,
+	       rte_get_main_lcore());
+	return 0;
+}
+
+/* What the command line says, apart from the EAL's arguments. */
+struct cmdline {
+	const char *cfg_file;
+	const char *sets[TT_MAX_SETS];
+	unsigned int n_sets;
+	bool check;
+	double duration;	/**< --duration, or -1 */
+	int sep;		/**< index of "--" in argv, or -1 */
+};
+
+/*
+ * Parse tcpterm's own options: everything after "--", or the whole line
+ * without one (the EAL's come before it). Returns -1 to go on, else the
+ * exit status (0 after --help, 2 on an error, said on stderr).
+ */
+static int
+cmdline_parse(int argc, char **argv, struct cmdline *cl)
+{
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "set", required_argument, NULL, 's' },
@@ -101,48 +206,42 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *sets[TT_MAX_SETS];
-	char *eal_argv[TT_MAX_EAL_ARGS];
-	char err[TT_CFG_ERR_LEN];
-	const char *cfg_file = NULL;
 	struct tt_app *app = &tt_app;
-	unsigned int n_sets = 0;
-	int app_argc, eal_argc, i, n, opt, ret;
-	double duration = -1;
-	bool check = false;
+	int app_argc, i, opt;
 	char **app_argv;
-	unsigned int lcore;
-	int sep = -1;
 
+	memset(cl, 0, sizeof(*cl));
+	cl->duration = -1;
+	cl->sep = -1;
 	/* Everything before "--" belongs to the EAL; without "--", nothing. */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
-			sep = i;
+			cl->sep = i;
 			break;
 		}
 	}
-	app_argv = sep >= 0 ? &argv[sep] : argv;
-	app_argc = sep >= 0 ? argc - sep : argc;
+	app_argv = cl->sep >= 0 ? &argv[cl->sep] : argv;
+	app_argc = cl->sep >= 0 ? argc - cl->sep : argc;
 
 	optind = 1;
 	while ((opt = getopt_long(app_argc, app_argv, "c:s:d:j:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
-			cfg_file = optarg;
+			cl->cfg_file = optarg;
 			break;
 		case 's':
-			if (n_sets >= TT_MAX_SETS) {
+			if (cl->n_sets >= TT_MAX_SETS) {
 				fprintf(stderr, "tcpterm: too many --set options (max %d)\n",
 					TT_MAX_SETS);
 				return 2;
 			}
-			sets[n_sets++] = optarg;
+			cl->sets[cl->n_sets++] = optarg;
 			break;
 		case 'C':
-			check = true;
+			cl->check = true;
 			break;
 		case 'd':
-			if (parse_double(optarg, &duration) < 0) {
+			if (parse_double(optarg, &cl->duration) < 0) {
 				fprintf(stderr, "tcpterm: --duration '%s': not a number of seconds >= 0\n",
 					optarg);
 				return 2;
@@ -167,44 +266,74 @@ main(int argc, char **argv)
 		usage(stderr, argv[0]);
 		return 2;
 	}
-	if (cfg_file == NULL) {
+	if (cl->cfg_file == NULL) {
 		fprintf(stderr, "tcpterm: no configuration file (-c FILE)\n");
 		usage(stderr, argv[0]);
 		return 2;
 	}
+	return -1;
+}
 
-	/* The whole configuration is checked before anything starts. */
-	tt_cfg_defaults(&app->cfg);
-	if (tt_cfg_load(&app->cfg, cfg_file, sets, n_sets, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tcpterm: config error: %s\n", err);
-		return 2;
-	}
-	if (check) {
-		tt_cfg_dump(&app->cfg, stdout);
-		return 0;
-	}
-	app->duration = duration >= 0 ? duration : app->cfg.general.duration;
+/*
+ * The EAL's argv: argv[0], the file's [eal] args, then the command line's
+ * before "--" (they win). Returns the count, or -1 after saying why.
+ */
+static int
+eal_argv_build(const struct tt_config *cfg, const struct cmdline *cl, char **argv,
+	       char **eal_argv)
+{
+	static char eal_buf[sizeof(((struct tt_config *)0)->eal_args)];
+	int eal_argc, i, n;
 
-	/* EAL: argv[0], the file's args, then the command line's (they win). */
-	memcpy(eal_buf, app->cfg.eal_args, sizeof(eal_buf));
+	memcpy(eal_buf, cfg->eal_args, sizeof(eal_buf));
 	eal_buf[sizeof(eal_buf) - 1] = '\0';
 	eal_argv[0] = argv[0];
 	n = split_args(eal_buf, &eal_argv[1], TT_MAX_EAL_ARGS - 2);
 	if (n < 0) {
 		fprintf(stderr, "tcpterm: config error: %s: [eal] args: too many arguments\n",
-			cfg_file);
-		return 2;
+			cl->cfg_file);
+		return -1;
 	}
 	eal_argc = 1 + n;
-	for (i = 1; sep > 0 && i < sep; i++) {
+	for (i = 1; cl->sep > 0 && i < cl->sep; i++) {
 		if (eal_argc >= TT_MAX_EAL_ARGS - 1) {
 			fprintf(stderr, "tcpterm: too many EAL arguments\n");
-			return 2;
+			return -1;
 		}
 		eal_argv[eal_argc++] = argv[i];
 	}
 	eal_argv[eal_argc] = NULL;
+	return eal_argc;
+}
 
+int
+main(int argc, char **argv)
+{
+	char *eal_argv[TT_MAX_EAL_ARGS];
+	char err[TT_CFG_ERR_LEN];
+	struct tt_app *app = &tt_app;
+	struct cmdline cl;
+	int eal_argc, i, ret;
+
+	ret = cmdline_parse(argc, argv, &cl);
+	if (ret >= 0)
+		return ret;
+
+	/* The whole configuration is checked before anything starts. */
+	tt_cfg_defaults(&app->cfg);
+	if (tt_cfg_load(&app->cfg, cl.cfg_file, cl.sets, cl.n_sets, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tcpterm: config error: %s\n", err);
+		return 2;
+	}
+	if (cl.check) {
+		tt_cfg_dump(&app->cfg, stdout);
+		return 0;
+	}
+	app->duration = cl.duration >= 0 ? cl.duration : app->cfg.general.duration;
+
+	eal_argc = eal_argv_build(&app->cfg, &cl, argv, eal_argv);
+	if (eal_argc < 0)
+		return 2;
 	ret = rte_eal_init(eal_argc, eal_argv);
 	if (ret < 0) {
 		fprintf(stderr, "tcpterm: EAL initialisation failed: %s\n",
@@ -216,24 +345,10 @@ main(int argc, char **argv)
 	signal(SIGTERM, signal_handler);
 
 	app->tsc_hz = rte_get_tsc_hz();
-	app->n_workers = 0;
-	RTE_LCORE_FOREACH(lcore) {
-		struct tt_worker *w;
-
-		w = rte_zmalloc_socket("tt_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
-				       rte_lcore_to_socket_id(lcore));
-		if (w == NULL) {
-			TT_LOG(ERR, "cannot allocate the context of lcore %u", lcore);
-			ret = 1;
-			goto out_eal;
-		}
-		w->lcore_id = lcore;
-		w->queue = app->n_workers;
-		w->is_main = lcore == rte_get_main_lcore();
-		app->workers[app->n_workers++] = w;
+	if (workers_alloc(app) < 0) {
+		ret = 1;
+		goto out_workers;
 	}
-	TT_LOG(INFO, "%u worker lcore(s), main lcore %u", app->n_workers,
-	       rte_get_main_lcore());
 
 	if (tt_ports_init(app) < 0) {
 		ret = 1;
@@ -241,56 +356,7 @@ main(int argc, char **argv)
 	}
 
 	for (i = 0; i < (int)app->n_workers; i++) {
-		struct tt_worker *w = app->workers[i];
-		unsigned int p;
-
-		w->net.stats = &w->stats;
-		w->net.txq = &w->txq;
-		w->net.n_ifs = app->n_ports;
-		for (p = 0; p < app->n_ports; p++) {
-			if (app->ports[p].used)
-				w->net.ifs[p] = &app->ports[p].ifc;
-			tt_arp_init(&w->net.arp[p]);
-		}
-		{
-			int sock = (int)rte_lcore_to_socket_id(w->lcore_id);
-			struct rte_malloc_socket_stats before, after;
-
-			rte_malloc_get_socket_stats(sock, &before);
-			w->tcp = tt_tcp_ctx_create(&app->cfg, &w->net, w->queue, sock);
-			rte_malloc_get_socket_stats(sock, &after);
-			if (w->tcp != NULL)
-				TT_LOG(INFO, "lcore %u: %u flows, %.1f bytes per connection "
-				       "(block %zu + flow table), %.1f MiB",
-				       w->lcore_id, app->cfg.tcp.max_flows,
-				       (double)(after.heap_allocsz_bytes -
-						before.heap_allocsz_bytes) /
-				       app->cfg.tcp.max_flows, sizeof(struct tt_conn),
-				       (after.heap_allocsz_bytes - before.heap_allocsz_bytes) /
-				       1048576.0);
-		}
-		if (w->tcp == NULL) {
-			TT_LOG(ERR, "cannot create the TCP context of lcore %u: %s",
-			       w->lcore_id, rte_strerror(rte_errno));
-			ret = 1;
-			goto out_ports;
-		}
-		if (app->cfg.client.enabled) {
-			w->gen = tt_gen_create(&app->cfg, w->tcp, w->queue, app->n_workers,
-					       rte_lcore_to_socket_id(w->lcore_id));
-			if (w->gen == NULL) {
-				TT_LOG(ERR, "cannot create the load generator of lcore %u: %s",
-				       w->lcore_id, rte_strerror(rte_errno));
-				ret = 1;
-				goto out_ports;
-			}
-		}
-		/* The applications, measuring into the generator's meter. */
-		w->app = tt_app_ctx_create(w->tcp, w->gen != NULL ? tt_gen_meter(w->gen) : NULL,
-					   rte_lcore_to_socket_id(w->lcore_id));
-		if (w->app == NULL) {
-			TT_LOG(ERR, "cannot create the applications of lcore %u: %s",
-			       w->lcore_id, rte_strerror(rte_errno));
+		if (worker_stack_create(app, app->workers[i]) < 0) {
 			ret = 1;
 			goto out_ports;
 		}
@@ -322,20 +388,9 @@ main(int argc, char **argv)
 	}
 out_ports:
 	tt_ports_close(app);
-	for (i = 0; i < (int)app->n_workers; i++) {
-		struct tt_worker *w = app->workers[i];
-
-		/*
-		 * In the reverse order of their creation: the TCP context's
-		 * teardown ends every live connection, which the applications
-		 * (and through them the generator's meter) still hear of.
-		 */
-		tt_tcp_ctx_free(w->tcp);
-		tt_app_ctx_free(w->app);
-		tt_gen_free(w->gen);
-		rte_free(w);
-	}
-out_eal:
+out_workers:
+	for (i = 0; i < (int)app->n_workers; i++)
+		worker_free(app->workers[i]);
 	rte_eal_cleanup();
 	return ret;
 }

@@ -271,7 +271,131 @@ seg_acceptable(const struct tt_conn *c, const struct tt_seg *s, uint32_t rcv_wnd
 	       TT_SEQ_IN(s->seq + seg_len - 1, c->rcv_nxt, c->rcv_nxt + rcv_wnd);
 }
 
-/* Process the acknowledgment field (RFC 9293 3.10.7.4 fifth; RFC 5681, 6582). */
+/*
+ * Send the segment at snd_una again, alone (fast retransmit, or the next
+ * hole after a partial ACK: RFC 6582 3.2); cwnd is left to the caller.
+ */
+static void
+retransmit_first(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	uint32_t save = c->snd_nxt;
+
+	TT_STAT_INC(ctx->stats, retrans_fast);
+	c->snd_nxt = c->snd_una;
+	c->cwnd = c->mss;
+	tt_tcp_output(ctx, c, true);
+	c->snd_nxt = TT_SEQ_GT(save, c->snd_nxt) ? save : c->snd_nxt;
+}
+
+/* An ACK at or below snd_una: count duplicates (RFC 5681 2, RFC 6582 3.2). */
+static void
+dup_ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
+	      uint32_t wnd)
+{
+	/*
+	 * A duplicate ACK acknowledges nothing new and carries no data, the
+	 * same window, while data is outstanding (answers to zero-window
+	 * probes are not duplicate ACKs).
+	 */
+	if (s->ack != c->snd_una || s->len != 0 || (s->flags & TT_TH_FIN) || s->trimmed ||
+	    wnd != c->snd_wnd || wnd == 0 || c->snd_una == c->snd_max)
+		return;
+	TT_STAT_INC(ctx->stats, dup_acks);
+	if (++c->dupacks == 3 && !(c->flags & TT_CF_RECOVERY)) {
+		/* RFC 6582 3.2 step 2: fast retransmit, enter recovery. */
+		uint32_t flight = c->snd_max - c->snd_una;
+
+		c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
+		c->recover = c->snd_max;
+		c->flags |= TT_CF_RECOVERY;
+		c->flags &= ~TT_CF_RTT;
+		retransmit_first(ctx, c);
+		c->cwnd = c->ssthresh + 3u * c->mss;
+	} else if (c->dupacks > 3 || (c->flags & TT_CF_RECOVERY)) {
+		/* RFC 6582 3.2 step 3: inflate for each further dup ACK. */
+		c->cwnd += c->mss;
+	}
+}
+
+/* Congestion control on an ACK of @p acked new bytes (RFC 5681 3.1, RFC 6582 3.2). */
+static void
+cc_new_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t ack, uint32_t acked)
+{
+	if (c->flags & TT_CF_RECOVERY) {
+		if (TT_SEQ_GEQ(ack, c->recover)) {
+			/* Step 4, full ACK: deflate and leave recovery. */
+			uint32_t flight = c->snd_max - c->snd_una;
+
+			c->cwnd = RTE_MIN(c->ssthresh, RTE_MAX(flight, (uint32_t)c->mss) + c->mss);
+			c->flags &= ~TT_CF_RECOVERY;
+			c->dupacks = 0;
+		} else {
+			/* Partial ACK: retransmit the next hole, deflate by what was acked. */
+			uint32_t cw = c->cwnd;
+
+			retransmit_first(ctx, c);
+			c->cwnd = (cw > acked ? cw - acked : 0) + c->mss;
+		}
+		return;
+	}
+	c->dupacks = 0;
+	/* Slow start (RFC 3465, L = 1 SMSS), then congestion avoidance. */
+	if (c->cwnd < c->ssthresh)
+		c->cwnd += RTE_MIN(acked, (uint32_t)c->mss);
+	else
+		c->cwnd += RTE_MAX(1u, (uint32_t)c->mss * c->mss / c->cwnd);
+}
+
+/*
+ * snd_una advanced by @p data_acked bytes of application data: tell the
+ * application, and with receiver SWS avoidance (RFC 9293 3.8.6.2.2) say
+ * so when releasing held data opens the window by min(half the buffer,
+ * one MSS).
+ */
+static void
+data_acked_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t data_acked)
+{
+	uint32_t adv = c->rcv_adv - c->rcv_nxt;
+	uint32_t now_wnd;
+
+	tt_tcp_ev_acked(ctx, c, data_acked);
+	if (!(c->flags & TT_CF_APP_HOLDS))
+		return;
+	now_wnd = tt_tcp_rcv_window(ctx, c);
+	if (now_wnd > adv && now_wnd - adv >= RTE_MIN(ctx->cfg->tcp.rcv_wnd / 2, (uint32_t)c->mss))
+		c->flags |= TT_CF_ACK_NOW;
+}
+
+/* Our FIN is acknowledged (RFC 9293 3.10.7.4 fifth). Returns 1 when the block is done with. */
+static int
+fin_acked_input(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	switch (c->state) {
+	case TT_TCPS_FIN_WAIT_1:
+		tt_tcp_set_state(ctx, c, TT_TCPS_FIN_WAIT_2);
+		tt_tcp_ev_fin_acked(ctx, c);
+		return c->state == TT_TCPS_CLOSED;
+	case TT_TCPS_CLOSING:
+		/* The application may abort (close=reset): check before going on. */
+		tt_tcp_ev_fin_acked(ctx, c);
+		if (c->state != TT_TCPS_CLOSED)
+			tt_tcp_enter_time_wait(ctx, c);
+		return 1;
+	case TT_TCPS_LAST_ACK:
+		tt_tcp_ev_fin_acked(ctx, c);
+		if (c->state != TT_TCPS_CLOSED)
+			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_PASSIVE);
+		return 1;
+	default:
+		return c->state == TT_TCPS_CLOSED;
+	}
+}
+
+/*
+ * Process the acknowledgment field (RFC 9293 3.10.7.4 fifth; RFC 5681,
+ * 6582). Returns 0 to go on with the segment, -1 when it was dropped, 1
+ * when the connection is done with.
+ */
 static int
 ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 {
@@ -286,37 +410,7 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	}
 	wnd = (uint32_t)s->wnd << c->snd_ws;
 	if (TT_SEQ_LEQ(s->ack, c->snd_una)) {
-		/*
-		 * Duplicate ACK (RFC 5681 2): nothing new acknowledged, no
-		 * data, same window, data outstanding.
-		 */
-		if (s->ack == c->snd_una && s->len == 0 && !(s->flags & TT_TH_FIN) && !s->trimmed &&
-		    wnd == c->snd_wnd && wnd != 0 && c->snd_una != c->snd_max) {
-			/* (Answers to zero-window probes are not duplicate ACKs.) */
-			TT_STAT_INC(ctx->stats, dup_acks);
-			if (++c->dupacks == 3 && !(c->flags & TT_CF_RECOVERY)) {
-				/* RFC 6582 3.2 step 2: fast retransmit, enter recovery. */
-				uint32_t flight = c->snd_max - c->snd_una;
-
-				c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
-				c->recover = c->snd_max;
-				c->flags |= TT_CF_RECOVERY;
-				c->flags &= ~TT_CF_RTT;
-				TT_STAT_INC(ctx->stats, retrans_fast);
-				{
-					uint32_t save = c->snd_nxt;
-
-					c->snd_nxt = c->snd_una;
-					c->cwnd = c->mss;
-					tt_tcp_output(ctx, c, true);
-					c->snd_nxt = TT_SEQ_GT(save, c->snd_nxt) ? save : c->snd_nxt;
-				}
-				c->cwnd = c->ssthresh + 3u * c->mss;
-			} else if (c->dupacks > 3 || (c->flags & TT_CF_RECOVERY)) {
-				/* RFC 6582 3.2 step 3: inflate for each further dup ACK. */
-				c->cwnd += c->mss;
-			}
-		}
+		dup_ack_input(ctx, c, s, wnd);
 		goto window;
 	}
 
@@ -324,9 +418,9 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	acked = s->ack - c->snd_una;
 	c->retries = 0;
 	/* RTT (RFC 7323 4.1 with timestamps, else Karn's timed segment). */
-	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) && s->opts.tsecr != 0)
+	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) && s->opts.tsecr != 0) {
 		tt_tcp_rtt_sample(ctx, c, ctx->now_ms - s->opts.tsecr);
-	else if ((c->flags & TT_CF_RTT) && TT_SEQ_GT(s->ack, c->rtt_seq)) {
+	} else if ((c->flags & TT_CF_RTT) && TT_SEQ_GT(s->ack, c->rtt_seq)) {
 		tt_tcp_rtt_sample(ctx, c, ctx->now_ms - c->rtt_ts);
 		c->flags &= ~TT_CF_RTT;
 	}
@@ -345,76 +439,12 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	if (TT_SEQ_LT(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
 	c->tx_una_off += data_acked;
-	if (data_acked > 0) {
-		uint32_t adv = c->rcv_adv - c->rcv_nxt;
-
-		tt_tcp_ev_acked(ctx, c, data_acked);
-		/*
-		 * Receiver SWS avoidance (RFC 9293 3.8.6.2.2): when releasing held
-		 * data opens the window by min(half the buffer, one MSS), say so.
-		 */
-		if (c->flags & TT_CF_APP_HOLDS) {
-			uint32_t now_wnd = tt_tcp_rcv_window(ctx, c);
-
-			if (now_wnd > adv && now_wnd - adv >=
-			    RTE_MIN(ctx->cfg->tcp.rcv_wnd / 2, (uint32_t)c->mss))
-				c->flags |= TT_CF_ACK_NOW;
-		}
-	}
-
-	if (c->flags & TT_CF_RECOVERY) {
-		if (TT_SEQ_GEQ(s->ack, c->recover)) {
-			/* RFC 6582 3.2 step 4 full ACK: deflate and leave recovery. */
-			uint32_t flight = c->snd_max - c->snd_una;
-
-			c->cwnd = RTE_MIN(c->ssthresh, RTE_MAX(flight, (uint32_t)c->mss) + c->mss);
-			c->flags &= ~TT_CF_RECOVERY;
-			c->dupacks = 0;
-		} else {
-			/* Partial ACK: retransmit the next hole, deflate by what was acked. */
-			uint32_t save = c->snd_nxt;
-			uint32_t cw = c->cwnd;
-
-			TT_STAT_INC(ctx->stats, retrans_fast);
-			c->snd_nxt = c->snd_una;
-			c->cwnd = c->mss;
-			tt_tcp_output(ctx, c, true);
-			c->snd_nxt = TT_SEQ_GT(save, c->snd_nxt) ? save : c->snd_nxt;
-			c->cwnd = (cw > acked ? cw - acked : 0) + c->mss;
-		}
-	} else {
-		c->dupacks = 0;
-		/* RFC 5681 3.1: slow start (RFC 3465, L = 1 SMSS), then avoidance. */
-		if (c->cwnd < c->ssthresh)
-			c->cwnd += RTE_MIN(acked, (uint32_t)c->mss);
-		else
-			c->cwnd += RTE_MAX(1u, (uint32_t)c->mss * c->mss / c->cwnd);
-	}
+	if (data_acked > 0)
+		data_acked_input(ctx, c, data_acked);
+	cc_new_ack(ctx, c, s->ack, acked);
 	tt_tcp_timer_update(ctx, c, true);
-
-	if (fin_acked) {
-		switch (c->state) {
-		case TT_TCPS_FIN_WAIT_1:
-			tt_tcp_set_state(ctx, c, TT_TCPS_FIN_WAIT_2);
-			tt_tcp_ev_fin_acked(ctx, c);
-			break;
-		case TT_TCPS_CLOSING:
-			/* The application may abort (close=reset): check before going on. */
-			tt_tcp_ev_fin_acked(ctx, c);
-			if (c->state != TT_TCPS_CLOSED)
-				tt_tcp_enter_time_wait(ctx, c);
-			return 1;
-		case TT_TCPS_LAST_ACK:
-			tt_tcp_ev_fin_acked(ctx, c);
-			if (c->state != TT_TCPS_CLOSED)
-				tt_tcp_conn_free(ctx, c, TT_CLOSE_R_PASSIVE);
-			return 1;
-		default:
-			break;
-		}
-		if (c->state == TT_TCPS_CLOSED)
-			return 1;
-	}
+	if (fin_acked && fin_acked_input(ctx, c))
+		return 1;
 window:
 	/* RFC 9293 3.10.7.4: update the send window from newer segments only. */
 	if (TT_SEQ_LT(c->snd_wl1, s->seq) ||
