@@ -15,6 +15,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 #include <rte_ring.h>
 
 #include "tt_common.h"
@@ -260,6 +261,15 @@ tt_ports_init(struct tt_app *app)
 	uint16_t port_id;
 	unsigned int k;
 
+	/*
+	 * Live capture (dpdk-dumpcap, a secondary process with the same
+	 * --file-prefix): this only registers the request handler; the RX/TX
+	 * callbacks exist only while a capture is on. Without a shared
+	 * configuration (--in-memory, --no-shconf) there is no secondary.
+	 */
+	if (rte_pdump_init() < 0)
+		TT_LOG(INFO, "no live capture (rte_pdump): %s", rte_strerror(rte_errno));
+
 	for (k = 0; k < app->cfg.general.ring_pairs; k++)
 		if (ring_pair_create(k, app->n_workers) < 0)
 			return -1;
@@ -352,6 +362,7 @@ tt_ports_close(struct tt_app *app)
 	uint16_t i;
 	int ret;
 
+	rte_pdump_uninit();
 	for (i = 0; i < app->n_ports; i++) {
 		if (!app->ports[i].used)
 			continue;
