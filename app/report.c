@@ -196,6 +196,41 @@ run_seconds(struct tt_app *app)
 	return (double)(end - app->start_tsc) / app->tsc_hz;
 }
 
+/*
+ * When the client's tuple space held opens back: from when, how often, and
+ * by what (the plan of tt_gen_plan), so a rate below target says why.
+ */
+static void
+tuple_limit_line(struct tt_app *app, FILE *f, const struct tt_stats *s)
+{
+	uint64_t first = 0, tw = 0, t;
+	struct tt_gen_plan p;
+	unsigned int i;
+
+	for (i = 0; i < app->n_workers; i++) {
+		if (app->workers[i]->gen == NULL)
+			continue;
+		t = tt_gen_limited_tsc(app->workers[i]->gen);
+		if (t != 0 && (first == 0 || t < first))
+			first = t;
+		tw += tt_gen_tw_limited(app->workers[i]->gen);
+	}
+	if (first == 0)
+		return;
+	tt_gen_plan(&app->cfg, &p);
+	fprintf(f, "client rate limited by the 4-tuples from %.2f s on (%" PRIu64
+		" polls found none free", (double)(first - app->start_tsc) / app->tsc_hz,
+		s->c[TT_STAT_client_tuples_exhausted]);
+	if (tw != 0)
+		fprintf(f, ", %" PRIu64 " of them waiting for the oldest TIME_WAIT tuple", tw);
+	if (p.hold_ms != 0)
+		fprintf(f, "): %" PRIu64 " tuples, each held %u ms by %s, sustain %.0f conn/s\n",
+			p.n_tuples, p.hold_ms, p.hold_by, p.max_rate);
+	else
+		fprintf(f, "): %" PRIu64 " tuples, all in use (client.concurrency or "
+			"tcp.max_flows above the tuple count?)\n", p.n_tuples);
+}
+
 /* Achieved client rate over the generator's own active period. */
 static double
 client_rate(struct tt_app *app, uint64_t opened)
@@ -271,6 +306,7 @@ tt_report_summary(struct tt_app *app, FILE *f)
 				client_rate(app, opened) >= 0.99 * app->cfg.client.rate ?
 				"met" : "NOT met", missed);
 		fprintf(f, "\n");
+		tuple_limit_line(app, f, &s);
 		fprintf(f, "%-12s %10s %10s %10s %10s %10s %10s (microseconds)\n", "latency",
 			"count", "p50", "p90", "p99", "p99.9", "max");
 		for (k = 0; k < TT_MH_MAX; k++) {

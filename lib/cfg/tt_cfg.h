@@ -60,6 +60,9 @@ struct tt_tcp_cfg {
 	uint32_t msl_ms;	/**< maximum segment lifetime; TIME_WAIT = 2*MSL */
 	uint32_t max_flows;	/**< connections per lcore */
 	bool tw_recycle;	/**< from 7/8 full, a SYN takes the oldest TIME_WAIT block */
+	/** An active open may take one of our own TIME_WAIT tuples (with timestamps). */
+	bool tw_reuse;
+	uint32_t tw_reuse_delay_ms;	/**< after this long in TIME_WAIT */
 	bool syn_cookies;	/**< always false: not implemented yet, true is refused */
 	uint32_t rcv_wnd;	/**< receive window, bytes */
 	uint32_t rto_init_ms;	/**< initial RTO (RFC 6298 2.1) */

@@ -536,6 +536,8 @@ static const struct tt_cfg_key tt_tcp_keys[] = {
 	KEY_UINT(tt_tcp_cfg, msl_ms, 1, 600000, "30000"),
 	KEY_UINT(tt_tcp_cfg, max_flows, 64, 16777216, "65536"),
 	KEY_BOOL(tt_tcp_cfg, tw_recycle, "true"),
+	KEY_BOOL(tt_tcp_cfg, tw_reuse, "true"),
+	KEY_UINT(tt_tcp_cfg, tw_reuse_delay_ms, 1, 600000, "1000"),
 	KEY_FIELD(tt_tcp_cfg, syn_cookies, cfg_parse_syn_cookies,
 		  tt_cfg_fmt_bool, "false"),
 	KEY_UINT(tt_tcp_cfg, rcv_wnd, 1024, 1073741823, "262144"),

@@ -8,6 +8,8 @@
  * connections finish for drain_ms, then resets the rest.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -72,6 +74,8 @@ struct tt_gen {
 	uint32_t sport_first, n_sport;	/**< this lcore's share of the ports */
 	uint64_t n_tuples;
 	struct tt_gen_pos pos;
+	uint64_t tw_limited;	/**< stops at a TIME_WAIT tuple not reusable yet */
+	uint64_t limited_tsc;	/**< TSC of the first poll the tuple space held back, or 0 */
 	struct tt_rate rate;
 	/* What the client applications measure here (lib/l7 writes it). */
 	struct tt_meter meter;
@@ -258,19 +262,24 @@ pos_next(const struct tt_gen *g, struct tt_gen_pos *q)
 }
 
 /*
- * Open up to @p want connections on the next free tuples (a tuple with a
- * flow, in use or in TIME_WAIT, is skipped: no new incarnation yet). The
- * tuples of a batch are checked with one bulk flow table lookup, which also
- * brings their buckets into the cache for the inserts of tt_tcp_connect():
- * a new tuple's bucket is a random one, a cache miss per connection
- * otherwise. Returns the number opened; fewer than @p want means
- * TT_GEN_PROBES tuples in a row were in use or the flow table is full (the
- * position then stays at the first tuple not tried).
+ * Open up to @p want connections on the next free tuples. A tuple with a
+ * flow is skipped (no new incarnation while it lives), except one of our
+ * own TIME_WAIT tuples that tcp.tw_reuse lets us take over; tuples come
+ * round in the order they were used, so the first TIME_WAIT tuple met is
+ * the oldest, and when it may not be taken over yet, none after it may:
+ * the position stays on it. The tuples of a batch are checked with one
+ * bulk flow table lookup, which also brings their buckets into the cache
+ * for the inserts of tt_tcp_connect(): a new tuple's bucket is a random
+ * one, a cache miss per connection otherwise. Returns the number opened;
+ * fewer than @p want means TT_GEN_PROBES tuples in a row were in use, the
+ * oldest TIME_WAIT tuple is not reusable yet, or the flow table is full
+ * (the position then stays at the first tuple not tried).
  */
 static uint32_t
 open_batch(struct tt_gen *g, uint32_t want)
 {
 	struct tt_flow_key keys[TT_GEN_BURST];
+	struct tt_conn *cs[TT_GEN_BURST];
 	struct tt_gen_target *tg[TT_GEN_BURST];
 	struct tt_gen_pos at[TT_GEN_BURST];
 	struct tt_tcp_ctx *tcp = g->tcp;
@@ -296,23 +305,34 @@ open_batch(struct tt_gen *g, uint32_t want)
 			};
 			pos_next(g, &g->pos);
 		}
-		used = tt_tcp_flows_lookup(tcp, keys, n);
+		used = tt_tcp_flows_lookup(tcp, keys, n, cs);
 		for (i = 0; i < n; i++) {
 			struct tt_gen_target *t = tg[i];
-			struct tt_conn *c;
+			struct tt_conn *c, *tw = NULL;
 			int err;
 
 			if (used & (1ull << i)) {
-				/* TT_GEN_PROBES in a row in use: give up for now. */
-				if (++probes >= TT_GEN_PROBES) {
+				int32_t wait = tt_tcp_tw_reuse_wait_ms(tcp, cs[i]);
+
+				if (wait > 0) {
+					/* The oldest TIME_WAIT tuple: not yet, and none after it. */
+					g->tw_limited++;
+					g->pos = at[i];
+					return opened;
+				}
+				if (wait == 0) {
+					tw = cs[i];
+				} else if (++probes >= TT_GEN_PROBES) {
+					/* TT_GEN_PROBES in a row in use: give up for now. */
 					if (i + 1 < n)
 						g->pos = at[i + 1];
 					return opened;
+				} else {
+					continue;
 				}
-				continue;
 			}
 			c = tt_app_connect(tcp, t->ifport, keys[i].laddr, keys[i].lport, t->ip,
-					   t->port, &t->mac, &err);
+					   t->port, &t->mac, tw, &err);
 			if (c == NULL) {
 				/* Table full: this tuple is the first one tried next time. */
 				g->pos = at[i];
@@ -397,6 +417,8 @@ tt_gen_poll(struct tt_gen *g, uint64_t now)
 	if (opened < due) {
 		/* No free tuple (all in use or in TIME_WAIT): wait, and count it. */
 		TT_STAT_INC(g->tcp->stats, client_tuples_exhausted);
+		if (g->limited_tsc == 0)
+			g->limited_tsc = now;
 		tt_rate_unget(&g->rate, due - opened);
 	}
 }
@@ -453,6 +475,76 @@ uint64_t
 tt_gen_stop_tsc(const struct tt_gen *g)
 {
 	return g->stop_tsc;
+}
+
+uint64_t
+tt_gen_limited_tsc(const struct tt_gen *g)
+{
+	return g->limited_tsc;
+}
+
+uint64_t
+tt_gen_tw_limited(const struct tt_gen *g)
+{
+	return g->tw_limited;
+}
+
+void
+tt_gen_plan(const struct tt_config *cfg, struct tt_gen_plan *p)
+{
+	const struct tt_client_cfg *cc = &cfg->client;
+	const struct tt_tcp_cfg *tc = &cfg->tcp;
+
+	memset(p, 0, sizeof(*p));
+	p->n_sip = cc->src_ip_first != 0 ? cc->src_ip_last - cc->src_ip_first + 1 : 1;
+	p->n_sport = cc->sport_last - cc->sport_first + 1;
+	p->n_targets = cc->n_target;
+	p->n_tuples = (uint64_t)p->n_sip * p->n_sport * p->n_targets;
+	/*
+	 * Only an active close leaves the tuple in our TIME_WAIT (RFC 9293
+	 * 3.6); after a passive close or a reset it is free at once.
+	 */
+	if (cc->close != TT_CLOSE_ACTIVE && cc->app != TT_APP_SEND)
+		return;
+	if (tc->tw_reuse && tc->timestamps) {
+		p->hold_ms = tc->tw_reuse_delay_ms;
+		p->hold_by = "the TIME_WAIT reuse delay (tcp.tw_reuse_delay_ms)";
+	} else {
+		p->hold_ms = 2 * tc->msl_ms;
+		p->hold_by = tc->timestamps ? "TIME_WAIT, 2 x tcp.msl_ms (tcp.tw_reuse is off)" :
+			     "TIME_WAIT, 2 x tcp.msl_ms (no reuse without tcp.timestamps)";
+	}
+	p->max_rate = (double)p->n_tuples * 1000.0 / p->hold_ms;
+}
+
+void
+tt_gen_plan_log(const struct tt_config *cfg)
+{
+	const struct tt_client_cfg *cc = &cfg->client;
+	struct tt_gen_plan p;
+	char want[48];
+
+	tt_gen_plan(cfg, &p);
+	if (p.hold_ms == 0) {
+		TT_LOG(INFO, "client: %" PRIu64 " 4-tuples (%u source address(es) x %u port(s) x "
+		       "%u target(s)); the server closes first, so none waits in our TIME_WAIT",
+		       p.n_tuples, p.n_sip, p.n_sport, p.n_targets);
+		return;
+	}
+	TT_LOG(INFO, "client: %" PRIu64 " 4-tuples (%u source address(es) x %u port(s) x "
+	       "%u target(s)), each held %u ms after its close by %s: at most %.0f conn/s "
+	       "sustained", p.n_tuples, p.n_sip, p.n_sport, p.n_targets, p.hold_ms, p.hold_by,
+	       p.max_rate);
+	if (cc->rate != 0 && (double)cc->rate <= p.max_rate)
+		return;
+	if (cc->rate == 0)
+		snprintf(want, sizeof(want), "as fast as possible (rate = 0)");
+	else
+		snprintf(want, sizeof(want), "%" PRIu64 " conn/s", cc->rate);
+	TT_LOG(WARNING, "client: the 4-tuples sustain at most %.0f conn/s and the rate asked "
+	       "is %s: add source addresses (client.src_ip_first/src_ip_last), ports "
+	       "(client.sport_first/sport_last) or targets, or let the server close first "
+	       "(client.close = passive)", p.max_rate, want);
 }
 
 struct tt_meter *

@@ -50,6 +50,31 @@ uint64_t tt_gen_missed(const struct tt_gen *g);
 uint64_t tt_gen_start_tsc(const struct tt_gen *g);
 uint64_t tt_gen_stop_tsc(const struct tt_gen *g);
 
+/** TSC of the first poll at which the tuple space held opens back, or 0. */
+uint64_t tt_gen_limited_tsc(const struct tt_gen *g);
+/** Polls that stopped at the oldest TIME_WAIT tuple, not reusable yet. */
+uint64_t tt_gen_tw_limited(const struct tt_gen *g);
+
+/** What the client's tuple space sustains (all lcores together). */
+struct tt_gen_plan {
+	uint64_t n_tuples;	/**< source addresses x ports x targets */
+	uint32_t n_sip;
+	uint32_t n_sport;
+	uint32_t n_targets;
+	uint32_t hold_ms;	/**< how long a tuple waits after its close; 0: not at all */
+	const char *hold_by;	/**< what holds it (NULL when hold_ms is 0) */
+	double max_rate;	/**< conn/s it sustains; 0 when it sets no limit */
+};
+
+/** Work out the tuple-space plan of @p cfg's client role. */
+void tt_gen_plan(const struct tt_config *cfg, struct tt_gen_plan *p);
+/**
+ * Log the plan at start (one INFO line) and, when the configured rate (or
+ * rate = 0) can exceed what it sustains, one WARNING line naming the keys
+ * that lift the limit.
+ */
+void tt_gen_plan_log(const struct tt_config *cfg);
+
 /**
  * The meter the client applications write (latency histograms, connections
  * still active): hand it to tt_app_ctx_create().

@@ -224,23 +224,12 @@ static const struct tt_conn tt_conn_fresh = {
 	.tm = { .armed = 0 },
 };
 
-struct tt_conn *
-tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key, uint32_t sig)
+/* Make @p c a fresh CLOSED block of 4-tuple @p key. */
+static void
+conn_init(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_flow_key *key)
 {
 	uint32_t fifo_flags, dack_next;
-	struct tt_conn *c;
-	uint32_t idx;
 
-	/* Full: say so before rte_hash tries (and fails at) displacing keys. */
-	if (unlikely(ctx->in_use >= ctx->n_conns || ctx->free_head == TT_TIMER_NIL))
-		return NULL;
-	idx = ctx->free_head;
-	c = &ctx->conns[idx];
-	if (unlikely(rte_hash_add_key_with_hash_data(ctx->hash, key, sig,
-						     (void *)(uintptr_t)idx) < 0))
-		return NULL;
-	/* Popped from the free list: its link is the disarmed timer's. */
-	ctx->free_head = c->tm.next;
 	/*
 	 * A fresh block, except for its FIFO membership: a block freed while
 	 * still linked in the delayed-ACK or TIME_WAIT FIFO stays linked, and
@@ -262,8 +251,27 @@ tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key, uint32_
 	c->lport = key->lport;
 	c->rport = key->rport;
 	ctx->stats->state[TT_TCPS_CLOSED]++;
-	ctx->in_use++;
 	ctx->n_allocs++;
+}
+
+struct tt_conn *
+tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key, uint32_t sig)
+{
+	struct tt_conn *c;
+	uint32_t idx;
+
+	/* Full: say so before rte_hash tries (and fails at) displacing keys. */
+	if (unlikely(ctx->in_use >= ctx->n_conns || ctx->free_head == TT_TIMER_NIL))
+		return NULL;
+	idx = ctx->free_head;
+	c = &ctx->conns[idx];
+	if (unlikely(rte_hash_add_key_with_hash_data(ctx->hash, key, sig,
+						     (void *)(uintptr_t)idx) < 0))
+		return NULL;
+	/* Popped from the free list: its link is the disarmed timer's. */
+	ctx->free_head = c->tm.next;
+	conn_init(ctx, c, key);
+	ctx->in_use++;
 	return c;
 }
 
@@ -278,15 +286,12 @@ conn_key(const struct tt_conn *c, struct tt_flow_key *k)
 }
 
 /*
- * Release a connection block: timers, queues, the application's hold, the
- * flow table entry. Counts how it ended.
+ * End connection @p c: timers, the application's hold, the state gauges.
+ * Counts how it ended. Its block and flow table entry stay.
  */
-void
-tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
+static void
+conn_release(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 {
-	uint32_t idx = tt_tcp_conn_idx(ctx, c);
-	struct tt_flow_key k;
-
 	switch (reason) {
 	case TT_CLOSE_R_PASSIVE:
 		TT_STAT_INC(ctx->stats, conn_closed_passive);
@@ -304,12 +309,25 @@ tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 		/* Active and simultaneous closes were counted on entering TIME_WAIT. */
 		break;
 	}
-	tt_timer_cancel(&ctx->wheel, idx);
+	tt_timer_cancel(&ctx->wheel, tt_tcp_conn_idx(ctx, c));
 	c->flags &= ~TT_CF_DELACK;
 	if (c->state != TT_TCPS_CLOSED)
 		tt_tcp_set_state(ctx, c, TT_TCPS_CLOSED);
 	tt_tcp_ev_closed(ctx, c, reason);
 	ctx->stats->state[TT_TCPS_CLOSED]--;
+}
+
+/*
+ * Release a connection block: timers, queues, the application's hold, the
+ * flow table entry. Counts how it ended.
+ */
+void
+tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
+{
+	uint32_t idx = tt_tcp_conn_idx(ctx, c);
+	struct tt_flow_key k;
+
+	conn_release(ctx, c, reason);
 	/*
 	 * The block may still sit in the delayed-ACK or TIME_WAIT FIFO: the
 	 * walkers drop entries whose state or flags say they left.
@@ -336,7 +354,8 @@ tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport, uint32_t r
 }
 
 uint64_t
-tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys, unsigned int n)
+tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys, unsigned int n,
+		    struct tt_conn **conns)
 {
 	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
 	uint32_t sigs[RTE_HASH_LOOKUP_BULK_MAX];
@@ -352,7 +371,54 @@ tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys, unsi
 		sigs[i] = tt_tcp_flow_sig(ctx, &keys[i]);
 	}
 	rte_hash_lookup_with_hash_bulk_data(ctx->hash, kp, sigs, n, &hits, data);
+	if (conns != NULL)
+		for (i = 0; i < n; i++)
+			conns[i] = (hits >> i) & 1 ? &ctx->conns[(uintptr_t)data[i]] : NULL;
 	return hits;
+}
+
+/*
+ * RFC 6191 with RFC 7323 5.8, as Linux's tcp_tw_reuse: an active open may
+ * take one of our own TIME_WAIT tuples before its 2*MSL are over when
+ * timestamps were in use on the old connection, and it has been in
+ * TIME_WAIT for tcp.tw_reuse_delay_ms (1 s: the peer's timestamp clock,
+ * at least 1 Hz by RFC 7323 5.4, has moved past every TSval of the old
+ * connection, and so has ours, the ms clock: the old connection's last
+ * TSval is the time it entered TIME_WAIT). docs/tcp.md has the argument.
+ */
+int32_t
+tt_tcp_tw_reuse_wait_ms(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+{
+	const struct tt_tcp_cfg *tc = &ctx->cfg->tcp;
+	uint32_t entered;
+	int32_t in_tw;
+
+	if (c->state != TT_TCPS_TIME_WAIT || !tc->tw_reuse ||
+	    (c->flags & (TT_CF_TS | TT_CF_ACTIVE_OPEN)) != (TT_CF_TS | TT_CF_ACTIVE_OPEN))
+		return -1;
+	entered = c->dack_ms - 2 * tc->msl_ms;	/* dack_ms: the TIME_WAIT deadline */
+	in_tw = (int32_t)(ctx->now_ms - entered);
+	return in_tw >= (int32_t)tc->tw_reuse_delay_ms ? 0 :
+	       (int32_t)tc->tw_reuse_delay_ms - in_tw;
+}
+
+struct tt_conn *
+tt_tcp_tw_reuse(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t *iss)
+{
+	struct tt_flow_key k;
+
+	/*
+	 * Past every sequence number of the old incarnation, as Linux does
+	 * (write_seq = tw_snd_nxt + 65535 + 2): a peer that still holds it
+	 * sees the SYN above its window.
+	 */
+	*iss = c->snd_nxt + TT_TW_REUSE_SEQ_GAP;
+	conn_key(c, &k);
+	TT_STAT_INC(ctx->stats, tw_reuse_connect);
+	/* The TIME_WAIT close was counted on entering it; the FIFO entry goes stale. */
+	conn_release(ctx, c, TT_CLOSE_R_TW_REUSE);
+	conn_init(ctx, c, &k);
+	return c;
 }
 
 /* ---- Timers. ---- */
@@ -645,7 +711,7 @@ tw_expire_batch(struct tt_tcp_ctx *ctx, unsigned int *budget)
 		cs[n++] = c;
 	}
 	if (n > 1)
-		(void)tt_tcp_flows_lookup(ctx, keys, n);	/* only to warm the cache */
+		(void)tt_tcp_flows_lookup(ctx, keys, n, NULL);	/* only to warm the cache */
 	for (i = 0; i < n; i++)
 		tt_tcp_conn_free(ctx, cs[i], TT_CLOSE_R_ACTIVE);
 	return used;

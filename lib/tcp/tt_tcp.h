@@ -290,9 +290,15 @@ tt_tcp_flows_in_use(const struct tt_tcp_ctx *ctx)
 }
 
 /* Used by the client generator (lib/gen). */
+/**
+ * Open a connection on a 4-tuple (SYN_SENT; tt_tcp_connect_start sends the
+ * SYN). @p tw: NULL for a free tuple, or the tuple's own TIME_WAIT block
+ * when tt_tcp_tw_reuse_wait_ms() says 0. NULL with -ENOSPC in
+ * @p err when the flow table is full.
+ */
 struct tt_conn *tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr,
 			       uint16_t lport, uint32_t raddr, uint16_t rport,
-			       const struct rte_ether_addr *rmac, int *err);
+			       const struct rte_ether_addr *rmac, struct tt_conn *tw, int *err);
 /** Send the SYN of a connection made by tt_tcp_connect, once its application set it up. */
 void tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 /**
@@ -302,8 +308,16 @@ void tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c);
  * cache (the generator checks the tuples it will open this way).
  */
 uint64_t tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys,
-			     unsigned int n);
-/** Lookup a flow (tests, generator). */
+			     unsigned int n, struct tt_conn **conns);
+/**
+ * Whether a new active open of connection @p c's 4-tuple may take its
+ * block over (tcp.tw_reuse, RFC 6191): 0 when it may now (one of our own
+ * TIME_WAIT connections, with timestamps, tcp.tw_reuse_delay_ms old), the
+ * milliseconds left when it will, -1 when it will not (in use, or no
+ * timestamps, or reuse off: only the end of TIME_WAIT frees the tuple).
+ */
+int32_t tt_tcp_tw_reuse_wait_ms(const struct tt_tcp_ctx *ctx, const struct tt_conn *c);
+/** Look a flow up (tests, generator). */
 struct tt_conn *tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 			      uint32_t raddr, uint16_t rport);
 /** Abort every connection we opened (TT_CF_ACTIVE_OPEN) with RST (end of a drain). Returns how many. */

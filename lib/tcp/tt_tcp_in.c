@@ -890,20 +890,29 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 
 struct tt_conn *
 tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr, uint16_t lport,
-	       uint32_t raddr, uint16_t rport, const struct rte_ether_addr *rmac, int *err)
+	       uint32_t raddr, uint16_t rport, const struct rte_ether_addr *rmac,
+	       struct tt_conn *tw, int *err)
 {
 	struct tt_flow_key k = { .raddr = raddr, .laddr = laddr, .rport = rport,
 				 .lport = lport };
 	struct tt_conn *c;
+	uint32_t iss;
 
-	c = tt_tcp_conn_alloc(ctx, &k, tt_tcp_flow_sig(ctx, &k));
-	if (c == NULL) {
-		*err = -ENOSPC;
-		return NULL;
+	if (tw != NULL) {
+		RTE_ASSERT(tw->laddr == laddr && tw->lport == lport && tw->raddr == raddr &&
+			   tw->rport == rport && tt_tcp_tw_reuse_wait_ms(ctx, tw) == 0);
+		c = tt_tcp_tw_reuse(ctx, tw, &iss);
+	} else {
+		c = tt_tcp_conn_alloc(ctx, &k, tt_tcp_flow_sig(ctx, &k));
+		if (c == NULL) {
+			*err = -ENOSPC;
+			return NULL;
+		}
+		iss = tt_tcp_isn(ctx, laddr, lport, raddr, rport);
 	}
 	c->port = (uint8_t)port;
 	rte_ether_addr_copy(rmac, &c->rmac);
-	c->iss = tt_tcp_isn(ctx, laddr, lport, raddr, rport);
+	c->iss = iss;
 	conn_init_send(ctx, c);
 	c->mss = ctx->our_mss;
 	c->rcv_ws = ctx->cfg->tcp.wscale;

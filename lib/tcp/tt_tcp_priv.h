@@ -30,6 +30,14 @@ struct tt_conn *tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_k
 				  uint32_t sig);
 bool tt_tcp_tw_recycle(struct tt_tcp_ctx *ctx);
 void tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason);
+/* Sequence space between an old incarnation's SND.NXT and a reusing SYN's ISS. */
+#define TT_TW_REUSE_SEQ_GAP (65535u + 2)
+/*
+ * Take over TIME_WAIT block @p c (tt_tcp_tw_reuse_wait_ms() == 0) for a new active
+ * open of its 4-tuple: the old incarnation ends, the block and its flow
+ * table entry stay; the new ISS is in @p iss.
+ */
+struct tt_conn *tt_tcp_tw_reuse(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t *iss);
 void tt_tcp_rtt_sample(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t rtt_ms);
 void tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart);
 void tt_tcp_enter_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c);

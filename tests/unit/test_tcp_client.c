@@ -39,7 +39,7 @@ fp_client_connect(struct fp *f)
 	int err = -1;
 
 	c = tt_app_connect(f->ctx, TT_TEST_PORT, TT_TEST_IP_US, f->lport, f->addr, f->pc.port,
-			   &tt_test_mac_peer, &err);
+			   &tt_test_mac_peer, NULL, &err);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(err, 0);
 	ck_assert(c->flags & TT_CF_ACTIVE_OPEN);
@@ -130,6 +130,116 @@ START_TEST(test_client_http)
 	ck_state(f, TT_TCPS_CLOSED);
 	ck_assert_uint_eq(ST(f, client_fail_timeout) + ST(f, client_fail_reset) +
 			  ST(f, client_fail_refused) + ST(f, client_fail_bad_response), 0);
+	fp_end(f);
+}
+END_TEST
+
+/* Open, one request and response, active close: the client ends in TIME_WAIT. */
+static struct tt_conn *
+client_to_time_wait(struct fp *f)
+{
+	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+	struct tt_conn *c = fp_client_connect(f);
+
+	fp_expect(f, SYN);
+	fp_send_synack(f);
+	f->pc.ts = (f->cfg.tcp.timestamps != 0);
+	fp_expect(f, ACK | PSH);
+	fp_send(f, ACK | PSH, resp, (uint16_t)strlen(resp));
+	fp_expect(f, FIN | ACK);
+	fp_ack(f);
+	fp_send(f, FIN | ACK, NULL, 0);
+	fp_expect(f, ACK);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	return c;
+}
+
+/*
+ * tcp.tw_reuse (RFC 6191, Linux's tcp_tw_reuse): our own TIME_WAIT tuple
+ * is taken over by a new active open only with timestamps and after
+ * tw_reuse_delay_ms; the new SYN starts 65,537 above the old SND.NXT, in
+ * the same block, and the new incarnation runs normally.
+ */
+START_TEST(test_client_tw_reuse)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c, *c2;
+	uint32_t old_nxt, delay;
+	int err = -1;
+
+	fp_client_setup(f);
+	f->cfg.tcp.msl_ms = 30000;	/* TIME_WAIT outlasts the reuse delay */
+	fp_start(f);
+	delay = f->cfg.tcp.tw_reuse_delay_ms;
+	ck_assert_uint_eq(delay, 1000);
+	ck_assert(f->cfg.tcp.tw_reuse);
+	c = client_to_time_wait(f);
+	old_nxt = c->snd_nxt;
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), (int32_t)delay);
+	fp_time(f, delay - 1);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), 1);
+	fp_time(f, 1);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), 0);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+
+	/* The same block, a new incarnation: SYN_SENT, the SYN above the old sequence space. */
+	c2 = tt_app_connect(f->ctx, TT_TEST_PORT, TT_TEST_IP_US, f->lport, f->addr, f->pc.port,
+			    &tt_test_mac_peer, c, &err);
+	ck_assert_ptr_eq(c2, c);
+	ck_assert_int_eq(err, 0);
+	ck_state(f, TT_TCPS_SYN_SENT);
+	ck_assert_uint_eq(ST(f, tw_reuse_connect), 1);
+	ck_assert_uint_eq(TRANS(f, TIME_WAIT, CLOSED), 1);
+	s = fp_expect(f, SYN);
+	ck_assert_uint_eq(s->seq, old_nxt + 65537);
+	ck_assert(s->opts & TT_OPT_TS);
+	ck_assert_uint_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), -1);
+	/* The peer (a new incarnation on its side too) accepts it. */
+	f->pc.iss += 1000000;
+	fp_send_synack(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	s = fp_expect(f, ACK | PSH);
+	ck_assert_uint_eq(s->seq, old_nxt + 65538);
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, tw_reuse_connect), 1);
+	fp_end(f);
+}
+END_TEST
+
+/* No reuse without timestamps on the old connection, nor with tw_reuse off. */
+START_TEST(test_client_tw_reuse_needs_ts)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c;
+
+	fp_client_setup(f);
+	f->cfg.tcp.msl_ms = 30000;
+	f->cfg.tcp.timestamps = false;
+	fp_start(f);
+	c = client_to_time_wait(f);
+	ck_assert(!(c->flags & TT_CF_TS));
+	fp_time(f, 10 * f->cfg.tcp.tw_reuse_delay_ms);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), -1);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+
+	fp_client_setup(f);
+	f->cfg.tcp.msl_ms = 30000;
+	f->cfg.tcp.timestamps = true;
+	f->cfg.tcp.tw_reuse = false;
+	f->lport++;
+	fp_start(f);
+	c = client_to_time_wait(f);
+	ck_assert(c->flags & TT_CF_TS);
+	fp_time(f, 10 * f->cfg.tcp.tw_reuse_delay_ms);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), -1);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, tw_reuse_connect), 0);
 	fp_end(f);
 }
 END_TEST
@@ -341,6 +451,8 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_client_syn_retransmit);
 	tcase_add_test(tc, test_client_refused);
 	tcase_add_test(tc, test_client_simultaneous_open);
+	tcase_add_test(tc, test_client_tw_reuse);
+	tcase_add_test(tc, test_client_tw_reuse_needs_ts);
 	tcase_add_test(tc, test_client_close_passive);
 	tcase_add_test(tc, test_client_no_options);
 	suite_add_tcase(s, tc);
