@@ -36,6 +36,13 @@ enum tt_app_kind {
 };
 
 /** How the client ends a connection. */
+/** When a listener answers SYNs with cookies instead of a flow (RFC 4987). */
+enum tt_syncookie_mode {
+	TT_SYNCOOKIE_OFF = 0,	/**< never: a full table drops SYNs */
+	TT_SYNCOOKIE_ON,	/**< for every SYN */
+	TT_SYNCOOKIE_AUTO,	/**< when the table or the half-open budget is full */
+};
+
 enum tt_close_mode {
 	TT_CLOSE_ACTIVE = 0,	/**< client sends FIN after the last response */
 	TT_CLOSE_PASSIVE,	/**< client waits for the server's FIN */
@@ -63,7 +70,7 @@ struct tt_tcp_cfg {
 	/** An active open may take one of our own TIME_WAIT tuples (with timestamps). */
 	bool tw_reuse;
 	uint32_t tw_reuse_delay_ms;	/**< after this long in TIME_WAIT */
-	bool syn_cookies;	/**< always false: not implemented yet, true is refused */
+	enum tt_syncookie_mode syn_cookies;	/**< SYN cookies (RFC 4987) */
 	uint32_t rcv_wnd;	/**< receive window, bytes */
 	uint32_t rto_init_ms;	/**< initial RTO (RFC 6298 2.1) */
 	uint32_t rto_min_ms;	/**< lower bound of RTO */
@@ -151,5 +158,6 @@ void tt_cfg_dump(const struct tt_config *cfg, FILE *f);
 /** Name of an application kind ("http", ...). */
 const char *tt_app_name(enum tt_app_kind app);
 const char *tt_close_name(enum tt_close_mode mode);
+const char *tt_syncookie_name(enum tt_syncookie_mode mode);
 
 #endif /* _TT_CFG_H_ */

@@ -452,22 +452,58 @@ cfg_fmt_eal_args(char *buf, size_t len, const struct tt_cfg_key *k,
 	snprintf(buf, len, "%s", ((const struct tt_config *)base)->eal_args);
 }
 
+static const char *const tt_syncookie_names[] = {
+	[TT_SYNCOOKIE_OFF] = "off",
+	[TT_SYNCOOKIE_ON] = "on",
+	[TT_SYNCOOKIE_AUTO] = "auto",
+};
+
+const char *
+tt_syncookie_name(enum tt_syncookie_mode mode)
+{
+	if ((unsigned int)mode >= RTE_DIM(tt_syncookie_names))
+		return "?";
+	return tt_syncookie_names[mode];
+}
+
 /*
- * SYN cookies are not implemented yet: the key is kept so that a file that
- * spells out the default, and every --check dump, still loads, but a value
- * that would turn them on is refused rather than silently ignored.
+ * auto, on or off; the boolean spellings of the other keys are accepted
+ * too (a dump of an earlier version says "false"): false is off, true on.
  */
 static int
 cfg_parse_syn_cookies(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
 		      const struct tt_cfg_key *k, void *base)
 {
-	int ret = tt_cfg_parse_bool(ctx, e, k, base);
+	static const char *const falses[] = { "false", "no", "0" };
+	static const char *const trues[] = { "true", "yes", "1" };
+	struct tt_tcp_cfg *t = base;
+	unsigned int i;
 
-	if (ret < 0)
-		return ret;
-	if (((const struct tt_tcp_cfg *)base)->syn_cookies)
-		return TT_CFG_ENT_ERR(ctx, e, "not implemented yet");
-	return 0;
+	for (i = 0; i < RTE_DIM(tt_syncookie_names); i++) {
+		if (strcasecmp(e->val, tt_syncookie_names[i]) == 0) {
+			t->syn_cookies = (enum tt_syncookie_mode)i;
+			return 0;
+		}
+	}
+	for (i = 0; i < RTE_DIM(falses); i++) {
+		if (strcasecmp(e->val, falses[i]) == 0) {
+			t->syn_cookies = TT_SYNCOOKIE_OFF;
+			return 0;
+		}
+		if (strcasecmp(e->val, trues[i]) == 0) {
+			t->syn_cookies = TT_SYNCOOKIE_ON;
+			return 0;
+		}
+	}
+	return TT_CFG_ENT_ERR(ctx, e, "expected auto, on or off");
+}
+
+static void
+cfg_fmt_syn_cookies(char *buf, size_t len, const struct tt_cfg_key *k,
+		    const void *base)
+{
+	snprintf(buf, len, "%s",
+		 tt_syncookie_name(((const struct tt_tcp_cfg *)base)->syn_cookies));
 }
 
 /*
@@ -539,7 +575,7 @@ static const struct tt_cfg_key tt_tcp_keys[] = {
 	KEY_BOOL(tt_tcp_cfg, tw_reuse, "true"),
 	KEY_UINT(tt_tcp_cfg, tw_reuse_delay_ms, 1, 600000, "1000"),
 	KEY_FIELD(tt_tcp_cfg, syn_cookies, cfg_parse_syn_cookies,
-		  tt_cfg_fmt_bool, "false"),
+		  cfg_fmt_syn_cookies, "auto"),
 	KEY_UINT(tt_tcp_cfg, rcv_wnd, 1024, 1073741823, "262144"),
 	KEY_UINT(tt_tcp_cfg, rto_init_ms, 1, 600000, "1000"),
 	KEY_UINT(tt_tcp_cfg, rto_min_ms, 1, 600000, "200"),

@@ -25,7 +25,9 @@
 	X(bad_ip_cksum) \
 	X(bad_ttl)		/* TTL 0 */ \
 	X(not_our_ip)		/* destination is none of our addresses */ \
-	X(bad_src_ip)		/* broadcast, multicast or zero source */ \
+	X(bad_src_ip)		/* zero, broadcast, multicast, loopback or class E source */ \
+	X(src_ip_ours)		/* source is one of our own addresses */ \
+	X(land)			/* TCP from our own address and port to themselves */ \
 	X(unsupported_proto)	/* IP protocol other than TCP/ICMP */ \
 	X(bad_icmp)		/* truncated or bad checksum */ \
 	X(icmp_other)		/* ICMP type we do not answer */ \
@@ -35,6 +37,10 @@
 	X(bad_tcp_flags)	/* SYN+FIN, SYN+RST, no flags, ... */ \
 	X(bad_arp)		/* not Ethernet/IPv4 ARP or truncated */ \
 	X(arp_not_ours)		/* ARP for an address we do not own */ \
+	X(arp_unsolicited)	/* ARP neither answering our question, refreshing an entry, nor for us */ \
+	X(arp_conflict)		/* ARP sender MAC differs from the table's entry (kept, verified) */ \
+	X(bad_src_mac)		/* Ethernet source is a group (broadcast, multicast) address */ \
+	X(not_our_mac)		/* Ethernet destination neither ours nor broadcast ARP */ \
 	X(no_mbuf)		/* mempool empty when building a reply */ \
 	X(tx_full)		/* lcore TX queue overflowed (a full TX ring's refusals stay queued) */ \
 	X(no_arp)		/* no neighbour MAC for an output packet */ \
@@ -56,7 +62,8 @@
 	X(conn_accepted) X(conn_established) X(conn_attempted) \
 	X(conn_closed_passive) X(conn_closed_active) X(conn_closed_reset) \
 	X(conn_closed_timeout) X(conn_closed_simultaneous) \
-	X(refused_no_listener) X(refused_table_full) X(tw_recycled) \
+	X(refused_no_listener) X(refused_table_full) X(syncookies_sent) \
+	X(syncookies_ok) X(syncookies_failed) X(tw_recycled) \
 	X(tx_mbuf_reused) X(tx_refused) \
 	X(retrans_syn) X(retrans_synack) X(retrans_data) X(retrans_fin) \
 	X(retrans_fast) X(retrans_timeout_reset) X(dup_acks) \

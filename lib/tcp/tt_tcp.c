@@ -19,6 +19,7 @@
 #include "tt_common.h"
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
+#include "tcp/tt_siphash.h"
 #include "tcp/tt_tcp_events.h"
 
 static const char *const tt_tcp_state_names[] = {
@@ -58,33 +59,6 @@ tt_tcp_set_state(struct tt_tcp_ctx *ctx, struct tt_conn *c, unsigned int state)
 
 /* ---- ISN (RFC 6528): SipHash-2-4 of the 4-tuple plus a 4 us clock. ---- */
 
-#define ROTL64(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND do { \
-	v0 += v1; v1 = ROTL64(v1, 13); v1 ^= v0; v0 = ROTL64(v0, 32); \
-	v2 += v3; v3 = ROTL64(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = ROTL64(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = ROTL64(v1, 17); v1 ^= v2; v2 = ROTL64(v2, 32); \
-} while (0)
-
-static uint64_t
-siphash_2_4(const uint32_t key[4], uint64_t m0, uint64_t m1)
-{
-	uint64_t k0 = (uint64_t)key[0] | (uint64_t)key[1] << 32;
-	uint64_t k1 = (uint64_t)key[2] | (uint64_t)key[3] << 32;
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ k1;
-	uint64_t b = 16ULL << 56;
-
-	v3 ^= m0; SIPROUND; SIPROUND; v0 ^= m0;
-	v3 ^= m1; SIPROUND; SIPROUND; v0 ^= m1;
-	v3 ^= b; SIPROUND; SIPROUND; v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND; SIPROUND; SIPROUND; SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
 uint32_t
 tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 	   uint32_t raddr, uint16_t rport)
@@ -93,7 +67,7 @@ tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 	uint64_t m1 = (uint64_t)lport << 16 | rport;
 
 	/* RFC 6528 3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey). */
-	return (uint32_t)(ctx->now_us / 4) + (uint32_t)siphash_2_4(ctx->isn_key, m0, m1);
+	return (uint32_t)(ctx->now_us / 4) + (uint32_t)tt_siphash24(ctx->isn_key, m0, m1);
 }
 
 /* ---- Context. ---- */
@@ -165,8 +139,12 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	ctx->tw_rd = ctx->tw_wr = ctx->tw_cnt = 0;
 	ctx->tw_recycle_at = cfg->tcp.max_flows - cfg->tcp.max_flows / 8;
 	ctx->dack_head = ctx->dack_tail = TT_TIMER_NIL;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		ctx->isn_key[i] = (uint32_t)rte_rand();
+		ctx->cookie_key[i] = (uint32_t)rte_rand();
+	}
+	/* RFC 4987 3.6's trigger for syn_cookies = auto: a quarter of the table half-open. */
+	ctx->syn_rcvd_max = RTE_MAX(cfg->tcp.max_flows / 4, 1u);
 
 	/* Our MSS: configured, and never more than the smallest MTU allows. */
 	ctx->our_mss = cfg->tcp.mss;

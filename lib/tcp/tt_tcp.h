@@ -252,6 +252,8 @@ struct tt_tcp_ctx {
 	uint32_t tw_rd, tw_wr, tw_cnt;
 	uint32_t dack_head, dack_tail;	/**< delayed-ACK FIFO */
 	uint32_t isn_key[4];
+	uint32_t cookie_key[4];	/**< secret of the SYN cookies (tt_syncookie.c) */
+	uint32_t syn_rcvd_max;	/**< half-open flows from which syn_cookies = auto answers with cookies */
 	uint16_t our_mss;	/**< MSS we advertise */
 	uint8_t listen_bits[65536 / 8];
 	/** The application's context (tt_tcp_events.h), set by whoever creates it. */

@@ -95,8 +95,11 @@ conn_init_send(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	c->last_ms = ctx->now_ms;
 }
 
-/* LISTEN: a SYN for a port we serve (RFC 9293 3.10.7.2). */
-static void
+/*
+ * LISTEN: a SYN for a port we serve (RFC 9293 3.10.7.2). Returns false
+ * when the flow table has no room for it.
+ */
+static bool
 passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 {
 	struct tt_flow_key k = { .raddr = s->saddr, .laddr = s->daddr, .rport = s->sport,
@@ -111,11 +114,8 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	if (unlikely(ctx->in_use >= ctx->tw_recycle_at) && ctx->cfg->tcp.tw_recycle)
 		tt_tcp_tw_recycle(ctx);
 	c = tt_tcp_conn_alloc(ctx, &k, s->sig);
-	if (c == NULL) {
-		/* Table full: refuse silently, the peer retries (SYN cookies: later). */
-		TT_STAT_INC(ctx->stats, refused_table_full);
-		return;
-	}
+	if (c == NULL)
+		return false;
 	c->port = s->port;
 	rte_ether_addr_copy(s->smac, &c->rmac);
 	/* LISTEN -> SYN_RCVD, counted as a transition of the listening endpoint. */
@@ -137,11 +137,120 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	tt_tcp_ev_accepted(ctx, c);
 	tt_tcp_send_syn(ctx, c, true);
 	tt_tcp_timer_update(ctx, c, true);
+	return true;
+}
+
+static void conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
+		       const struct tt_seg *s, bool *kept);
+
+/* The received mbuf of the segment at hand, and whether an application kept it. */
+struct tt_rte_mbuf_ref {
+	struct rte_mbuf *m;
+	bool *kept;
+};
+
+/*
+ * Whether a SYN for a listening port gets a cookie rather than a flow
+ * (tcp.syn_cookies; RFC 4987 3.6), before trying to make one: always with
+ * "on"; with "auto" once a quarter of the table is half-open, the mark of
+ * a SYN flood. (A table with no room left answers with a cookie too, in
+ * no_flow(), unless cookies are off.)
+ */
+static inline bool
+syncookie_wanted(const struct tt_tcp_ctx *ctx)
+{
+	enum tt_syncookie_mode mode = ctx->cfg->tcp.syn_cookies;
+
+	if (likely(mode == TT_SYNCOOKIE_AUTO))
+		return ctx->stats->state[TT_TCPS_SYN_RCVD] >= (int64_t)ctx->syn_rcvd_max;
+	return mode == TT_SYNCOOKIE_ON;
+}
+
+/* Answer a SYN with a cookie SYN-ACK (RFC 4987 3.6), keeping no state. */
+static void
+syncookie_send(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct tt_seg *s)
+{
+	const struct tt_tcp_cfg *tc = &ctx->cfg->tcp;
+	struct tt_tcp_opts o = { .present = TT_OPT_MSS, .mss = ctx->our_mss };
+
+	/* Window scale and SACK-permitted only where TSval can carry them. */
+	if ((s->opts.present & TT_OPT_TS) && tc->timestamps) {
+		o.present |= TT_OPT_TS;
+		o.tsval = tt_syncookie_tsval(ctx, s);
+		o.tsecr = s->opts.tsval;
+		if ((s->opts.present & TT_OPT_WS) && (ctx->syn_opts.present & TT_OPT_WS)) {
+			o.present |= TT_OPT_WS;
+			o.wscale = tc->wscale;
+		}
+		if ((s->opts.present & TT_OPT_SACKOK) && tc->sack)
+			o.present |= TT_OPT_SACKOK;
+	}
+	TT_STAT_INC(ctx->stats, syncookies_sent);
+	tt_tcp_send_synack_stateless(ctx, ifc, s, tt_syncookie_iss(ctx, s), &o);
+}
+
+/*
+ * The ACK of a cookie SYN-ACK: the flow the SYN would have made, in
+ * SYN_RCVD, then this ACK processed as its third segment. Returns false
+ * when @p s brings no valid cookie.
+ */
+static bool
+syncookie_open(struct tt_tcp_ctx *ctx, struct tt_rte_mbuf_ref *ref, const struct tt_seg *s)
+{
+	struct tt_flow_key k = { .raddr = s->saddr, .laddr = s->daddr, .rport = s->sport,
+				 .lport = s->dport };
+	const struct tt_tcp_cfg *tc = &ctx->cfg->tcp;
+	struct tt_syncookie ck;
+	struct tt_conn *c;
+
+	if (!tt_syncookie_check(ctx, s, &ck))
+		return false;
+	c = tt_tcp_conn_alloc(ctx, &k, s->sig);
+	if (c == NULL) {
+		TT_STAT_INC(ctx->stats, refused_table_full);
+		return true;	/* a valid cookie, but no room: the peer retransmits */
+	}
+	TT_STAT_INC(ctx->stats, syncookies_ok);
+	c->port = s->port;
+	rte_ether_addr_copy(s->smac, &c->rmac);
+	/* LISTEN -> SYN_RCVD, as passive_open() counts it. */
+	ctx->stats->state[TT_TCPS_CLOSED]--;
+	ctx->stats->state[TT_TCPS_LISTEN]++;
+	c->state = TT_TCPS_LISTEN;
+	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_RCVD);
+	TT_STAT_INC(ctx->stats, conn_accepted);
+	c->iss = ck.iss;
+	conn_init_send(ctx, c);
+	c->snd_nxt = c->snd_max = c->iss + 1;	/* the SYN-ACK was sent */
+	c->irs = ck.irs;
+	c->rcv_nxt = ck.irs + 1;
+	c->rcv_adv = c->rcv_nxt + RTE_MIN(tc->rcv_wnd, 65535u);
+	c->snd_wl1 = ck.irs;
+	c->snd_wl2 = c->iss;
+	c->mss = RTE_MIN(ck.mss, ctx->our_mss);
+	if (ck.wscale >= 0) {
+		c->flags |= TT_CF_WS;
+		c->snd_ws = (uint8_t)RTE_MIN(ck.wscale, 14);
+		c->rcv_ws = tc->wscale;
+	}
+	if (ck.ts) {
+		c->flags |= TT_CF_TS;
+		c->ts_recent = s->opts.tsval;
+		c->mss -= 12;	/* RFC 7323 3.2, RFC 6691 */
+	}
+	if (ck.sack && tc->sack)
+		c->flags |= TT_CF_SACK;
+	c->cwnd = tc->init_cwnd * c->mss;
+	c->flags |= TT_CF_SYN_UNACKED;
+	tt_tcp_ev_accepted(ctx, c);
+	conn_input(ctx, c, ref->m, s, ref->kept);
+	return true;
 }
 
 /* No flow for this segment (RFC 9293 3.10.7.1 and 3.10.7.2). */
 static void
-no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct tt_seg *s)
+no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, struct tt_rte_mbuf_ref *ref,
+	const struct tt_seg *s)
 {
 	if (s->flags & TT_TH_RST) {
 		TT_DROP(ctx->stats, TT_DROP_tcp_no_flow);
@@ -149,11 +258,26 @@ no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct tt_seg 
 	}
 	if ((s->flags & (TT_TH_SYN | TT_TH_ACK)) == TT_TH_SYN) {
 		if (listening(ctx, s->dport)) {
-			passive_open(ctx, s);
+			if (unlikely(syncookie_wanted(ctx)))
+				syncookie_send(ctx, ifc, s);
+			else if (unlikely(!passive_open(ctx, s))) {
+				/* No room in the table: a cookie, or silence (the peer retries). */
+				if (ctx->cfg->tcp.syn_cookies != TT_SYNCOOKIE_OFF)
+					syncookie_send(ctx, ifc, s);
+				else
+					TT_STAT_INC(ctx->stats, refused_table_full);
+			}
 			return;
 		}
 		TT_STAT_INC(ctx->stats, refused_no_listener);
 	} else {
+		/* An ACK may bring back a cookie (RFC 4987 3.6). */
+		if ((s->flags & (TT_TH_SYN | TT_TH_ACK)) == TT_TH_ACK &&
+		    ctx->cfg->tcp.syn_cookies != TT_SYNCOOKIE_OFF && listening(ctx, s->dport)) {
+			if (syncookie_open(ctx, ref, s))
+				return;
+			TT_STAT_INC(ctx->stats, syncookies_failed);
+		}
 		TT_DROP(ctx->stats, TT_DROP_tcp_no_flow);
 	}
 	tt_tcp_send_rst_reply(ctx, ifc, s);
@@ -876,7 +1000,7 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			ctx->spare = mb;
 			ctx->spare_taken = false;
 			if (c == NULL)
-				no_flow(ctx, ifc, &s);
+				no_flow(ctx, ifc, &(struct tt_rte_mbuf_ref){ mb, &kept }, &s);
 			else if (c->state == TT_TCPS_SYN_SENT)
 				syn_sent_input(ctx, c, &s);
 			else

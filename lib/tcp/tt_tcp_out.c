@@ -375,6 +375,31 @@ tt_tcp_send_rst_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 }
 
 void
+tt_tcp_send_synack_stateless(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
+			     const struct tt_seg *syn, uint32_t iss,
+			     const struct tt_tcp_opts *o)
+{
+	struct seg_hdr h = {
+		.dmac = syn->smac,
+		.saddr = syn->daddr,
+		.daddr = syn->saddr,
+		.sport = syn->dport,
+		.dport = syn->sport,
+		.seq = iss,
+		.ack = syn->seq + 1,
+		.flags = TT_TH_SYN | TT_TH_ACK,
+		/* RFC 7323 2.2: the window of a SYN is never scaled. */
+		.wnd = (uint16_t)RTE_MIN(ctx->cfg->tcp.rcv_wnd, 65535u),
+		.opts = o,
+	};
+	struct seg_out so;
+
+	if (seg_alloc(ctx, ifc, &h, 0, &so) < 0)
+		return;
+	seg_send(ctx, ifc, &so, 0);
+}
+
+void
 tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment)
 {
 	bool sent = false;

@@ -30,6 +30,27 @@ struct tt_conn *tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_k
 				  uint32_t sig);
 bool tt_tcp_tw_recycle(struct tt_tcp_ctx *ctx);
 void tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason);
+/* SYN cookies (tt_syncookie.c, RFC 4987). */
+struct tt_syncookie {
+	uint32_t iss;		/**< our ISS, SEG.ACK - 1 */
+	uint32_t irs;		/**< the peer's ISN, SEG.SEQ - 1 */
+	uint16_t mss;		/**< the MSS the cookie carries */
+	bool ts;		/**< timestamps in use */
+	bool sack;		/**< SACK permitted by both */
+	int wscale;		/**< the peer's window scale, or -1: no scaling */
+};
+/** The ISS of a cookie SYN-ACK answering @p syn. */
+uint32_t tt_syncookie_iss(const struct tt_tcp_ctx *ctx, const struct tt_seg *syn);
+/** The TSval of that SYN-ACK, carrying the options the ACK must bring back. */
+uint32_t tt_syncookie_tsval(const struct tt_tcp_ctx *ctx, const struct tt_seg *syn);
+/** Whether @p ack (no flow, ACK set) brings back a valid cookie, and what it carries. */
+bool tt_syncookie_check(const struct tt_tcp_ctx *ctx, const struct tt_seg *ack,
+			struct tt_syncookie *out);
+/** Answer @p syn with a SYN-ACK of ISS @p iss and options @p o, keeping no state. */
+void tt_tcp_send_synack_stateless(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
+				  const struct tt_seg *syn, uint32_t iss,
+				  const struct tt_tcp_opts *o);
+
 /* Sequence space between an old incarnation's SND.NXT and a reusing SYN's ISS. */
 #define TT_TW_REUSE_SEQ_GAP (65535u + 2)
 /*

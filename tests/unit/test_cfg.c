@@ -172,7 +172,9 @@ START_TEST(test_defaults)
 	ck_assert(cfg.tcp.timestamps);
 	ck_assert_uint_eq(cfg.tcp.msl_ms, 30000);
 	ck_assert_uint_eq(cfg.tcp.max_flows, 65536);
-	ck_assert(!cfg.tcp.syn_cookies);
+	ck_assert_int_eq(cfg.tcp.syn_cookies, TT_SYNCOOKIE_AUTO);
+	ck_assert(cfg.tcp.tw_reuse);
+	ck_assert_uint_eq(cfg.tcp.tw_reuse_delay_ms, 1000);
 	ck_assert_uint_eq(cfg.tcp.rcv_wnd, 262144);
 	ck_assert_uint_eq(cfg.tcp.rto_init_ms, 1000);
 	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 200);
@@ -257,7 +259,9 @@ START_TEST(test_full)
 	ck_assert_uint_eq(cfg.tcp.msl_ms, 1000);
 	ck_assert_uint_eq(cfg.tcp.max_flows, 1048576);
 	ck_assert(!cfg.tcp.tw_recycle);
-	ck_assert(!cfg.tcp.syn_cookies);
+	ck_assert_int_eq(cfg.tcp.syn_cookies, TT_SYNCOOKIE_OFF);
+	ck_assert(!cfg.tcp.tw_reuse);
+	ck_assert_uint_eq(cfg.tcp.tw_reuse_delay_ms, 2500);
 	ck_assert_uint_eq(cfg.tcp.rcv_wnd, 1048576);
 	ck_assert_uint_eq(cfg.tcp.rto_init_ms, 500);
 	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 100);
@@ -348,7 +352,7 @@ static const struct {
 	{ "bad-path.ini", "[client] path = 'index.html': must start with '/'" },
 	{ "bad-close.ini", "[client] close = 'later': expected active, passive or reset" },
 	{ "bad-rto.ini", "[tcp] rto_init_ms = '1000': outside rto_min_ms..rto_max_ms (2000..60000)" },
-	{ "bad-syn-cookies.ini", "[tcp] syn_cookies = 'on': not implemented yet" },
+	{ "bad-syn-cookies.ini", "[tcp] syn_cookies = 'sometimes': expected auto, on or off" },
 	{ "bad-syntax.ini", "cannot parse: line 3: 'mtu 1500': expected [section] or key = value" },
 	{ "bad-semicolon.ini", "cannot parse: line 1: '; a comment in the wrong style': ';' does not start a comment, use '#'" },
 	{ "bad-no-bracket.ini", "cannot parse: line 1: '[port0': no closing ']'" },
@@ -523,8 +527,8 @@ static const struct {
 	const char *msg;	/* exact error */
 } bad_sets[] = {
 	{ "tcp.wscale=15", "--set: [tcp] wscale = '15': out of range 0..14" },
-	{ "tcp.syn_cookies=1", "--set: [tcp] syn_cookies = '1': not implemented yet" },
-	{ "tcp.syn_cookies=maybe", "--set: [tcp] syn_cookies = 'maybe': expected true/false/yes/no/on/off/1/0" },
+	{ "tcp.syn_cookies=2", "--set: [tcp] syn_cookies = '2': expected auto, on or off" },
+	{ "tcp.syn_cookies=maybe", "--set: [tcp] syn_cookies = 'maybe': expected auto, on or off" },
 	{ "tcp.wscale=7x", "--set: [tcp] wscale = '7x': trailing characters 'x' after the number" },
 	{ "tpc.mss=1400", "--set: [tpc]: unknown section" },
 	{ "tcp.msss=1400", "--set: [tcp] msss = '1400': unknown key" },
@@ -580,20 +584,32 @@ START_TEST(test_names)
 }
 END_TEST
 
-/* tcp.syn_cookies is not implemented: every false spelling still loads. */
+/*
+ * tcp.syn_cookies: auto, on, off in any case, and the boolean spellings of
+ * an earlier version's dumps (false is off, true is on).
+ */
 START_TEST(test_syn_cookies_off)
 {
-	static const char *const off[] = {
-		"tcp.syn_cookies=false", "tcp.syn_cookies=No",
-		"tcp.syn_cookies=OFF", "tcp.syn_cookies=0",
+	static const struct {
+		const char *set;
+		enum tt_syncookie_mode mode;
+	} vals[] = {
+		{ "tcp.syn_cookies=false", TT_SYNCOOKIE_OFF },
+		{ "tcp.syn_cookies=No", TT_SYNCOOKIE_OFF },
+		{ "tcp.syn_cookies=OFF", TT_SYNCOOKIE_OFF },
+		{ "tcp.syn_cookies=0", TT_SYNCOOKIE_OFF },
+		{ "tcp.syn_cookies=on", TT_SYNCOOKIE_ON },
+		{ "tcp.syn_cookies=TRUE", TT_SYNCOOKIE_ON },
+		{ "tcp.syn_cookies=1", TT_SYNCOOKIE_ON },
+		{ "tcp.syn_cookies=Auto", TT_SYNCOOKIE_AUTO },
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 		ck_assert_msg(tt_cfg_load(&cfg, FIXDIR "good-minimal.ini",
-					  &off[i], 1, err, sizeof(err)) == 0,
-			      "%s: %s", off[i], err);
-		ck_assert(!cfg.tcp.syn_cookies);
+					  &vals[i].set, 1, err, sizeof(err)) == 0,
+			      "%s: %s", vals[i].set, err);
+		ck_assert_int_eq(cfg.tcp.syn_cookies, vals[i].mode);
 	}
 }
 END_TEST

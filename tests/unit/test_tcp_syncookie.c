@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the TCP engine through the fake peer (tt_fake_peer.h):
+ * SYN cookies (RFC 4987 3.6, tcp.syn_cookies). A cookie SYN-ACK leaves no
+ * flow behind; the ACK that brings a valid cookie back creates the flow
+ * with the options the SYN negotiated, and a forged, stale or misplaced
+ * one is refused.
+ */
+
+#include <check.h>
+
+#include "tt_fake_peer.h"
+#include "tcp/tt_tcp_priv.h"
+
+/* A cookie SYN-ACK for the peer's SYN; no flow is made. */
+static const struct fp_seg *
+cookie_synack(struct fp *f)
+{
+	const struct fp_seg *s;
+	uint64_t sent = ST(f, syncookies_sent);
+	uint32_t flows = tt_tcp_flows_in_use(f->ctx);
+
+	s = fp_syn(f);
+	ck_assert_uint_eq(ST(f, syncookies_sent), sent + 1);
+	ck_assert_uint_eq(tt_tcp_flows_in_use(f->ctx), flows);
+	ck_assert_ptr_null(fp_conn(f));
+	return s;
+}
+
+/* syn_cookies = on: every SYN gets a cookie; the ACK makes the flow, which serves HTTP. */
+START_TEST(test_syncookie_handshake)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint32_t iss, n;
+
+	f->cfg.tcp.syn_cookies = TT_SYNCOOKIE_ON;
+	f->ws = 7;
+	fp_start(f);
+	s = cookie_synack(f);
+	iss = s->seq;
+	ck_assert_uint_eq(s->opts, TT_OPT_MSS | TT_OPT_WS | TT_OPT_TS | TT_OPT_SACKOK);
+	ck_assert_uint_eq(s->mss, f->cfg.tcp.mss);
+	ck_assert_uint_eq(s->ws, f->cfg.tcp.wscale);
+	/* The TSval carries the peer's shift (7) and SACK-permitted (bit 4). */
+	ck_assert_uint_eq(s->tsval & 0x3f, 0x10 | 7);
+	ck_assert_uint_le(s->tsval, f->ctx->now_ms);
+	ck_assert_int_eq(GAUGE(f, SYN_RCVD), 0);
+	fp_ack(f);
+	fp_none(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	ck_assert_uint_eq(ST(f, syncookies_ok), 1);
+	ck_assert_uint_eq(ST(f, conn_accepted), 1);
+	ck_assert_uint_eq(TRANS(f, SYN_RCVD, ESTABLISHED), 1);
+	c = fp_conn(f);
+	ck_assert_uint_eq(c->iss, iss);
+	ck_assert_uint_eq(c->irs, f->pc.iss);
+	ck_assert_uint_eq(c->flags & (TT_CF_WS | TT_CF_TS | TT_CF_SACK),
+			  TT_CF_WS | TT_CF_TS | TT_CF_SACK);
+	ck_assert_uint_eq(c->snd_ws, 7);
+	ck_assert_uint_eq(c->rcv_ws, f->cfg.tcp.wscale);
+	/* The table's MSS value at most 1460, less the 12 bytes of timestamps. */
+	ck_assert_uint_eq(c->mss, 1460 - 12);
+	/* An HTTP exchange on it. */
+	fp_send_str(f, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	n = fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
+	fp_check_http_response(fp_rxbuf, n, f->cfg.server.response_bytes, true);
+	fp_end(f);
+}
+END_TEST
+
+/* Without options in the SYN: MSS 536 from the table, no scaling, no SACK, no timestamps. */
+START_TEST(test_syncookie_no_options)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+
+	f->cfg.tcp.syn_cookies = TT_SYNCOOKIE_ON;
+	f->syn_opts = 0;
+	fp_start(f);
+	s = cookie_synack(f);
+	ck_assert_uint_eq(s->opts, TT_OPT_MSS);
+	fp_ack(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	c = fp_conn(f);
+	ck_assert_uint_eq(c->mss, 536);
+	ck_assert_uint_eq(c->flags & (TT_CF_WS | TT_CF_TS | TT_CF_SACK), 0);
+	fp_end(f);
+}
+END_TEST
+
+/* A forged cookie, one for another SYN, and a stale one are refused with RST. */
+START_TEST(test_syncookie_refused)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t iss;
+
+	f->cfg.tcp.syn_cookies = TT_SYNCOOKIE_ON;
+	fp_start(f);
+	s = cookie_synack(f);
+	iss = s->seq;
+	/* One bit off in the hash. */
+	fp_raw(f, ACK, f->pc.iss + 1, iss + 2, f->win, NULL, 0, NULL, 0);
+	fp_expect(f, RST);
+	ck_assert_uint_eq(ST(f, syncookies_failed), 1);
+	/* The right cookie, but for another ISN of the peer (another SYN). */
+	fp_raw(f, ACK, f->pc.iss + 2, iss + 1, f->win, NULL, 0, NULL, 0);
+	fp_expect(f, RST);
+	ck_assert_uint_eq(ST(f, syncookies_failed), 2);
+	ck_assert_uint_eq(tt_tcp_flows_in_use(f->ctx), 0);
+	/* Three 65.536 s periods later the cookie is stale. */
+	fp_time(f, 3 * 65536);
+	fp_ack(f);
+	fp_expect(f, RST);
+	ck_assert_uint_eq(ST(f, syncookies_failed), 3);
+	ck_assert_uint_eq(ST(f, syncookies_ok), 0);
+	ck_assert_uint_eq(tt_tcp_flows_in_use(f->ctx), 0);
+	/* One period later it is still good. */
+	s = cookie_synack(f);
+	fp_time(f, 65536);
+	fp_ack(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	ck_assert_uint_eq(ST(f, syncookies_ok), 1);
+	fp_end(f);
+}
+END_TEST
+
+/* With cookies off, even a valid cookie is an ACK for no flow: RST, no flow, nothing counted. */
+START_TEST(test_syncookie_off)
+{
+	struct fp *f = fp_cur;
+	struct tt_seg syn = { 0 };
+	uint32_t iss;
+
+	f->cfg.tcp.syn_cookies = TT_SYNCOOKIE_OFF;
+	fp_start(f);
+	syn.saddr = f->addr;
+	syn.daddr = TT_TEST_IP_US;
+	syn.sport = f->pc.port;
+	syn.dport = f->lport;
+	syn.seq = f->pc.iss;
+	iss = tt_syncookie_iss(f->ctx, &syn);
+	fp_raw(f, ACK, f->pc.iss + 1, iss + 1, f->win, NULL, 0, NULL, 0);
+	fp_expect(f, RST);
+	ck_assert_uint_eq(ST(f, syncookies_failed), 0);
+	ck_assert_uint_eq(ST(f, syncookies_ok), 0);
+	ck_assert_uint_eq(tt_tcp_flows_in_use(f->ctx), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * syn_cookies = auto: flows while fewer than a quarter of the table is
+ * half-open, cookies from then on, and the SYN_RCVD flows still complete.
+ */
+START_TEST(test_syncookie_auto_flood)
+{
+	struct fp *f = fp_cur;
+	unsigned int i;
+
+	f->cfg.tcp.max_flows = 16;	/* cookies from 4 half-open on */
+	ck_assert_int_eq(f->cfg.tcp.syn_cookies, TT_SYNCOOKIE_AUTO);
+	fp_start(f);
+	for (i = 0; i < 4; i++) {
+		fp_new_conn(f, (uint16_t)(41000 + i), 1000 + i * 100000);
+		fp_syn(f);
+	}
+	ck_assert_int_eq(GAUGE(f, SYN_RCVD), 4);
+	ck_assert_uint_eq(ST(f, syncookies_sent), 0);
+	fp_new_conn(f, 42000, 9000000);
+	cookie_synack(f);
+	fp_ack(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	ck_assert_uint_eq(ST(f, syncookies_ok), 1);
+	ck_assert_int_eq(GAUGE(f, SYN_RCVD), 4);
+	fp_end(f);
+}
+END_TEST
+
+/* A full table answers with cookies rather than silence (auto), and refuses their ACK until room frees. */
+START_TEST(test_syncookie_table_full)
+{
+	struct fp *f = fp_cur;
+	unsigned int i;
+
+	f->cfg.tcp.max_flows = 8;
+	f->cfg.tcp.tw_recycle = false;
+	fp_start(f);
+	for (i = 0; i < 8; i++) {
+		fp_new_conn(f, (uint16_t)(43000 + i), 1000 + i * 100000);
+		fp_open(f);
+	}
+	fp_new_conn(f, 44000, 9000000);
+	cookie_synack(f);
+	ck_assert_uint_eq(ST(f, refused_table_full), 0);
+	fp_ack(f);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, refused_table_full), 1);
+	ck_assert_uint_eq(ST(f, syncookies_ok), 0);
+	fp_end(f);
+}
+END_TEST
+
+Suite *
+tt_test_suite(void)
+{
+	Suite *s = suite_create("tcp_syncookie");
+	TCase *tc;
+
+	tt_test_eal_init();
+	tc = fp_tcase("syncookie");
+	tcase_add_test(tc, test_syncookie_handshake);
+	tcase_add_test(tc, test_syncookie_no_options);
+	tcase_add_test(tc, test_syncookie_refused);
+	tcase_add_test(tc, test_syncookie_off);
+	tcase_add_test(tc, test_syncookie_auto_flood);
+	tcase_add_test(tc, test_syncookie_table_full);
+	suite_add_tcase(s, tc);
+	return s;
+}
