@@ -19,6 +19,9 @@
 #   TT_HUGEPAGES   2 MiB pages wanted free (default 512 = 1 GiB)
 #   TT_SKIP_APT=1  do not install packages (only report what is missing)
 #   TT_SKIP_BUILD=1  do not build
+#   TT_SANITIZE=1  also install clang and its sanitizer runtimes (the
+#                  sanitizer and fuzz stage of scripts/test.sh; under CI
+#                  by default, TT_SANITIZE=0 leaves them out)
 
 # tt_dpdk_gc and the no-hugepage EAL options.
 # shellcheck source=scripts/lib/harness.sh
@@ -33,6 +36,12 @@ tt_setup_packages=(
 	curl apache2-utils wrk iperf iperf3 socat netcat-openbsd nginx-light
 	valgrind psmisc procps util-linux hping3 python3-matplotlib
 )
+# The sanitizer and fuzz stage of scripts/test.sh (under CI, or with
+# TT_SANITIZE=1): clang, its ASan/UBSan/libFuzzer runtimes and the
+# symbolizer that names the lines of a report (docs/testing.md).
+if [ "${TT_SANITIZE:-}" = 1 ] || { [ -n "${CI:-}" ] && [ "${TT_SANITIZE:-}" != 0 ]; }; then
+	tt_setup_packages+=(clang libclang-rt-14-dev llvm-14)
+fi
 
 tt_setup_log() {
 	echo "setup: $*" >&2
@@ -96,23 +105,27 @@ tt_setup_tree() {
 	cat "$root/meson_options.txt" 2>/dev/null
 }
 
+# tt_setup_build ROOT [DIR [MESON-SETUP-OPTIONS...]]: configure (once, or
+# again when the tree changed) and build ROOT/DIR, "build" by default.
 tt_setup_build() {
-	local root=$1 b="$1/build" tree
+	local root=$1 dir=${2:-build}
+	local b="$root/$dir" tree
+	shift $(($# > 2 ? 2 : $#))
 	tree=$(tt_setup_tree "$root")
 	if [ ! -f "$b/build.ninja" ] || [ ! -f "$b/meson-private/coredata.dat" ]; then
-		tt_setup_log "meson setup build"
-		(cd "$root" && meson setup build >&2) || {
+		tt_setup_log "meson setup $dir $*"
+		(cd "$root" && meson setup "$dir" "$@" >&2) || {
 			# A half-configured directory from an interrupted run.
 			tt_setup_log "meson setup failed; retrying with --wipe"
-			(cd "$root" && meson setup --wipe build >&2) || return 1
+			(cd "$root" && meson setup --wipe "$dir" "$@" >&2) || return 1
 		}
 		printf '%s\n' "$tree" >"$b/tt-tree.txt"
 	elif [ "$tree" != "$(cat "$b/tt-tree.txt" 2>/dev/null)" ]; then
-		tt_setup_log "source files changed: meson setup --reconfigure build"
-		(cd "$root" && meson setup --reconfigure build >&2) || return 1
+		tt_setup_log "source files changed: meson setup --reconfigure $dir"
+		(cd "$root" && meson setup --reconfigure "$dir" "$@" >&2) || return 1
 		printf '%s\n' "$tree" >"$b/tt-tree.txt"
 	fi
-	ninja -C "$b" >&2 || { tt_setup_log "build failed"; return 1; }
+	ninja -C "$b" >&2 || { tt_setup_log "build of $dir failed"; return 1; }
 	return 0
 }
 

@@ -12,8 +12,10 @@
  * error at the same offset; for responses, the same result at EOF).
  *
  * The ways: the whole stream at once; one byte a call; split once at
- * every offset (streams up to 128 bytes; for longer ones 32 offsets and
- * those around every message's end); in pseudo-random pieces; and through
+ * every offset (streams up to 32 bytes; for longer ones at 8 pseudo-random
+ * offsets, at the end of each of the first 4 messages and where an error
+ * was found: one byte a call already puts a boundary at every offset); in
+ * pseudo-random pieces; and through
  * the cached feed functions, with the cache empty, then filled by earlier
  * passes, then by a pass in pieces.
  */
