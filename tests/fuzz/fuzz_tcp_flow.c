@@ -4,7 +4,10 @@
  * (lib/l7) on one 4-tuple: a peer at 198.18.0.1:40000 sends segments to
  * the server on 198.18.0.2:80, and the clock moves, as the input says.
  *
- * Input: two bytes of configuration, the peer's ISN (4 bytes), then
+ * Input: three bytes of configuration (b0: application, timestamps,
+ * SACK, window scale, idle timeout, tw_recycle; b1: receive window, MSS,
+ * initial window, response size; b2: tcp.syn_cookies auto, on or off,
+ * tcp.rto_min_ms 200 or 10), the peer's ISN (4 bytes), then
  * operations until the input ends (at most 256):
  *   op % 8 = 0, 1, 2: one segment; 3: a burst of 2 to 9 segments, fed in
  *   one tt_tcp_input_burst() call; 4: a clock step and the timers; 5: a
@@ -49,6 +52,7 @@ struct peer {
 	uint32_t seq;		/**< next sequence number it sends */
 	uint32_t tsval;		/**< its timestamp clock */
 	uint32_t our_tsval;	/**< the last TSval the server sent it */
+	uint32_t srv_nxt;	/**< after the server's last segment (its SYN-ACK: a cookie's ISN) */
 };
 
 static const char *const dict[] = {
@@ -75,18 +79,19 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* The configuration from the input's first two bytes. */
+/* The configuration from the input's first three bytes. */
 static void
-make_cfg(struct tt_config *cfg, uint8_t b0, uint8_t b1)
+make_cfg(struct tt_config *cfg, uint8_t b0, uint8_t b1, uint8_t b2)
 {
+	static const char *const cookies[] = { "auto", "on", "off", "auto" };
 	static const char *const apps[] = { "http", "echo", "discard", "fixed" };
 	static const char *const ws[] = { "0", "2", "7", "14" };
 	static const char *const wnd[] = { "1024", "4096", "65535", "262144" };
 	static const char *const mss[] = { "88", "536", "1000", "1460" };
 	static const char *const cwnd[] = { "1", "2", "10", "100" };
 	static const char *const resp[] = { "0", "100", "3000", "100000" };
-	char s[10][64];
-	const char *sets[16];
+	char s[12][64];
+	const char *sets[20];
 	unsigned int n = 0;
 
 	snprintf(s[0], sizeof(s[0]), "server.app=%s", apps[b0 & 3]);
@@ -99,7 +104,9 @@ make_cfg(struct tt_config *cfg, uint8_t b0, uint8_t b1)
 	snprintf(s[7], sizeof(s[7]), "tcp.mss=%s", mss[(b1 >> 2) & 3]);
 	snprintf(s[8], sizeof(s[8]), "tcp.init_cwnd=%s", cwnd[(b1 >> 4) & 3]);
 	snprintf(s[9], sizeof(s[9]), "server.response_bytes=%s", resp[b1 >> 6]);
-	for (n = 0; n < 10; n++)
+	snprintf(s[10], sizeof(s[10]), "tcp.syn_cookies=%s", cookies[b2 & 3]);
+	snprintf(s[11], sizeof(s[11]), "tcp.rto_min_ms=%s", (b2 & 4) ? "10" : "200");
+	for (n = 0; n < 12; n++)
 		sets[n] = s[n];
 	sets[n++] = "port0.ip=198.18.0.2/24";
 	sets[n++] = "server.listen=80";
@@ -129,7 +136,7 @@ make_opts(struct tt_fuzz_in *in, unsigned int mode, uint8_t flags, const struct 
 	const uint8_t *raw;
 
 	switch (mode) {
-	case 0:	/* As a peer would: all of them on a SYN, TS when in use. */
+	case 0:	/* As a peer would: all of them on a SYN, TS when in use (or offered). */
 		if (flags & RTE_TCP_SYN_FLAG) {
 			o[n++] = 2; o[n++] = 4; o[n++] = 0x05; o[n++] = 0xb4;
 			o[n++] = 4; o[n++] = 2;
@@ -137,7 +144,7 @@ make_opts(struct tt_fuzz_in *in, unsigned int mode, uint8_t flags, const struct 
 			n += put32(&o[n], pr->tsval);
 			n += put32(&o[n], pr->our_tsval);
 			o[n++] = 1; o[n++] = 3; o[n++] = 3; o[n++] = 7;
-		} else if (c != NULL && (c->flags & TT_CF_TS)) {
+		} else if (c != NULL ? (c->flags & TT_CF_TS) != 0 : pr->our_tsval != 0) {
 			o[n++] = 1; o[n++] = 1; o[n++] = 8; o[n++] = 10;
 			n += put32(&o[n], pr->tsval);
 			n += put32(&o[n], pr->our_tsval);
@@ -230,16 +237,17 @@ make_seg(struct tt_fuzz_in *in, struct tt_tcp_ctx *ctx, struct peer *pr)
 		s.seq = tt_fuzz_u32(in);
 		break;
 	}
+	/* Without a block (before a SYN, or after a SYN cookie) from what the server sent. */
 	switch ((mode >> 2) & 3) {
 	case 0:
-		s.ack = c != NULL ? c->snd_max : 0;
+		s.ack = c != NULL ? c->snd_max : pr->srv_nxt;
 		break;
 	case 1:
 		inflight = c != NULL ? c->snd_max - c->snd_una : UINT32_MAX;
 		s.ack = c != NULL ? c->snd_una + tt_fuzz_u16(in) % (inflight + 1) : tt_fuzz_u32(in);
 		break;
 	case 2:
-		s.ack = c != NULL ? c->snd_max + (uint32_t)(int8_t)tt_fuzz_u8(in) : tt_fuzz_u32(in);
+		s.ack = (c != NULL ? c->snd_max : pr->srv_nxt) + (uint32_t)(int8_t)tt_fuzz_u8(in);
 		break;
 	default:
 		s.ack = tt_fuzz_u32(in);
@@ -283,9 +291,10 @@ make_ack(struct tt_tcp_ctx *ctx, struct peer *pr)
 	struct tt_test_l3 l3;
 	uint8_t opts[12];
 
-	if (c != NULL) {
-		s.ack = c->snd_max;
-		if (c->flags & TT_CF_TS) {
+	s.ack = c != NULL ? c->snd_max : pr->srv_nxt;
+	if (c != NULL || pr->our_tsval != 0) {
+		/* Timestamps when in use, or offered by a cookie SYN-ACK. */
+		if (c == NULL || (c->flags & TT_CF_TS)) {
 			opts[0] = 1; opts[1] = 1; opts[2] = 8; opts[3] = 10;
 			put32(&opts[4], ++pr->tsval);
 			put32(&opts[8], pr->our_tsval);
@@ -297,7 +306,10 @@ make_ack(struct tt_tcp_ctx *ctx, struct peer *pr)
 	return tt_test_build_tcp(&l3, &s);
 }
 
-/* Remember the last TSval the server sent (for the peer's TSecr), free the output. */
+/*
+ * Remember the last TSval the server sent (for the peer's TSecr) and where
+ * its sequence space ends, free the output.
+ */
 static void
 take_output(struct peer *pr)
 {
@@ -307,7 +319,13 @@ take_output(struct peer *pr)
 		struct rte_tcp_hdr *th = tt_test_tcp(m);
 		struct tt_tcp_opts o;
 		unsigned int hl = (th->data_off >> 4) * 4;
+		uint32_t len = rte_be_to_cpu_16(tt_test_ip(m)->total_length) -
+			       (uint32_t)sizeof(struct rte_ipv4_hdr) - hl;
 
+		if (!(th->tcp_flags & RTE_TCP_RST_FLAG))
+			pr->srv_nxt = rte_be_to_cpu_32(th->sent_seq) + len +
+				      !!(th->tcp_flags & RTE_TCP_SYN_FLAG) +
+				      !!(th->tcp_flags & RTE_TCP_FIN_FLAG);
 		if (hl > sizeof(*th) &&
 		    tt_tcp_opts_parse((const uint8_t *)(th + 1), hl - sizeof(*th), &o) == 0 &&
 		    (o.present & TT_OPT_TS))
@@ -325,13 +343,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tt_tcp_ctx *ctx;
 	struct peer pr = { .tsval = 100000 };
 	unsigned int base, ops, i, n;
-	uint8_t b0, b1, op;
+	uint8_t b0, b1, b2, op;
 
-	if (size < 6)
+	if (size < 7)
 		return 0;
 	b0 = tt_fuzz_u8(&in);
 	b1 = tt_fuzz_u8(&in);
-	make_cfg(&cfg, b0, b1);
+	b2 = tt_fuzz_u8(&in);
+	make_cfg(&cfg, b0, b1, b2);
 	pr.seq = tt_fuzz_u32(&in);
 
 	memset(&t->stats, 0, sizeof(t->stats));

@@ -176,7 +176,8 @@ def seeds_tcp_flow(out):
     ACKALL, TICK_MS, TICK_S, NEWISN, CLOSE_ALL, ABORT_ALL = 5, 4, 4, 6, 7, 15
     iss = struct.pack("!I", 0x10000000)
     opening = flow_seg(SYN) + flow_seg(ACK)
-    http = b"\x2c\x6e" + iss      # http, TS, SACK, wscale 7; 65535, MSS 1460, cwnd 10, 100 B
+    b2 = b"\x00"                  # syn_cookies auto, rto_min 200 ms
+    http = b"\x2c\x6e" + b2 + iss  # http, TS, SACK, wscale 7; 65535, MSS 1460, cwnd 10, 100 B
     req = flow_seg(ACK | PSH, payload=0x80)           # GET keep-alive
     req10 = flow_seg(ACK | PSH, payload=0x81)         # HTTP/1.0
     close = flow_seg(FIN | ACK)
@@ -185,21 +186,24 @@ def seeds_tcp_flow(out):
     put(d, http + opening + req10 + bytes([ACKALL]) + close + bytes([TICK_MS, 0x50, NEWISN]) +
         iss[:3] + b"\x80" + opening + req + bytes([ACKALL]), "http10-time-wait-reuse")
     pipelined = flow_seg(ACK | PSH, payload=0x80 | (7 << 3))
-    put(d, b"\x2c\xee" + iss + opening + pipelined + bytes([TICK_MS, 0x45, ACKALL, TICK_MS, 0x45,
+    put(d, b"\x2c\xee" + b2 + iss + opening + pipelined + bytes([TICK_MS, 0x45, ACKALL, TICK_MS, 0x45,
                                                          ACKALL]), "http-pipelined-100k")
     put(d, http + bytes([0x0b]) + flow_seg(SYN)[1:] + flow_seg(ACK)[1:] + req[1:] +
         bytes([ACKALL, CLOSE_ALL, ACKALL]), "burst-open-request")
     lost = bytes([TICK_S, 0xc1]) * 12
     put(d, http + opening + req + lost, "rto-until-reset")
-    echo = b"\x2d\x6e" + iss
+    echo = b"\x2d\x6e" + b2 + iss
     data = flow_seg(ACK | PSH, payload=0x87)
     zero_win = flow_seg(ACK, mode=0x20)
     put(d, echo + opening + data + zero_win + bytes([TICK_S, 0xc2, TICK_S, 0xc4]) +
         bytes([ACKALL]) + close + bytes([ACKALL]), "echo-zero-window")
-    put(d, b"\x2e\x6e" + iss + opening + data * 4 + bytes([ACKALL]) + close, "discard")
-    put(d, b"\x2f\x6e" + iss + opening + data + bytes([ACKALL, ABORT_ALL]), "fixed")
+    put(d, b"\x2e\x6e" + b2 + iss + opening + data * 4 + bytes([ACKALL]) + close, "discard")
+    put(d, b"\x2f\x6e" + b2 + iss + opening + data + bytes([ACKALL, ABORT_ALL]), "fixed")
     put(d, http + opening + flow_seg(RST) + opening + flow_seg(SYN), "rst-then-syn")
-    put(d, b"\x00\x00" + iss + opening + req + bytes([ACKALL]) + close, "no-options")
+    put(d, b"\x2c\x6e\x01" + iss + opening + req + bytes([ACKALL]) + close + bytes([ACKALL]),
+        "syn-cookie")
+    put(d, b"\x2c\x6e\x05" + iss + opening + req + lost[:8], "rto-min-10ms")
+    put(d, b"\x00\x00" + b2 + iss + opening + req + bytes([ACKALL]) + close, "no-options")
 
 
 # fuzz_tcp_pair.c: configuration bytes, operations.
