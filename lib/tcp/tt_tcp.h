@@ -234,7 +234,6 @@ struct tt_tcp_ctx {
 	uint32_t in_use;
 	uint32_t tw_recycle_at;	/**< in_use from which a SYN recycles TIME_WAIT */
 	uint32_t free_head;	/**< free blocks, last freed on top (linked by tm.next) */
-	uint32_t hash_init;	/**< seed of the flow table's hash */
 	uint32_t n_allocs;	/**< blocks ever allocated (to spot flows made mid-burst) */
 	/**
 	 * The mbuf of the segment being processed, while nothing else needs

@@ -8,20 +8,42 @@
  * state, timers; tt_tcp_in.c: segment input; tt_tcp_out.c: output).
  */
 
-#include <rte_hash_crc.h>
-
 #include "tcp/tt_tcp.h"
+
+/*
+ * The secret of the flow table's hash: random, one per process, drawn by
+ * the first tt_tcp_ctx_create() (tt_tcp.c).
+ */
+extern uint32_t tt_flow_secret[4];
 
 /**
  * The flow table's hash of a key, computed once and passed to the
  * rte_hash *_with_hash calls (a burst lookup, then the insert of a new
  * flow, reuse it) instead of rte_hash calling its hash function each time.
+ *
+ * A keyed hash an attacker cannot aim at one bucket: NH (the inner hash of
+ * UMAC, Black et al. 1999; RFC 4418 5.2.2) of the key's 32-bit words under
+ * a random secret, (w0 + s0)(w1 + s1) + (w2 + s2)(w3 + s3) mod 2^64, whose
+ * collisions between two distinct keys have a probability of about 2^-32
+ * over the secret, whatever the keys: unlike a CRC, which is affine (two
+ * keys whose difference has a zero CRC collide under every seed), the
+ * choice of colliding 4-tuples needs the secret. Its high half is the
+ * signature. Two multiplications: as cheap as the CRC it replaces.
  */
 static inline uint32_t
 tt_tcp_flow_sig(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k)
 {
-	return rte_hash_crc(k, sizeof(*k), ctx->hash_init);
+	uint64_t a = (uint32_t)(k->raddr + tt_flow_secret[0]);
+	uint64_t b = (uint32_t)(k->laddr + tt_flow_secret[1]);
+	uint64_t c = (uint32_t)(((uint32_t)k->rport << 16 | k->lport) + tt_flow_secret[2]);
+	uint64_t d = (uint32_t)(k->zero + tt_flow_secret[3]);
+
+	(void)ctx;
+	return (uint32_t)((a * b + c * d) >> 32);
 }
+
+/* The same, in the form rte_hash takes as its own hash function. */
+uint32_t tt_tcp_flow_hash(const void *key, uint32_t key_len, uint32_t init_val);
 
 void tt_tcp_set_state(struct tt_tcp_ctx *ctx, struct tt_conn *c, unsigned int state);
 uint32_t tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,

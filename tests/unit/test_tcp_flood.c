@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of the TCP engine through the fake peer (tt_fake_peer.h):
- * SYN cookies (RFC 4987 3.6, tcp.syn_cookies). A cookie SYN-ACK leaves no
- * flow behind; the ACK that brings a valid cookie back creates the flow
- * with the options the SYN negotiated, and a forged, stale or misplaced
- * one is refused.
+ * Unit tests of the TCP engine against floods, through the fake peer
+ * (tt_fake_peer.h). SYN cookies (RFC 4987 3.6, tcp.syn_cookies): a cookie
+ * SYN-ACK leaves no flow behind; the ACK that brings a valid cookie back
+ * creates the flow with the options the SYN negotiated, and a forged,
+ * stale or misplaced one is refused. The flow table's keyed hash: 4-tuples
+ * that collide under CRC32-C whatever its seed spread over the buckets.
  */
 
 #include <check.h>
 
 #include "tt_fake_peer.h"
+#include <stdlib.h>
+
+#include <rte_hash_crc.h>
+
 #include "tcp/tt_tcp_priv.h"
 
 /* A cookie SYN-ACK for the peer's SYN; no flow is made. */
@@ -204,10 +209,107 @@ START_TEST(test_syncookie_table_full)
 }
 END_TEST
 
+/*
+ * CRC32-C is affine over GF(2): crc(k, seed) = L(k) ^ C(seed) for keys of
+ * one length, L linear. So the (source address, source port) pairs whose
+ * 48 bits lie in the kernel of L (restricted to those bits) all share one
+ * signature under every seed: 2^16 of them at least, which an attacker can
+ * compute offline and send at a CRC-hashed table. Find them here, check
+ * that they do collide under CRC with two seeds, then that the engine's
+ * keyed hash spreads them like random keys.
+ */
+/*
+ * rte_hash_crc() reads the key as 64-bit words: kept out of line, so that
+ * the compiler cannot reorder those loads before the stores of the
+ * struct fields (strict aliasing).
+ */
+static __rte_noinline uint32_t
+crc_key(const struct tt_flow_key *k, uint32_t seed)
+{
+	return rte_hash_crc(k, sizeof(*k), seed);
+}
+
+static uint32_t
+crc_bits(uint64_t v)
+{
+	struct tt_flow_key k = { .raddr = (uint32_t)v, .laddr = TT_TEST_IP_US,
+				 .rport = (uint16_t)(v >> 32), .lport = 80 };
+	struct tt_flow_key z = { .laddr = TT_TEST_IP_US, .lport = 80 };
+
+	/* L(v): the CRC's linear part, with the constant part taken out. */
+	return crc_key(&k, 0) ^ crc_key(&z, 0);
+}
+
+START_TEST(test_flow_hash_crc_collisions)
+{
+	uint64_t basis[48], kern[48];
+	uint32_t img[48];
+	unsigned int nk = 0, i, j, r, x, max_b = 0;
+	unsigned int *buckets = calloc(4096, sizeof(*buckets));
+	uint32_t sig0 = 0, sig1 = 0;
+
+	ck_assert_ptr_nonnull(buckets);
+	/* Gaussian elimination of the 48 images; the dependent ones give the kernel. */
+	for (i = 0; i < 48; i++) {
+		basis[i] = 1ull << i;
+		img[i] = crc_bits(basis[i]);
+	}
+	for (r = 0, j = 0; j < 32 && r < 48; j++) {
+		for (i = r; i < 48 && !(img[i] >> j & 1); i++)
+			;
+		if (i == 48)
+			continue;
+		RTE_SWAP(img[i], img[r]);
+		RTE_SWAP(basis[i], basis[r]);
+		for (i = 0; i < 48; i++) {
+			if (i != r && (img[i] >> j & 1)) {
+				img[i] ^= img[r];
+				basis[i] ^= basis[r];
+			}
+		}
+		r++;
+	}
+	for (i = 0; i < 48; i++)
+		if (img[i] == 0)
+			kern[nk++] = basis[i];
+	ck_assert_uint_ge(nk, 16);
+	tt_test_eal_init();
+	/* 2^16 keys from 16 kernel vectors: one CRC signature for all, any seed. */
+	for (x = 0; x < 65536; x++) {
+		uint64_t v = 0;
+		struct tt_flow_key k = { .laddr = TT_TEST_IP_US, .lport = 80 };
+		uint32_t b;
+
+		for (i = 0; i < 16; i++)
+			if (x >> i & 1)
+				v ^= kern[i];
+		k.raddr = (uint32_t)v;
+		k.rport = (uint16_t)(v >> 32);
+		if (x == 0)
+			sig0 = crc_key(&k, 0x12345678);
+		ck_assert_uint_eq(crc_key(&k, 0x12345678), sig0);
+		if (x == 0)
+			sig1 = crc_key(&k, 0x9abcdef0);
+		ck_assert_uint_eq(crc_key(&k, 0x9abcdef0), sig1);
+		/* The engine's signature, as rte_hash uses it: low bits pick the bucket. */
+		tt_flow_secret[0] = 0x9e3779b9;
+		tt_flow_secret[1] = 0x7f4a7c15;
+		tt_flow_secret[2] = 0xf39cc060;
+		tt_flow_secret[3] = 0x5ced1ef7;
+		b = tt_tcp_flow_sig(NULL, &k) & 4095;
+		if (++buckets[b] > max_b)
+			max_b = buckets[b];
+	}
+	/* 16 keys a bucket on average; random keys give at most about 35. */
+	ck_assert_uint_le(max_b, 48);
+	free(buckets);
+}
+END_TEST
+
 Suite *
 tt_test_suite(void)
 {
-	Suite *s = suite_create("tcp_syncookie");
+	Suite *s = suite_create("tcp_flood");
 	TCase *tc;
 
 	tt_test_eal_init();
@@ -218,6 +320,9 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_syncookie_off);
 	tcase_add_test(tc, test_syncookie_auto_flood);
 	tcase_add_test(tc, test_syncookie_table_full);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("flow_hash");
+	tcase_add_test(tc, test_flow_hash_crc_collisions);
 	suite_add_tcase(s, tc);
 	return s;
 }
