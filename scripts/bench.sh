@@ -25,6 +25,9 @@
 #   6 bulk: app=send into discard (1 and 64 connections), 1 MiB fixed
 #     responses, over net_ring and over net_memif
 #   7 instructions per connection under valgrind --tool=callgrind
+#   8 dperf side by side over net_memif: dperf <-> dperf, tcpterm <->
+#     tcpterm, dperf -> tcpterm, tcpterm -> dperf, at 1M/s and 3M/s
+#     offered (not run with --quick: dperf's slow start alone takes 10 s)
 #
 # Needs root (hugepages, /var/run/dpdk). Uses scripts/setup.sh for the
 # packages, the build and the memory mode (hugepages, or --no-huge when
@@ -40,9 +43,12 @@
 #   TT_BENCH_KEEP=1    keep the work directory (logs, JSON) and print it
 #   TT_BENCH_NICE=N    run the measured processes under nice -n N (e.g. -5
 #                      on a shared machine; default: no change)
-#   TT_BENCH_MEMIF_RSIZE=N  log2 of the memif ring size of scenarios 2, 4
-#                      and 6 (default 11: 2048 descriptors; the driver's
+#   TT_BENCH_MEMIF_RSIZE=N  log2 of the memif ring size of scenarios 2, 4,
+#                      6 and 8 (default 11: 2048 descriptors; the driver's
 #                      default is 10)
+#   DPERF=/path/to/dperf  scenario 8's dperf (built with
+#                      ../shared/peers/dperf/vdev.patch); default: built
+#                      from ../shared/peers/dperf when it is there
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -71,6 +77,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/scripts/bench/s6_bulk.sh"
 # shellcheck source=scripts/bench/s7_callgrind.sh
 . "$root/scripts/bench/s7_callgrind.sh"
+# shellcheck source=scripts/bench/s8_dperf.sh
+. "$root/scripts/bench/s8_dperf.sh"
 
 quick=0
 S2_FRAME=
@@ -134,6 +142,7 @@ b_cleanup() {
 	trap - EXIT INT TERM
 	tt_stop_all
 	b_dpdk_leftovers
+	s8_leftovers
 	if [ "${TT_BENCH_KEEP:-0}" = 1 ]; then
 		log "work directory kept: $W"
 	else
@@ -202,6 +211,7 @@ if [ $quick = 1 ]; then
 	slot_big=262144
 	send1_bytes=67108864 send64_bytes=1048576 fixed_conns=64
 	cg_small=300 cg_big=1300
+	d_s8=1
 else
 	d_wrk=10 d_memif=10 d_ring=5 d_tp=3 d_s5=3
 	sweep="64 256 1024"
@@ -210,6 +220,7 @@ else
 	slot_big=1048576
 	send1_bytes=1073741824 send64_bytes=4194304 fixed_conns=256
 	cg_small=2000 cg_big=20000
+	d_s8=15
 fi
 
 # ---- The table's rows, declared up front. ----
@@ -236,6 +247,17 @@ b_row 6d "6. Bulk, net_memif" "send -> discard, 1 connection" "Gbit/s"
 b_row 6e "6. Bulk, net_memif" "send -> discard, 64 connections" "Gbit/s"
 b_row 6f "6. Bulk, net_memif" "fixed 1 MiB responses, 64 connections" "Gbit/s"
 b_row 7 "7. Instructions per connection (callgrind, net_ring)" "instructions per connection, both ends" "instructions"
+b_row 8a "8. dperf side by side, net_memif, 1M/s offered" "dperf client -> dperf server" "resp/s"
+b_row 8b "8. dperf side by side, net_memif, 1M/s offered" "tcpterm client -> tcpterm server" "resp/s"
+b_row 8c "8. dperf side by side, net_memif, 1M/s offered" "dperf client -> tcpterm server" "resp/s"
+b_row 8d "8. dperf side by side, net_memif, 1M/s offered" "tcpterm client -> dperf server" "resp/s"
+b_row 8e "8. dperf side by side, net_memif, 3M/s offered" "dperf client -> dperf server" "resp/s"
+b_row 8f "8. dperf side by side, net_memif, 3M/s offered" "tcpterm client -> tcpterm server" "resp/s"
+b_row 8g "8. dperf side by side, net_memif, 3M/s offered" "dperf client -> tcpterm server" "resp/s"
+b_row 8h "8. dperf side by side, net_memif, 3M/s offered" "tcpterm client -> dperf server" "resp/s"
+b_row 8i "8. dperf side by side, net_memif, 3M/s offered" "goodput tcpterm pair / dperf pair" "x"
+b_row 8j "8. dperf side by side, net_memif, 1M/s offered" "dperf -> dperf: dperf's errors + tcpDrop per connection" "%"
+b_row 8k "8. dperf side by side, net_memif, 1M/s offered" "dperf -> tcpterm: dperf's errors + tcpDrop per connection" "%"
 
 # ---- Machine. ----
 
@@ -246,7 +268,7 @@ log "work directory $W; client CPU $CA, server CPU $CB; $runs run(s) per figure$
 
 # ---- Run. ----
 
-for s in 1 2 3 4 5 6 7; do
+for s in 1 2 3 4 5 6 7 8; do
 	if ! b_want $s; then
 		case $s in
 		1) b_note 1 "not run (--only)" ;;
@@ -256,6 +278,7 @@ for s in 1 2 3 4 5 6 7; do
 		5) b_note 5a "not run (--only)"; b_note 5g "not run (--only)" ;;
 		6) b_note 6a "not run (--only)" ;;
 		7) b_note 7 "not run (--only)" ;;
+		8) b_note 8a "not run (--only)" ;;
 		esac
 		continue
 	fi
@@ -268,6 +291,7 @@ for s in 1 2 3 4 5 6 7; do
 	5) s5_hold; s5_max ;;
 	6) s6_bulk ;;
 	7) s7_callgrind ;;
+	8) s8_dperf ;;
 	esac
 	b_dpdk_leftovers
 done
