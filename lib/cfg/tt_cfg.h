@@ -70,6 +70,7 @@ struct tt_tcp_cfg {
 	/** An active open may take one of our own TIME_WAIT tuples (with timestamps). */
 	bool tw_reuse;
 	uint32_t tw_reuse_delay_ms;	/**< after this long in TIME_WAIT */
+	bool rfc1337;		/**< TIME_WAIT ignores RST (RFC 1337 4) */
 	enum tt_syncookie_mode syn_cookies;	/**< SYN cookies (RFC 4987) */
 	uint32_t rcv_wnd;	/**< receive window, bytes */
 	uint32_t rto_init_ms;	/**< initial RTO (RFC 6298 2.1) */

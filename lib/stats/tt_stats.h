@@ -67,7 +67,7 @@
 	X(tx_mbuf_reused) X(tx_refused) \
 	X(retrans_syn) X(retrans_synack) X(retrans_data) X(retrans_fin) \
 	X(retrans_fast) X(retrans_timeout_reset) X(dup_acks) \
-	X(delayed_acks) X(persist_probes) X(tw_reuse) X(tw_reuse_connect) X(tw_ended_by_rst) X(idle_timeouts) \
+	X(delayed_acks) X(persist_probes) X(tw_reuse) X(tw_reuse_connect) X(tw_ended_by_rst) X(tw_rst_ignored) X(idle_timeouts) \
 	X(http_requests) X(http_responses) X(http_bad_requests) \
 	X(client_completed) X(client_requests) X(client_responses) \
 	X(client_fail_refused) X(client_fail_timeout) X(client_fail_reset) \

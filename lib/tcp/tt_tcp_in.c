@@ -651,8 +651,14 @@ seq_check_done(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	}
 	if (!(s->flags & TT_TH_RST)) {
 		tt_tcp_send_ack(ctx, c);
-		if (c->state == TT_TCPS_TIME_WAIT && fin) {
-			/* A retransmitted FIN: ACKed, and 2 MSL start again. */
+		/*
+		 * RFC 9293 3.10.7.4 (TIME-WAIT): only a retransmission of the
+		 * peer's FIN, ending exactly at RCV.NXT, is acknowledged with a
+		 * new 2 MSL; any other old segment is just acknowledged, so
+		 * that no forged or stray FIN can hold the 4-tuple for ever.
+		 */
+		if (c->state == TT_TCPS_TIME_WAIT && fin &&
+		    s->seq + s->len + 1 == c->rcv_nxt) {
 			tt_tcp_enter_time_wait(ctx, c);
 			return true;
 		}
@@ -673,6 +679,11 @@ rst_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	bool after_fin = c->state == TT_TCPS_CLOSE_WAIT || c->state == TT_TCPS_LAST_ACK ||
 			 c->state == TT_TCPS_CLOSING;
 
+	/* RFC 1337 4 (tcp.rfc1337): no TIME-WAIT assassination by an RST. */
+	if (c->state == TT_TCPS_TIME_WAIT && ctx->cfg->tcp.rfc1337) {
+		TT_STAT_INC(ctx->stats, tw_rst_ignored);
+		return;
+	}
 	if (s->seq != c->rcv_nxt && !(after_fin && s->seq == c->rcv_nxt - 1)) {
 		/* In the window but not exact: challenge ACK. */
 		tt_tcp_send_ack(ctx, c);
@@ -844,7 +855,6 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		ctx->spare = NULL;
 	if ((int32_t)rcv_wnd < 0)
 		rcv_wnd = 0;
-	c->last_ms = ctx->now_ms;
 
 	/* RFC 7323 5.3: PAWS, before the sequence check. */
 	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) && !(s->flags & TT_TH_RST) &&
@@ -874,6 +884,13 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
 		return;
 	}
+	/*
+	 * Only an acceptable segment shows that the peer is alive: anything
+	 * else (a blind injection, an old duplicate, an inexact RST or a SYN
+	 * answered with a challenge ACK) must not hold the flow past its idle
+	 * timeout.
+	 */
+	c->last_ms = ctx->now_ms;
 	/* Fifth: the ACK field. */
 	if (!(s->flags & TT_TH_ACK)) {
 		TT_DROP(ctx->stats, TT_DROP_bad_tcp_flags);
@@ -887,11 +904,12 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	    TT_SEQ_LEQ(s->seq, c->rcv_nxt))
 		c->ts_recent = s->opts.tsval;
 	if (c->state == TT_TCPS_TIME_WAIT) {
-		/* Only a FIN can arrive here validly: re-ACK it, restart 2 MSL. */
-		if (t.fin) {
+		/*
+		 * In the window, so not the retransmitted FIN (that ends at
+		 * RCV.NXT, seq_check_done()): ACK it, with no new 2 MSL.
+		 */
+		if (t.fin || t.len > 0)
 			tt_tcp_send_ack(ctx, c);
-			tt_tcp_enter_time_wait(ctx, c);
-		}
 		return;
 	}
 	if (ack_input(ctx, c, s) != 0)

@@ -175,6 +175,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.tcp.syn_cookies, TT_SYNCOOKIE_AUTO);
 	ck_assert(cfg.tcp.tw_reuse);
 	ck_assert_uint_eq(cfg.tcp.tw_reuse_delay_ms, 1000);
+	ck_assert(!cfg.tcp.rfc1337);
 	ck_assert_uint_eq(cfg.tcp.rcv_wnd, 262144);
 	ck_assert_uint_eq(cfg.tcp.rto_init_ms, 1000);
 	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 200);
@@ -262,6 +263,7 @@ START_TEST(test_full)
 	ck_assert_int_eq(cfg.tcp.syn_cookies, TT_SYNCOOKIE_OFF);
 	ck_assert(!cfg.tcp.tw_reuse);
 	ck_assert_uint_eq(cfg.tcp.tw_reuse_delay_ms, 2500);
+	ck_assert(cfg.tcp.rfc1337);
 	ck_assert_uint_eq(cfg.tcp.rcv_wnd, 1048576);
 	ck_assert_uint_eq(cfg.tcp.rto_init_ms, 500);
 	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 100);

@@ -306,6 +306,78 @@ START_TEST(test_flow_hash_crc_collisions)
 }
 END_TEST
 
+/*
+ * Blind segments outside the window (RFC 9293 3.10.7.4 first) get an ACK
+ * and are dropped, and do not count as activity: the idle timeout fires
+ * when it would have without them.
+ */
+START_TEST(test_idle_not_refreshed_by_blind_segments)
+{
+	struct fp *f = fp_cur;
+	unsigned int i;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	f->cfg.server.idle_timeout_ms = 3000;
+	fp_start(f);
+	fp_open(f);
+	for (i = 0; i < 5; i++) {
+		fp_time(f, 500);
+		/* Data far outside the window, then an RST in it but not at RCV.NXT. */
+		fp_raw(f, ACK, f->pc.snd_nxt + 0x20000000u, f->pc.rcv_nxt, f->win, NULL, 0,
+		       "x", 1);
+		fp_expect(f, ACK);
+		fp_raw(f, RST, f->pc.snd_nxt + 1, 0, 0, NULL, 0, NULL, 0);
+		fp_expect(f, ACK);
+	}
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	fp_time(f, 3000 - 5 * 500 - 1);
+	fp_none(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	fp_time(f, 1);
+	fp_expect(f, RST | ACK);
+	ck_assert_uint_eq(ST(f, idle_timeouts), 1);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * TIME_WAIT (RFC 9293 3.10.7.4): the retransmitted FIN restarts 2 MSL, but
+ * another old FIN is only acknowledged; with tcp.rfc1337 an RST is ignored
+ * (RFC 1337 4), without it an exact RST ends TIME_WAIT.
+ */
+START_TEST(test_time_wait_fin_and_rst)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c;
+	uint32_t due, fin_seq;
+
+	f->cfg.tcp.rfc1337 = true;
+	fp_start(f);
+	fp_to_time_wait(f);
+	c = fp_conn(f);
+	due = c->dack_ms;
+	fin_seq = f->pc.snd_nxt - 1;
+	fp_time(f, 10);
+	/* An older FIN (it would end 100 bytes before RCV.NXT): ACK only. */
+	fp_raw(f, FIN | ACK, fin_seq - 100, f->pc.rcv_nxt, f->win, NULL, 0, NULL, 0);
+	fp_expect(f, ACK);
+	ck_assert_uint_eq(c->dack_ms, due);
+	/* The peer's FIN again: ACK, 2 MSL from now. */
+	fp_raw(f, FIN | ACK, fin_seq, f->pc.rcv_nxt, f->win, NULL, 0, NULL, 0);
+	fp_expect(f, ACK);
+	ck_assert_uint_eq(c->dack_ms, due + 10);
+	/* An exact RST is ignored. */
+	fp_raw(f, RST | ACK, f->pc.snd_nxt, f->pc.rcv_nxt, 0, NULL, 0, NULL, 0);
+	fp_none(f);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	ck_assert_uint_eq(ST(f, tw_rst_ignored), 1);
+	ck_assert_uint_eq(ST(f, tw_ended_by_rst), 0);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms + 10);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
 Suite *
 tt_test_suite(void)
 {
@@ -320,6 +392,10 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_syncookie_off);
 	tcase_add_test(tc, test_syncookie_auto_flood);
 	tcase_add_test(tc, test_syncookie_table_full);
+	suite_add_tcase(s, tc);
+	tc = fp_tcase("hostile");
+	tcase_add_test(tc, test_idle_not_refreshed_by_blind_segments);
+	tcase_add_test(tc, test_time_wait_fin_and_rst);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("flow_hash");
 	tcase_add_test(tc, test_flow_hash_crc_collisions);
