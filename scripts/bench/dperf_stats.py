@@ -15,7 +15,8 @@ tcpterm: JSON is the --json summary; SECONDS the client's duration (the
 goodput is client_responses over it).
 
 Keys: role (client/server), conns (connections the program opened or
-accepted), goodput (responses/s, clients only), errors, retrans, drops,
+accepted), goodput (responses/s, clients only), errors (tcpterm's client:
+failed plus unfinished at its end), retrans, drops,
 lat_us (clients only), tcp_drop (dperf only: the segments it received and
 threw away) and detail (the counters behind each figure).
 Only the Python standard library is used.
@@ -111,9 +112,14 @@ def tcpterm(path, seconds):
         detail.append("tx_refused %d (retried, not lost)" % c["tx_refused"])
     if cl:
         fail = cl["failed"]
-        out.update(role="client", conns=cl["opened"], errors=sum(fail.values()),
+        # Failed, and still open when the client stopped (reset as it
+        # drained).
+        unfinished = max(0, cl["opened"] - cl["completed"] - sum(fail.values()))
+        out.update(role="client", conns=cl["opened"], errors=sum(fail.values()) + unfinished,
                    goodput=c["client_responses"] / float(seconds),
                    lat_us=cl["latency_us"]["connect"]["mean"])
+        if unfinished:
+            detail.insert(0, "unfinished %d" % unfinished)
         if any(fail.values()):
             detail.insert(0, "failed %s" % " ".join("%s %d" % kv for kv in fail.items() if kv[1]))
     else:
