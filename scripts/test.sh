@@ -109,8 +109,9 @@ if [ "$san" = 1 ]; then
 		-Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false \
 		-Dbuildtype=debugoptimized; then
 		# A build the sanitizers do not instrument would pass everything.
-		if ! nm "$san_dir/app/tcpterm" | grep -q __asan_report_load ||
-			! nm "$san_dir/app/tcpterm" | grep -q __ubsan_handle; then
+		syms=$(nm "$san_dir/app/tcpterm" 2>/dev/null)
+		if ! grep -q __asan_report_load <<<"$syms" ||
+			! grep -q __ubsan_handle <<<"$syms"; then
 			echo "test.sh: $san_dir/app/tcpterm has no ASan or UBSan checks" >&2
 			san_rc=1
 			n_fail=$((n_fail + 1))

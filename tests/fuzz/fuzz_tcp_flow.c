@@ -113,7 +113,7 @@ make_cfg(struct tt_config *cfg, uint8_t b0, uint8_t b1, uint8_t b2)
 	sets[n++] = "tcp.msl_ms=100";
 	sets[n++] = "tcp.max_flows=64";
 	sets[n] = NULL;
-	tt_fuzz_cfg(cfg, sets);
+	TT_FUZZ_CHECK(tt_fuzz_cfg(cfg, sets) == 0, "every combination of b0..b2 is valid");
 }
 
 static uint8_t

@@ -9,7 +9,7 @@
 #
 # (default 8 s each, all harnesses: about a minute). Used by
 # scripts/test.sh under CI; docs/testing.md says how to run one for hours.
-# A crash, a leak, an invariant broken, a timeout (10 s for one input) or
+# A crash, a leak, an invariant broken, a timeout (30 s for one input) or
 # more than 2 GiB of memory stops that harness: the input is kept in
 # $TT_FUZZ_ARTIFACTS (default BUILD-DIR/fuzz-artifacts), its bytes are
 # printed in base64, and the status is 1. Last line:
@@ -43,7 +43,7 @@ for h in "${harnesses[@]}"; do
 	log=$work/$h.log
 	# -max_total_time includes replaying the corpus; the seeds are read,
 	# new inputs go to the scratch copy.
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	"$bin" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$artifacts/$h-" \
 		"$work/$h" "$seeds" >"$log" 2>&1
 	rc=$?

@@ -121,9 +121,10 @@ unsigned int tt_fuzz_check_tcp(const struct tt_tcp_ctx *ctx, const struct tt_sta
 /**
  * Load a configuration made of defaults and the "section.key=value"
  * overrides in @p sets (a NULL-terminated list), through the real loader
- * and its validation; aborts if it does not load (a harness's mistake).
+ * and its cross-checks. Returns 0, or -1 when the loader refuses the
+ * combination (the harness skips the input; TT_FUZZ_LOG=1 prints why).
  */
-void tt_fuzz_cfg(struct tt_config *cfg, const char *const *sets);
+int tt_fuzz_cfg(struct tt_config *cfg, const char *const *sets);
 
 /**
  * A TCP engine on @p t's interface with its applications (lib/l7, no
