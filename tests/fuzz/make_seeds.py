@@ -102,6 +102,9 @@ def seeds_pkt(out):
         put(d, b"\x00" + s, "tcp")
         put(d, b"\x15" + s, "tcp-rxgood")
         put(d, b"\x20" + s, "tcp-chain")
+    # Shorter than the IPv4 total length says (by 1 and 4 bytes): truncated.
+    put(d, b"\x00" + segs[2][:-1], "tcp-truncated")
+    put(d, b"\x15" + segs[2][:-4], "tcp-truncated-rxgood")
 
 
 def seeds_tcp_opts(out):
