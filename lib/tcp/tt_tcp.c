@@ -489,8 +489,12 @@ tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart)
 	uint32_t idx = tt_tcp_conn_idx(ctx, c);
 	uint32_t deadline;
 
+	/*
+	 * Persist (RFC 9293 3.8.6.1) only for data the closed window keeps
+	 * back: not once our FIN is out (snd_nxt past snd_end).
+	 */
 	if (c->snd_una != c->snd_max ||
-	    (c->snd_wnd == 0 && c->snd_nxt != c->snd_end)) {
+	    (c->snd_wnd == 0 && TT_SEQ_LT(c->snd_nxt, c->snd_end))) {
 		/* RFC 6298 5.1: started if not running; 5.3: restarted on new ACKs. */
 		if (restart || !(c->flags & TT_CF_RTO_ON)) {
 			c->flags |= TT_CF_RTO_ON;

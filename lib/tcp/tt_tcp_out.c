@@ -335,7 +335,7 @@ tt_tcp_send_probe(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	 * put, so when the window opens that byte goes again with the rest
 	 * if the peer did not keep it.
 	 */
-	if (c->snd_una != c->snd_end) {
+	if (TT_SEQ_LT(c->snd_una, c->snd_end)) {
 		conn_send(ctx, c, c->snd_una, 1, TT_TH_ACK);
 		if (TT_SEQ_GT(c->snd_una + 1, c->snd_max))
 			c->snd_max = c->snd_una + 1;
