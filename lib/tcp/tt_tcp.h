@@ -70,6 +70,7 @@ const char *tt_tcp_state_name(unsigned int state);
 #define TT_OPT_WS	0x02
 #define TT_OPT_TS	0x04
 #define TT_OPT_SACKOK	0x08
+#define TT_OPT_SACK	0x10	/**< SACK blocks (RFC 2018 3): nsack at sack */
 
 struct tt_tcp_opts {
 	uint8_t present;	/**< TT_OPT_* */
@@ -77,6 +78,9 @@ struct tt_tcp_opts {
 	uint16_t mss;
 	uint32_t tsval;
 	uint32_t tsecr;
+	uint8_t nsack;		/**< SACK blocks at sack (TT_OPT_SACK), 1 to 4 */
+	/** The first SACK block in the received header, as sent (two 32-bit edges each). */
+	const uint8_t *sack;
 };
 
 /** Parse the options of a TCP header. Returns 0 or -EINVAL if malformed. */

@@ -91,8 +91,21 @@ tt_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct tt_tcp_opts *o)
 			o->tsval = get32(&opt[i + 2]);
 			o->tsecr = get32(&opt[i + 6]);
 			break;
+		case TCPOPT_SACK:
+			/*
+			 * RFC 2018 3: 1 to 4 blocks of two edges. The blocks
+			 * stay in the header: the sender reads them only on a
+			 * duplicate ACK. A block list of another length is
+			 * skipped, as an unknown option.
+			 */
+			if (olen >= 10 && (olen - 2) % 8 == 0) {
+				o->present |= TT_OPT_SACK;
+				o->nsack = (uint8_t)((olen - 2) / 8);
+				o->sack = &opt[i + 2];
+			}
+			break;
 		default:
-			/* Unknown options (and SACK blocks for now) are skipped by length. */
+			/* Unknown options are skipped by length. */
 			break;
 		}
 		i += olen;

@@ -190,7 +190,8 @@ static const struct {
 	/* Unknown kinds skipped by their length. */
 	{ { 30, 4, 0xaa, 0xbb, 2, 4, 0x05, 0xb4 }, 8, 0, TT_OPT_MSS, 1460 },
 	{ { 254, 2, 1, 1, 2, 4, 0x02, 0x18 }, 8, 0, TT_OPT_MSS, 536 },
-	{ { 1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2 }, 12, 0, 0, 0 },	/* SACK block skipped */
+	{ { 1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2 }, 12, 0, TT_OPT_SACK, 0 },	/* one SACK block */
+	{ { 1, 1, 5, 6, 0, 0, 0, 1 }, 8, 0, 0, 0 },	/* a SACK list of length 6 skipped */
 	{ { 3, 3, 7, 1 }, 4, 0, TT_OPT_WS, 0 },
 	{ { 4, 2, 1, 1 }, 4, 0, TT_OPT_SACKOK, 0 },
 };
@@ -213,6 +214,10 @@ START_TEST(test_opts_parse)
 				ck_assert_uint_eq(o.mss, opt_cases[i].mss);
 			if (o.present & TT_OPT_WS)
 				ck_assert_uint_eq(o.wscale, 7);
+			if (o.present & TT_OPT_SACK) {
+				ck_assert_uint_eq(o.nsack, 1);
+				ck_assert_ptr_eq(o.sack, &opt_cases[i].b[4]);
+			}
 		}
 	}
 	/* RFC 7323 2.3: a shift above 14 is used as 14. */

@@ -2,7 +2,8 @@
 /*
  * Unit tests of the TCP engine through the fake peer (tt_fake_peer.h).
  * Retransmission: SYN-ACK, data and FIN retransmission with backoff (RFC 6298),
- * fast retransmit and NewReno partial ACKs.
+ * fast retransmit and NewReno partial ACKs, limited transmit, SACK blocks as
+ * duplicate ACKs and loss signal.
  */
 
 #include <check.h>
@@ -197,7 +198,10 @@ START_TEST(test_last_ack_fin_retransmit)
 }
 END_TEST
 
-/* Fast retransmit on the third duplicate ACK, NewReno partial and full ACKs. */
+/*
+ * Limited transmit (RFC 3042) on the first two duplicate ACKs, fast
+ * retransmit on the third, NewReno partial and full ACKs.
+ */
 START_TEST(test_fast_retransmit)
 {
 	struct fp *f = fp_cur;
@@ -229,11 +233,20 @@ START_TEST(test_fast_retransmit)
 	}
 	ck_assert_uint_eq(k, 2);
 	n += k;
-	/* Three duplicate ACKs: nothing after the first two, segment 2 after the third. */
-	fp_ack(f);
-	fp_none(f);
-	fp_ack(f);
-	fp_none(f);
+	/*
+	 * Three duplicate ACKs: one new segment after each of the first two
+	 * (limited transmit), segment 2 after the third.
+	 */
+	for (k = 0; k < 2; k++) {
+		fp_ack(f);
+		s = fp_expect(f, ACK);
+		ck_assert_uint_eq(s->seq, segs[n - 1].seq + 1000);
+		ck_assert_uint_eq(s->len, 1000);
+		segs[n] = *s;
+		memcpy(fp_rxbuf + n * 1000, s->data, 1000);
+		n++;
+		fp_none(f);
+	}
 	fp_ack(f);
 	s = fp_expect(f, ACK);
 	ck_assert_uint_eq(s->seq, una);
@@ -296,6 +309,12 @@ START_TEST(test_partial_ack_with_data)
 		n++;
 	for (k = 0; k < 3; k++)
 		fp_ack(f);
+	/* Two new segments (limited transmit), then the retransmission. */
+	for (k = 0; k < 2; k++) {
+		s = fp_expect(f, ACK);
+		ck_assert_uint_eq(s->seq, segs[n - 1].seq + 1000);
+		segs[n++] = *s;
+	}
 	s = fp_expect(f, ACK);
 	ck_assert_uint_eq(s->seq, una);
 	ck_assert(c->flags & TT_CF_RECOVERY);
@@ -311,6 +330,128 @@ START_TEST(test_partial_ack_with_data)
 		;
 	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
 	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * A duplicate ACK of the peer at snd_una with SACK blocks (NOP, NOP, SACK)
+ * covering [una + from * 1000, una + to * 1000), and window @p win.
+ */
+static void
+sack_dupack(struct fp *f, uint32_t una, uint32_t from, uint32_t to, uint16_t win)
+{
+	uint8_t o[12];
+	uint32_t le = una + from * 1000, re = una + to * 1000;
+
+	o[0] = 1;
+	o[1] = 1;
+	o[2] = 5;
+	o[3] = 10;
+	o[4] = (uint8_t)(le >> 24);
+	o[5] = (uint8_t)(le >> 16);
+	o[6] = (uint8_t)(le >> 8);
+	o[7] = (uint8_t)le;
+	o[8] = (uint8_t)(re >> 24);
+	o[9] = (uint8_t)(re >> 16);
+	o[10] = (uint8_t)(re >> 8);
+	o[11] = (uint8_t)re;
+	fp_raw(f, ACK, f->pc.snd_nxt, una, win, o, sizeof(o), NULL, 0);
+}
+
+/* A response of 20 1000-byte segments, SACK negotiated, 12 out, the first ACKed. */
+static struct tt_conn *
+sack_open(struct fp *f, uint32_t *una, uint32_t *next)
+{
+	struct fp_seg seg;
+	struct tt_conn *c;
+	uint32_t n = 0;
+
+	f->cfg.server.response_bytes = 20000;
+	f->syn_opts = TT_OPT_MSS | TT_OPT_SACKOK;
+	f->mss = 1000;
+	fp_start(f);
+	c = fp_open(f);
+	ck_assert(c->flags & TT_CF_SACK);
+	fp_send_str(f, REQ11);
+	while (fp_pop(f, &seg))
+		n++;
+	ck_assert_uint_eq(n, f->cfg.tcp.init_cwnd);
+	*una = c->snd_una + 1000;
+	f->pc.rcv_nxt = *una;
+	fp_ack(f);
+	while (fp_pop(f, &seg))
+		n++;
+	ck_assert_uint_eq(n, f->cfg.tcp.init_cwnd + 2);
+	*next = c->snd_max;
+	return c;
+}
+
+/*
+ * RFC 6675 2: an ACK that SACKs data above the hole is a duplicate ACK
+ * even when its window changed (Linux grows its window on such ACKs);
+ * the third one retransmits the hole.
+ */
+START_TEST(test_sack_dupack_window_changes)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint32_t una, next, k;
+
+	c = sack_open(f, &una, &next);
+	for (k = 0; k < 2; k++) {
+		/* Window 1000, 2000 bytes larger each time; one new segment each. */
+		sack_dupack(f, una, 1, 2 + k, (uint16_t)(f->win - 2000 + 1000 * k));
+		s = fp_expect(f, ACK);
+		ck_assert_uint_eq(s->seq, next + k * 1000);
+		fp_none(f);
+	}
+	ck_assert(!(c->flags & TT_CF_RECOVERY));
+	sack_dupack(f, una, 1, 4, f->win);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, una);
+	ck_assert_uint_eq(s->len, 1000);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	ck_assert_uint_eq(ST(f, dup_acks), 3);
+	ck_assert_uint_eq(ST(f, retrans_fast), 1);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * RFC 6675 4 IsLost(): one (compressed) ACK that SACKs more than two
+ * segments above the hole retransmits it at once. Without SACK blocks a
+ * duplicate ACK must keep its window (RFC 5681 2): those that change it
+ * count nothing. SACK blocks below the ACK (D-SACK) or past snd_max count
+ * nothing either.
+ */
+START_TEST(test_sack_compressed_dupack)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint32_t una, next, k;
+
+	c = sack_open(f, &una, &next);
+	for (k = 0; k < 3; k++)
+		fp_raw(f, ACK, f->pc.snd_nxt, una, (uint16_t)(f->win - 1000 * (k + 1)), NULL, 0,
+		       NULL, 0);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, dup_acks), 0);
+	/* Windows still changing, so only valid blocks could count. */
+	sack_dupack(f, una, (uint32_t)-1, 0, (uint16_t)(f->win - 4000));	/* D-SACK */
+	sack_dupack(f, una, 1, 30, (uint16_t)(f->win - 5000));		/* past snd_max */
+	ck_assert_uint_eq(ST(f, dup_acks), 0);
+	fp_none(f);
+	sack_dupack(f, una, 1, 4, f->win);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, una);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	ck_assert_uint_eq(ST(f, dup_acks), 1);
+	ck_assert_uint_eq(ST(f, retrans_fast), 1);
+	(void)next;
 	fp_end(f);
 }
 END_TEST
@@ -331,6 +472,8 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_last_ack_fin_retransmit);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_partial_ack_with_data);
+	tcase_add_test(tc, test_sack_dupack_window_changes);
+	tcase_add_test(tc, test_sack_compressed_dupack);
 	suite_add_tcase(s, tc);
 	return s;
 }
