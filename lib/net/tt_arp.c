@@ -7,8 +7,28 @@
  * The table is open addressing with linear probing: an address lives in
  * one of the TT_ARP_MAX_PROBE slots that follow its hash. Lookups always
  * scan the whole window (they do not stop at a free slot), so freeing an
- * entry needs neither tombstones nor moving other entries; when the window
- * is full, learning fails with -ENOSPC.
+ * entry needs neither tombstones nor moving other entries. The hash is
+ * keyed with a random key per table (tt_arp_hash()), so the addresses
+ * that share a window cannot be chosen from outside; when a window is
+ * full anyway, a new entry takes the slot of its oldest resolved entry
+ * (the one confirmed longest ago: neighbours in use are refreshed by the
+ * polls before they expire).
+ *
+ * What the table learns from the wire (tt_arp_input(), docs/security.md):
+ * RFC 826's merge rule without its last step. A frame whose sender is
+ * pending (we asked for it) completes the entry; one whose sender is
+ * resolved with the same MAC refreshes it. Nothing else creates an entry:
+ * RFC 826 also adds the sender of any request for us, but the server
+ * answers from the Ethernet source of what it receives and needs no
+ * table, and only the client's next hops are ever looked up, which it
+ * asks for first; so a host, or a flood of spoofed senders, cannot fill
+ * the table by asking. A frame that gives a resolved address another MAC
+ * is not believed (arp_conflict: that is what ARP spoofing looks like);
+ * it starts the verification of the entry instead, by unicast polls to
+ * the MAC we have: a neighbour that is still there answers and keeps its
+ * entry, one that really moved stops answering, its entry expires within
+ * TT_ARP_MAX_RETRIES * TT_ARP_RETRY_US and the next resolution asks
+ * everyone again.
  *
  * Times are net->now_us (the caller's clock); nothing here reads a clock.
  */
@@ -22,6 +42,7 @@
 #include <rte_arp.h>
 #include <rte_mbuf.h>
 #include <rte_per_lcore.h>
+#include <rte_random.h>
 
 #include "net/tt_net.h"
 
@@ -50,17 +71,10 @@ struct tt_arp_hk {
 
 static RTE_DEFINE_PER_LCORE(struct tt_arp_hk[TT_MAX_PORTS], tt_arp_hk);
 
-static inline uint32_t
-tt_arp_hash(uint32_t ip)
-{
-	/* Fibonacci hashing: the middle bits of the product mix all of ip. */
-	return ((ip * 2654435761u) >> 16) & TT_ARP_MASK;
-}
-
 static struct tt_arp_entry *
 tt_arp_find(const struct tt_arp_table *t, uint32_t ip)
 {
-	uint32_t h = tt_arp_hash(ip);
+	uint32_t h = tt_arp_hash(t, ip);
 	unsigned int i;
 
 	if (t->n_used == 0)
@@ -74,22 +88,6 @@ tt_arp_find(const struct tt_arp_table *t, uint32_t ip)
 	return NULL;
 }
 
-/* A free slot in the probe window of @p ip, or NULL. */
-static struct tt_arp_entry *
-tt_arp_slot(struct tt_arp_table *t, uint32_t ip)
-{
-	uint32_t h = tt_arp_hash(ip);
-	unsigned int i;
-
-	for (i = 0; i < TT_ARP_MAX_PROBE; i++) {
-		struct tt_arp_entry *e = &t->e[(h + i) & TT_ARP_MASK];
-
-		if (e->state == TT_ARP_FREE)
-			return e;
-	}
-	return NULL;
-}
-
 static inline void
 tt_arp_free(struct tt_arp_table *t, struct tt_arp_entry *e)
 {
@@ -97,13 +95,52 @@ tt_arp_free(struct tt_arp_table *t, struct tt_arp_entry *e)
 	t->n_used--;
 }
 
+/*
+ * A free slot in the probe window of @p ip; in a full window, the slot of
+ * the resolved entry that expires first (confirmed longest ago), freed;
+ * NULL when every entry of the window is pending (resolutions of ours
+ * still in progress, which end after TT_ARP_MAX_RETRIES requests).
+ */
+static struct tt_arp_entry *
+tt_arp_slot(struct tt_arp_table *t, uint32_t ip)
+{
+	uint32_t h = tt_arp_hash(t, ip);
+	struct tt_arp_entry *oldest = NULL;
+	unsigned int i;
+
+	for (i = 0; i < TT_ARP_MAX_PROBE; i++) {
+		struct tt_arp_entry *e = &t->e[(h + i) & TT_ARP_MASK];
+
+		if (e->state == TT_ARP_FREE)
+			return e;
+		if (e->state == TT_ARP_RESOLVED &&
+		    (oldest == NULL || e->expire_us < oldest->expire_us))
+			oldest = e;
+	}
+	if (oldest != NULL)
+		tt_arp_free(t, oldest);
+	return oldest;
+}
+
 void
 tt_arp_init(struct tt_arp_table *t)
 {
-	RTE_BUILD_BUG_ON(!RTE_IS_POWER_OF_2(TT_ARP_SIZE));
+	RTE_BUILD_BUG_ON(!RTE_IS_POWER_OF_2(TT_ARP_SIZE) || TT_ARP_SIZE > 65536);
 	RTE_BUILD_BUG_ON(TT_ARP_MAX_PROBE > TT_ARP_SIZE);
 	RTE_BUILD_BUG_ON(TT_ARP_SIZE % TT_ARP_HK_MIN != 0);
+	unsigned int i, j;
+
 	memset(t, 0, sizeof(*t));
+	for (i = 0; i < RTE_DIM(t->key); i++) {
+		for (j = 0; j < RTE_DIM(t->key[i]); j += 4) {
+			uint64_t r = rte_rand();
+
+			t->key[i][j] = (uint16_t)r;
+			t->key[i][j + 1] = (uint16_t)(r >> 16);
+			t->key[i][j + 2] = (uint16_t)(r >> 32);
+			t->key[i][j + 3] = (uint16_t)(r >> 48);
+		}
+	}
 }
 
 int
@@ -298,12 +335,44 @@ tt_arp_sender_ok(const struct tt_iface *ifc, uint32_t sip,
 }
 
 /*
- * RFC 826 "merge": a sender already in the table (resolved or pending) is
- * updated; a new sender is added only when the frame is for our address.
- * Senders off our subnet, with our address, address 0 or a non-unicast MAC
- * are not recorded. Frames that we sent ourselves (sender MAC is ours,
- * seen on a loop) are ignored. Requests for our address are answered in
- * place. @p m is freed or queued.
+ * What the sender of an ARP frame does to the table (see the file
+ * comment): completes its pending entry or refreshes its resolved one
+ * (TT_DROP_NONE), contradicts the MAC of its resolved entry, which is kept
+ * and polled (TT_DROP_arp_conflict), or is nobody we asked for
+ * (TT_DROP_arp_unsolicited: not recorded).
+ */
+static enum tt_drop_reason
+tt_arp_merge(struct tt_net *net, const struct tt_iface *ifc, uint32_t sip,
+	     const struct rte_ether_addr *sha)
+{
+	const uint64_t window = TT_ARP_MAX_RETRIES * TT_ARP_RETRY_US;
+	struct tt_arp_entry *e;
+
+	if (!tt_arp_sender_ok(ifc, sip, sha))
+		return TT_DROP_arp_unsolicited;
+	e = tt_arp_find(&net->arp[ifc->port_id], sip);
+	if (e == NULL)
+		return TT_DROP_arp_unsolicited;
+	if (e->state == TT_ARP_PENDING) {
+		TT_STAT_INC(net->stats, arp_learned);
+	} else if (!rte_is_same_ether_addr(&e->mac, sha)) {
+		/* Poll the MAC we have from now on (tt_arp_poll()). */
+		if (e->expire_us > net->now_us + window) {
+			e->expire_us = net->now_us + window;
+			e->retries = 0;
+		}
+		return TT_DROP_arp_conflict;
+	}
+	tt_arp_set(e, sha, net->now_us);
+	return TT_DROP_NONE;
+}
+
+/*
+ * Frames that we sent ourselves (sender MAC is ours, seen on a loop) are
+ * ignored. Otherwise the sender goes through tt_arp_merge(); a request
+ * for any of our addresses is answered in place unless its sender
+ * contradicts the table, else the frame is counted under what
+ * tt_arp_merge() found, if that was not a use. @p m is freed or queued.
  */
 void
 tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
@@ -315,6 +384,7 @@ tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
 	uint32_t sip = rte_be_to_cpu_32(d->arp_sip);
 	uint32_t tip = rte_be_to_cpu_32(d->arp_tip);
 	struct rte_ether_hdr *eth = p->eth;
+	enum tt_drop_reason r;
 
 	if (op == RTE_ARP_OP_REQUEST)
 		TT_STAT_INC(net->stats, arp_rx_request);
@@ -323,27 +393,17 @@ tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
 
 	if (unlikely(rte_is_same_ether_addr(&d->arp_sha, &ifc->mac) ||
 		     ifc->port_id >= TT_MAX_PORTS))
-		goto drop;
+		goto free;
 
-	if (tt_arp_sender_ok(ifc, sip, &d->arp_sha)) {
-		struct tt_arp_table *t = &net->arp[ifc->port_id];
-		struct tt_arp_entry *e = tt_arp_find(t, sip);
-
-		if (e != NULL) {
-			if (e->state != TT_ARP_RESOLVED ||
-			    !rte_is_same_ether_addr(&e->mac, &d->arp_sha))
-				TT_STAT_INC(net->stats, arp_learned);
-			tt_arp_set(e, &d->arp_sha, net->now_us);
-		} else if (tt_iface_owns(ifc, tip) &&
-			   tt_arp_learn(t, sip, &d->arp_sha, net->now_us) == 0) {
-			TT_STAT_INC(net->stats, arp_learned);
-		}
-	}
-
-	if (op != RTE_ARP_OP_REQUEST || !tt_iface_owns(ifc, tip) ||
+	r = tt_arp_merge(net, ifc, sip, &d->arp_sha);
+	if (r == TT_DROP_arp_conflict ||
+	    op != RTE_ARP_OP_REQUEST || !tt_iface_owns(ifc, tip) ||
 	    !rte_is_unicast_ether_addr(&d->arp_sha) ||
-	    rte_is_zero_ether_addr(&d->arp_sha))
-		goto drop;
+	    rte_is_zero_ether_addr(&d->arp_sha)) {
+		if (r != TT_DROP_NONE)
+			TT_DROP(net->stats, r);
+		goto free;
+	}
 
 	/* Answer in place: to the asker, from us. */
 	rte_ether_addr_copy(&d->arp_sha, &eth->dst_addr);
@@ -358,7 +418,7 @@ tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
 	TT_STAT_INC(net->stats, arp_tx_reply);
 	tt_txq_push(net, m);
 	return;
-drop:
+free:
 	rte_pktmbuf_free(m);
 }
 

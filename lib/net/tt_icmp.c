@@ -17,7 +17,11 @@
 
 /*
  * Swap the addresses (the reply goes back to the Ethernet source of the
- * request, without an ARP lookup), make it an echo reply with the same
+ * request, without an ARP lookup; it comes from the address that was
+ * asked, which may be one of the port's extra addresses: RFC 1122
+ * 3.2.2.6, "the IP source address in an ICMP Echo Reply MUST be the same
+ * as the specific-destination address ... of the corresponding ICMP Echo
+ * Request message"), make it an echo reply with the same
  * identifier, sequence number and data, set TTL 64 and no fragment bits
  * but DF as received, and let tt_cksum_finish() set the checksums (ICMP in
  * software; the IPv4 header by the port where it offers that).
@@ -29,6 +33,7 @@ tt_icmp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m
 	struct rte_ether_hdr *eth = p->eth;
 	struct rte_ipv4_hdr *ip = p->ip;
 	struct rte_icmp_hdr *icmp = p->icmp;
+	rte_be32_t asked = ip->dst_addr;	/* ours: tt_pkt_parse() checked */
 
 	TT_STAT_INC(net->stats, icmp_echo_rx);
 
@@ -36,7 +41,7 @@ tt_icmp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m
 	rte_ether_addr_copy(&ifc->mac, &eth->src_addr);
 
 	ip->dst_addr = ip->src_addr;
-	ip->src_addr = rte_cpu_to_be_32(ifc->ip);
+	ip->src_addr = asked;
 	ip->time_to_live = TT_IP_TTL;
 	ip->fragment_offset &= rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 

@@ -79,9 +79,12 @@ struct tt_pkt {
 	uint8_t *payload;	/**< TCP payload */
 };
 
-/* ARP table: bounded, open addressing, one per port per lcore. */
-#define TT_ARP_SIZE 1024		/* power of two */
-#define TT_ARP_MAX_PROBE 16
+/*
+ * ARP table: bounded, open addressing, one per port per lcore, keyed hash
+ * (a random key per table), the oldest entry of a full window evicted.
+ */
+#define TT_ARP_SIZE 1024		/* power of two, at most 2^16 */
+#define TT_ARP_MAX_PROBE 64		/* a lookup scans this many entries (1.5 KiB) */
 #define TT_ARP_TTL_US (300ULL * 1000 * 1000)	/* entry lifetime */
 #define TT_ARP_RETRY_US (1000ULL * 1000)	/* re-ask an unresolved entry */
 #define TT_ARP_MAX_RETRIES 5
@@ -102,8 +105,28 @@ struct tt_arp_entry {
 
 struct tt_arp_table {
 	uint32_t n_used;
+	/** Hash key: one random value per byte value of each address byte. */
+	uint16_t key[4][256];
 	struct tt_arp_entry e[TT_ARP_SIZE];
 };
+
+/**
+ * Home slot of @p ip in @p t: simple tabulation hashing under the table's
+ * random key (tt_arp_init()). It is 3-independent: two addresses, chosen
+ * without knowing the key, share a home slot with chance 1 / TT_ARP_SIZE,
+ * so nobody can pick addresses that pile up in one probe window; and
+ * linear probing with it has constant expected cost for every set of
+ * addresses, runs of consecutive ones included (Patrascu and Thorup, "The
+ * power of simple tabulation hashing", JACM 59(3), 2012), which a
+ * multiplicative hash does not promise for every key.
+ */
+static inline uint32_t
+tt_arp_hash(const struct tt_arp_table *t, uint32_t ip)
+{
+	return (uint32_t)(t->key[0][ip & 0xff] ^ t->key[1][(ip >> 8) & 0xff] ^
+			  t->key[2][(ip >> 16) & 0xff] ^ t->key[3][ip >> 24]) &
+	       (TT_ARP_SIZE - 1);
+}
 
 /** Output queue of one lcore; m->port says which port a packet leaves by. */
 #define TT_TXQ_SIZE 4096
@@ -180,10 +203,16 @@ uint16_t tt_tcp_cksum(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l4
 void tt_cksum_finish(const struct tt_iface *ifc, struct rte_mbuf *m);
 
 /* ARP. */
+/** Empty the table and draw its hash key (rte_rand()). */
 void tt_arp_init(struct tt_arp_table *t);
 /** Returns 0 and the MAC, or -ENOENT (also while pending). */
 int tt_arp_lookup(const struct tt_arp_table *t, uint32_t ip, struct rte_ether_addr *mac);
-/** Insert or refresh an entry (RFC 826 merge). Returns 0, or -ENOSPC when full. */
+/**
+ * Insert or overwrite a resolved entry (a static neighbour; received ARP
+ * goes through tt_arp_input(), which never creates entries). A full probe
+ * window gives up its oldest resolved entry. Returns 0, -EINVAL for
+ * address 0, or -ENOSPC when the window holds only pending entries.
+ */
 int tt_arp_learn(struct tt_arp_table *t, uint32_t ip, const struct rte_ether_addr *mac,
 		 uint64_t now_us);
 /** Next hop of @p dst on @p ifc: dst if on-link, else the gateway (0 if none). */
@@ -194,7 +223,11 @@ uint32_t tt_arp_nexthop(const struct tt_iface *ifc, uint32_t dst);
  * and returns -EAGAIN.
  */
 int tt_arp_resolve(struct tt_net *net, uint16_t port, uint32_t ip, struct rte_ether_addr *mac);
-/** Handle a parsed ARP frame: learn the sender, answer requests for us. Consumes @p m. */
+/**
+ * Handle a parsed ARP frame: complete a pending resolution or refresh an
+ * entry from its sender (never create one, never change a resolved MAC),
+ * answer requests for any of our addresses. Consumes @p m.
+ */
 void tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
 		  struct tt_pkt *p);
 /** Send a gratuitous ARP (a request for our own address) on @p port. */
@@ -202,7 +235,7 @@ int tt_arp_gratuitous(struct tt_net *net, uint16_t port);
 /** Expire stale entries and retry pending ones; bounded work per call. */
 void tt_arp_housekeeping(struct tt_net *net, uint16_t port);
 
-/** Answer an ICMP echo request in place (consumes @p m). */
+/** Answer an ICMP echo request in place, from the address asked (consumes @p m). */
 void tt_icmp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
 		   struct tt_pkt *p);
 

@@ -11,20 +11,45 @@
  *
  * The order of the checks decides which reason a frame with several
  * defects is counted under; tests/unit/test_net.c pins it down:
- * Ethernet: truncated, not_ipv4.
+ * Ethernet: truncated, bad_src_mac, not_our_mac, not_ipv4.
  * ARP: bad_arp (length, formats, opcode), arp_not_ours.
  * IPv4: truncated (< 20 bytes), bad_ip_version, ip_options, bad_ip_cksum,
  *   bad_ip_len (total length < 20), truncated (the frame, or its first
  *   segment, is shorter than the total length), fragment, bad_ttl,
- *   bad_src_ip, not_our_ip, then unsupported_proto. Longer frames are
- *   Ethernet padding and are cut to the total length.
+ *   bad_src_ip, land or src_ip_ours, not_our_ip, then unsupported_proto.
+ *   Longer frames are Ethernet padding and are cut to the total length.
  * ICMP: bad_icmp (length, checksum), icmp_other (not an echo request).
  * TCP: bad_tcp_hdr, bad_tcp_cksum, bad_tcp_flags. TCP options are left to
  *   the TCP code (bad_tcp_opts).
  * Checksums: where ifc->rx_cksum is set and the RX flags say GOOD, BAD or
  * NONE (virtio: data valid, field not filled in), they are trusted;
  * UNKNOWN, or a port without rx_cksum, means a software check.
- * Bad sources: 0.0.0.0, 255.255.255.255, multicast, our subnet's broadcast.
+ *
+ * The link-layer and source rules (docs/security.md) come first, before
+ * any checksum is computed: each is a compare or two on fields of the
+ * frame's first cache line and of struct tt_iface.
+ * - Ethernet source: a group address (I/G bit set: broadcast, multicast)
+ *   is never a station's own (IEEE 802-2014 8.2, IEEE 802.3 3.2.3), so it
+ *   is dropped as bad_src_mac.
+ * - Ethernet destination: our MAC, or for ARP the broadcast address
+ *   (RFC 826 requests). No multicast group is joined: IPv4 multicast is
+ *   not served (its destinations are not_our_ip anyway), and what goes to
+ *   multicast MACs (IPv6 neighbour discovery, LLDP, STP) is not for us.
+ *   An IPv4 datagram sent to the broadcast MAC is dropped as RFC 1122
+ *   3.3.6 says a host SHOULD (we own no broadcast IP address). All of
+ *   these are not_our_mac: ports that receive everything (net_tap,
+ *   net_pcap, a NIC in promiscuous mode) hand us other stations' frames.
+ * - IPv4 sources no host may send from (bad_src_ip): 0.0.0.0 (this host,
+ *   only while it learns its address: RFC 1122 3.2.1.3(a)), 127/8
+ *   (loopback, never outside a host: RFC 1122 3.2.1.3(g)), 224/4
+ *   (multicast is never a source: RFC 1112 4, RFC 1122 3.2.1.3), 240/4
+ *   (class E, reserved: RFC 1112 4, RFC 6890; 255.255.255.255 among them,
+ *   RFC 1122 3.2.1.3(c)) and our subnet's directed broadcast (RFC 1122
+ *   3.2.1.3(d)). RFC 1812 5.3.7 calls these martians.
+ * - One of our own addresses as source (src_ip_ours): a spoofed packet or
+ *   a loop; answering it would talk to ourselves. A TCP segment whose
+ *   source address and port equal its destination's is the LAND attack
+ *   (CERT CA-1997-28) and is counted as land.
  *
  * On success the lengths are in @p p; m->l2_len and m->l3_len are set only
  * for ARP and ICMP, whose replies are built in place (they live in the
@@ -92,17 +117,40 @@ tt_pkt_parse_arp(const struct tt_iface *ifc, struct rte_mbuf *m,
 	return TT_DROP_NONE;
 }
 
-/* Source addresses no host may send from. */
+/*
+ * Source addresses no host may send from (see the file comment): 0/32,
+ * 127/8, 224/4 and 240/4 (255.255.255.255 included), our subnet's
+ * broadcast.
+ */
 static inline bool
 tt_bad_src(const struct tt_iface *ifc, uint32_t src)
 {
-	if (src == 0 || src == UINT32_MAX || (src & 0xf0000000) == 0xe0000000)
+	if (src == 0 || (src >> 24) == 127 || src >= 0xe0000000)
 		return true;
 	/* The directed broadcast of our subnet (not for /31 and /32). */
 	if (ifc->mask != 0 && ifc->mask < 0xfffffffe &&
 	    src == ((ifc->ip & ifc->mask) | ~ifc->mask))
 		return true;
 	return false;
+}
+
+/*
+ * A packet from one of our own addresses: land when it is a TCP segment
+ * from an address and port to the same address and port (the LAND attack,
+ * CERT CA-1997-28: a stack that answers it answers itself, forever), else
+ * src_ip_ours. Only the ports are read, within the @p tot bytes that the
+ * caller checked lie in the frame.
+ */
+static enum tt_drop_reason
+tt_pkt_land(const struct rte_ipv4_hdr *ip, uint16_t tot)
+{
+	const struct rte_tcp_hdr *tcp = (const struct rte_tcp_hdr *)(ip + 1);
+
+	if (ip->next_proto_id == IPPROTO_TCP && ip->src_addr == ip->dst_addr &&
+	    tot >= sizeof(*ip) + 2 * sizeof(tcp->src_port) &&
+	    tcp->src_port == tcp->dst_port)
+		return TT_DROP_land;
+	return TT_DROP_src_ip_ours;
 }
 
 static enum tt_drop_reason
@@ -205,8 +253,10 @@ tt_pkt_parse_ipv4(const struct tt_iface *ifc, struct rte_mbuf *m,
 	if (ip->time_to_live == 0)
 		return TT_DROP_bad_ttl;
 	src = rte_be_to_cpu_32(ip->src_addr);
-	if (tt_bad_src(ifc, src))
+	if (unlikely(tt_bad_src(ifc, src)))
 		return TT_DROP_bad_src_ip;
+	if (unlikely(tt_iface_owns(ifc, src)))
+		return tt_pkt_land(ip, tot);
 	if (!tt_iface_owns(ifc, rte_be_to_cpu_32(ip->dst_addr)))
 		return TT_DROP_not_our_ip;
 
@@ -259,6 +309,12 @@ tt_pkt_parse(const struct tt_iface *ifc, struct rte_mbuf *m, struct tt_pkt *p)
 		return TT_DROP_truncated;
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	p->eth = eth;
+	if (unlikely(!rte_is_unicast_ether_addr(&eth->src_addr)))
+		return TT_DROP_bad_src_mac;
+	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, &ifc->mac)) &&
+	    !(eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) &&
+	      rte_is_broadcast_ether_addr(&eth->dst_addr)))
+		return TT_DROP_not_our_mac;
 	/* VLAN tags (0x8100) are not handled: counted with other non-IPv4. */
 	switch (eth->ether_type) {
 	case RTE_BE16(RTE_ETHER_TYPE_IPV4):

@@ -614,6 +614,22 @@ START_TEST(test_parse_ipv4)
 	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(239, 1, 2, 3)), TT_DROP_bad_src_ip);
 	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 255)), TT_DROP_bad_src_ip);
 	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(10, 1, 2, 3)), TT_DROP_NONE);
+	/* Loopback (127/8) and class E (240/4), with the addresses just outside. */
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(127, 0, 0, 1)), TT_DROP_bad_src_ip);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(127, 255, 255, 255)),
+		   TT_DROP_bad_src_ip);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(126, 255, 255, 255)), TT_DROP_NONE);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(128, 0, 0, 0)), TT_DROP_NONE);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(240, 0, 0, 1)), TT_DROP_bad_src_ip);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(255, 255, 255, 254)),
+		   TT_DROP_bad_src_ip);
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(223, 255, 255, 255)), TT_DROP_NONE);
+	/* Our own address as source; the source checks come before the destination's. */
+	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IP_US), TT_DROP_src_ip_ours);
+	TT_IP_CASE((ip->src_addr = rte_cpu_to_be_32(TT_TEST_IP_US),
+		    ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3))), TT_DROP_src_ip_ours);
+	TT_IP_CASE((ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(127, 0, 0, 1)),
+		    ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3))), TT_DROP_bad_src_ip);
 	TT_IP_CASE(ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3)), TT_DROP_not_our_ip);
 	TT_IP_CASE(ip->dst_addr = RTE_BE32(0xffffffff), TT_DROP_not_our_ip);
 	TT_IP_CASE(ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 255)), TT_DROP_not_our_ip);
@@ -641,6 +657,181 @@ START_TEST(test_parse_ipv4)
 	ck_assert_drop(tt_parse_free(c, tt_valid_icmp(1, 2, 3)), TT_DROP_not_our_ip);
 	ck_assert_drop(tt_parse_free(c, tt_test_build_arp_request(TT_TEST_IP_US)),
 		       TT_DROP_arp_not_ours);
+	tt_test_ctx_free(c);
+	tt_leak_check();
+}
+END_TEST
+
+/* ---- Parsing: the link-layer and source rules (docs/security.md). ---- */
+
+static const struct rte_ether_addr tt_mac_other = { .addr_bytes = { 0x02, 0, 0, 0, 0, 0x03 } };
+static const struct rte_ether_addr tt_mac_bcast = {
+	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+static const struct rte_ether_addr tt_mac_mcast4 = { .addr_bytes = { 0x01, 0, 0x5e, 0, 0, 1 } };
+static const struct rte_ether_addr tt_mac_mcast6 = { .addr_bytes = { 0x33, 0x33, 0, 0, 0, 1 } };
+static const struct rte_ether_addr tt_mac_stp = { .addr_bytes = { 0x01, 0x80, 0xc2, 0, 0, 0 } };
+
+/* Kinds of valid frames, each rebuilt with other MACs by tt_link_frame(). */
+enum tt_link_kind { TT_LINK_TCP, TT_LINK_ICMP, TT_LINK_ARP_REQ, TT_LINK_ARP_REPLY };
+
+static struct rte_mbuf *
+tt_link_frame(enum tt_link_kind k, const struct rte_ether_addr *src,
+	      const struct rte_ether_addr *dst)
+{
+	struct rte_mbuf *m;
+
+	switch (k) {
+	case TT_LINK_TCP:
+		m = tt_valid_tcp(RTE_TCP_SYN_FLAG, 0);
+		break;
+	case TT_LINK_ICMP:
+		m = tt_valid_icmp(1, 2, 8);
+		break;
+	case TT_LINK_ARP_REQ:
+		m = tt_test_build_arp_request(TT_TEST_IP_US);
+		break;
+	default:
+		m = tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us, &tt_test_mac_peer,
+				      TT_TEST_IP_PEER, &tt_test_mac_us, TT_TEST_IP_US);
+		break;
+	}
+	tt_test_eth(m)->src_addr = *src;
+	tt_test_eth(m)->dst_addr = *dst;
+	return m;
+}
+
+START_TEST(test_parse_link)
+{
+	static const struct {
+		const struct rte_ether_addr *src, *dst;
+		enum tt_drop_reason want[4];	/* TCP, ICMP, ARP request, ARP reply */
+	} cases[] = {
+		{ &tt_test_mac_peer, &tt_test_mac_us,
+		  { TT_DROP_NONE, TT_DROP_NONE, TT_DROP_NONE, TT_DROP_NONE } },
+		/* A group address is never a source (IEEE 802-2014 8.2). */
+		{ &tt_mac_bcast, &tt_test_mac_us,
+		  { TT_DROP_bad_src_mac, TT_DROP_bad_src_mac, TT_DROP_bad_src_mac,
+		    TT_DROP_bad_src_mac } },
+		{ &tt_mac_mcast4, &tt_test_mac_us,
+		  { TT_DROP_bad_src_mac, TT_DROP_bad_src_mac, TT_DROP_bad_src_mac,
+		    TT_DROP_bad_src_mac } },
+		{ &tt_mac_stp, &tt_mac_bcast,
+		  { TT_DROP_bad_src_mac, TT_DROP_bad_src_mac, TT_DROP_bad_src_mac,
+		    TT_DROP_bad_src_mac } },
+		/* Another station's frames. */
+		{ &tt_test_mac_peer, &tt_mac_other,
+		  { TT_DROP_not_our_mac, TT_DROP_not_our_mac, TT_DROP_not_our_mac,
+		    TT_DROP_not_our_mac } },
+		/* Broadcast: ARP only (RFC 826); IPv4 to it, RFC 1122 3.3.6. */
+		{ &tt_test_mac_peer, &tt_mac_bcast,
+		  { TT_DROP_not_our_mac, TT_DROP_not_our_mac, TT_DROP_NONE, TT_DROP_NONE } },
+		/* No multicast group is joined. */
+		{ &tt_test_mac_peer, &tt_mac_mcast4,
+		  { TT_DROP_not_our_mac, TT_DROP_not_our_mac, TT_DROP_not_our_mac,
+		    TT_DROP_not_our_mac } },
+		{ &tt_test_mac_peer, &tt_mac_mcast6,
+		  { TT_DROP_not_our_mac, TT_DROP_not_our_mac, TT_DROP_not_our_mac,
+		    TT_DROP_not_our_mac } },
+		/* Our own MAC, unicast, as source: no Ethernet rule against it. */
+		{ &tt_test_mac_us, &tt_test_mac_us,
+		  { TT_DROP_NONE, TT_DROP_NONE, TT_DROP_NONE, TT_DROP_NONE } },
+	};
+	struct tt_test_ctx *c = tt_test_ctx_new();
+	struct rte_mbuf *m;
+	unsigned int i, k;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		for (k = 0; k < 4; k++) {
+			enum tt_drop_reason r = tt_parse_free(c, tt_link_frame(k, cases[i].src,
+									     cases[i].dst));
+
+			ck_assert_msg(r == cases[i].want[k], "case %u kind %u: %s, expected %s",
+				      i, k, tt_drop_name(r), tt_drop_name(cases[i].want[k]));
+		}
+	}
+
+	/* Order: truncated, then the source, then the destination, then the type. */
+	m = tt_link_frame(TT_LINK_ICMP, &tt_mac_mcast4, &tt_mac_other);
+	ck_assert_drop(tt_parse(c, m), TT_DROP_bad_src_mac);
+	ck_assert_drop(tt_parse_free(c, tt_test_mbuf_exact(rte_pktmbuf_mtod(m, void *), 13)),
+		       TT_DROP_truncated);
+	tt_test_eth(m)->src_addr = tt_test_mac_peer;
+	tt_test_eth(m)->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	ck_assert_drop(tt_parse(c, m), TT_DROP_not_our_mac);
+	tt_test_eth(m)->dst_addr = tt_test_mac_us;
+	ck_assert_drop(tt_parse(c, m), TT_DROP_not_ipv4);
+	/* Before any IPv4 check: a bad header checksum to another MAC. */
+	tt_test_eth(m)->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	tt_test_eth(m)->dst_addr = tt_mac_other;
+	tt_test_ip(m)->hdr_checksum ^= 0x0100;
+	ck_assert_drop(tt_parse_free(c, m), TT_DROP_not_our_mac);
+	tt_test_ctx_free(c);
+	tt_leak_check();
+}
+END_TEST
+
+/* A TCP segment @p src:@p sport -> @p dst:@p dport from the peer's MAC. */
+static struct rte_mbuf *
+tt_tcp_from(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport)
+{
+	struct tt_test_l3 l3;
+	struct tt_test_tcp_seg s = { .sport = sport, .dport = dport, .seq = 1,
+		.flags = RTE_TCP_SYN_FLAG, .win = 1000 };
+
+	tt_test_l3_default(&l3);
+	l3.src_ip = src;
+	l3.dst_ip = dst;
+	return tt_test_build_tcp(&l3, &s);
+}
+
+START_TEST(test_parse_land)
+{
+	const uint32_t x = TT_TEST_IPV4(198, 18, 0, 11);	/* an extra address */
+	struct tt_test_ctx *c = tt_test_ctx_new();
+	struct rte_mbuf *m;
+
+	c->ifc.extra_first = TT_TEST_IPV4(198, 18, 0, 10);
+	c->ifc.extra_last = TT_TEST_IPV4(198, 18, 0, 12);
+	/* LAND: same address and port at both ends (CERT CA-1997-28). */
+	ck_assert_drop(tt_parse_free(c, tt_tcp_from(TT_TEST_IP_US, 80, TT_TEST_IP_US, 80)),
+		       TT_DROP_land);
+	ck_assert_drop(tt_parse_free(c, tt_tcp_from(x, 5000, x, 5000)), TT_DROP_land);
+	/* From our address but not to itself, or to itself from another port. */
+	ck_assert_drop(tt_parse_free(c, tt_tcp_from(TT_TEST_IP_US, 81, TT_TEST_IP_US, 80)),
+		       TT_DROP_src_ip_ours);
+	ck_assert_drop(tt_parse_free(c, tt_tcp_from(x, 80, TT_TEST_IP_US, 80)),
+		       TT_DROP_src_ip_ours);
+	ck_assert_drop(tt_parse_free(c, tt_tcp_from(TT_TEST_IP_US, 80, x, 80)),
+		       TT_DROP_src_ip_ours);
+	ck_assert_drop(tt_parse_free(c, tt_tcp_from(TT_TEST_IPV4(198, 18, 0, 12), 80,
+						    TT_TEST_IPV4(198, 18, 0, 10), 80)),
+		       TT_DROP_src_ip_ours);
+	/* The extra range's neighbours are not ours. */
+	ck_assert_drop(tt_parse_free(c, tt_tcp_from(TT_TEST_IPV4(198, 18, 0, 13), 80, x, 80)),
+		       TT_DROP_NONE);
+	ck_assert_drop(tt_parse_free(c, tt_tcp_from(TT_TEST_IPV4(198, 18, 0, 9), 80,
+						    TT_TEST_IP_US, 80)), TT_DROP_NONE);
+	/* UDP between equal ports of our address: not TCP, so only ours. */
+	m = tt_tcp_from(TT_TEST_IP_US, 80, TT_TEST_IP_US, 80);
+	tt_test_ip(m)->next_proto_id = IPPROTO_UDP;
+	tt_test_fix_cksums(m);
+	ck_assert_drop(tt_parse_free(c, m), TT_DROP_src_ip_ours);
+	/* Ports beyond the packet's total length are not read. */
+	m = tt_tcp_from(TT_TEST_IP_US, 80, TT_TEST_IP_US, 80);
+	tt_test_ip(m)->total_length = rte_cpu_to_be_16(20 + 3);
+	tt_test_ip(m)->hdr_checksum = 0;
+	tt_test_ip(m)->hdr_checksum = rte_ipv4_cksum(tt_test_ip(m));
+	ck_assert_drop(tt_parse_free(c, m), TT_DROP_src_ip_ours);
+	m = tt_tcp_from(TT_TEST_IP_US, 80, TT_TEST_IP_US, 80);
+	tt_test_ip(m)->total_length = rte_cpu_to_be_16(20 + 4);
+	tt_test_ip(m)->hdr_checksum = 0;
+	tt_test_ip(m)->hdr_checksum = rte_ipv4_cksum(tt_test_ip(m));
+	ck_assert_drop(tt_parse_free(c, m), TT_DROP_land);
+	/* The source rules come after the IPv4 header checks. */
+	m = tt_tcp_from(TT_TEST_IP_US, 80, TT_TEST_IP_US, 80);
+	tt_test_ip(m)->time_to_live = 0;
+	tt_test_fix_cksums(m);
+	ck_assert_drop(tt_parse_free(c, m), TT_DROP_bad_ttl);
 	tt_test_ctx_free(c);
 	tt_leak_check();
 }
@@ -914,6 +1105,11 @@ START_TEST(test_parse_garbage)
 				buf[14] = (r & 16) ? 0x45 : (uint8_t)(0x40 | (r >> 8 & 0xf));
 			if (len > 34 && (r & 32))
 				memcpy(buf + 30, (uint8_t[]){ 198, 18, 0, 2 }, 4);
+			/* Mostly to us from a station, so parsing goes past Ethernet. */
+			if (len >= 12 && (r & 64)) {
+				memcpy(buf, &tt_test_mac_us, RTE_ETHER_ADDR_LEN);
+				buf[6] &= (uint8_t)~RTE_ETHER_GROUP_ADDR;
+			}
 		} else {
 			struct rte_mbuf *v = valid[r % 3];
 			unsigned int edits = 1 + (r >> 4) % 4;
@@ -980,39 +1176,96 @@ START_TEST(test_arp_full)
 {
 	struct tt_test_ctx *c = tt_test_ctx_new();
 	struct tt_arp_table *t = &c->net.arp[0];
-	uint32_t ok = 0, fail = 0, first_fail = 0, i;
+	uint32_t i, found = 0;
 
-	/* Two addresses per slot: the table cannot hold them all. */
-	for (i = 1; i <= 2 * TT_ARP_SIZE; i++) {
-		int r = tt_arp_learn(t, TT_TEST_IPV4(10, 0, 0, 0) + i * 7919, &tt_mac_x, 0);
+	/* Twice as many neighbours as slots: every one goes in, the oldest go out. */
+	for (i = 1; i <= 2 * TT_ARP_SIZE; i++)
+		ck_assert_int_eq(tt_arp_learn(t, TT_TEST_IPV4(10, 0, 0, 0) + i * 7919, &tt_mac_x,
+					      c->net.now_us + i), 0);
+	ck_assert_uint_le(t->n_used, TT_ARP_SIZE);
+	ck_assert_uint_gt(t->n_used, TT_ARP_SIZE / 2);
+	for (i = 1; i <= 2 * TT_ARP_SIZE; i++)
+		found += tt_arp_lookup(t, TT_TEST_IPV4(10, 0, 0, 0) + i * 7919, NULL) == 0;
+	ck_assert_uint_eq(found, t->n_used);
+	/* The last one learnt is always there. */
+	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IPV4(10, 0, 0, 0) + 2 * TT_ARP_SIZE * 7919,
+				       NULL), 0);
+	tt_test_ctx_free(c);
+}
+END_TEST
 
-		if (r == 0) {
-			ok++;
-		} else {
-			ck_assert_int_eq(r, -ENOSPC);
-			if (fail++ == 0)
-				first_fail = i;
-		}
-	}
-	ck_assert_uint_le(ok, TT_ARP_SIZE);
-	ck_assert_uint_eq(t->n_used, ok);
-	ck_assert_uint_gt(fail, 0);
-	/* Whatever was stored is found; what failed is not. */
-	for (i = 1; i <= 2 * TT_ARP_SIZE; i++) {
-		int r = tt_arp_lookup(t, TT_TEST_IPV4(10, 0, 0, 0) + i * 7919, NULL);
+/*
+ * A full probe window (a zero key puts every address at slot 0): the entry
+ * confirmed longest ago makes room, pending entries never do.
+ */
+START_TEST(test_arp_evict)
+{
+	struct tt_test_ctx *c = tt_test_ctx_new();
+	struct tt_arp_table *t = &c->net.arp[0];
+	const uint32_t base = TT_TEST_IPV4(198, 18, 0, 100);
+	const uint64_t now = c->net.now_us;
+	uint32_t i;
 
-		if (i == first_fail)
-			ck_assert_int_eq(r, -ENOENT);
-	}
-	/* Refreshing a stored entry still works when its window is full. */
-	ck_assert_int_eq(tt_arp_learn(t, TT_TEST_IPV4(10, 0, 0, 0) + 1 * 7919, &tt_test_mac_peer, 5),
-			 0);
-	/* A new pending entry has no room either, in the failed one's window. */
-	c->ifc.ip = TT_TEST_IPV4(10, 0, 0, 1);
-	c->ifc.mask = 0xff000000;
-	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IPV4(10, 0, 0, 0) + first_fail * 7919,
-					NULL), -ENOSPC);
+	memset(t->key, 0, sizeof(t->key));
+	/* Learnt at decreasing times, so the last one is the oldest. */
+	for (i = 0; i < TT_ARP_MAX_PROBE; i++)
+		ck_assert_int_eq(tt_arp_learn(t, base + i, &tt_mac_x, now - i), 0);
+	ck_assert_uint_eq(t->n_used, TT_ARP_MAX_PROBE);
+	/* Refreshing one of them takes no room. */
+	ck_assert_int_eq(tt_arp_learn(t, base + 3, &tt_test_mac_peer, now + 100), 0);
+	ck_assert_uint_eq(t->n_used, TT_ARP_MAX_PROBE);
+	ck_assert_int_eq(tt_arp_learn(t, base + 100, &tt_mac_x, now), 0);
+	ck_assert_uint_eq(t->n_used, TT_ARP_MAX_PROBE);
+	ck_assert_int_eq(tt_arp_lookup(t, base + TT_ARP_MAX_PROBE - 1, NULL), -ENOENT);
+	ck_assert_int_eq(tt_arp_lookup(t, base + 100, NULL), 0);
+	for (i = 0; i < TT_ARP_MAX_PROBE - 1; i++)
+		ck_assert_int_eq(tt_arp_lookup(t, base + i, NULL), 0);
+	/* Next: the oldest is now base + TT_ARP_MAX_PROBE - 2; a resolution takes its slot. */
+	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, base + 101, NULL), -EAGAIN);
+	ck_assert_uint_eq(tt_test_txq_flush(c), 1);
+	ck_assert_int_eq(tt_arp_lookup(t, base + TT_ARP_MAX_PROBE - 2, NULL), -ENOENT);
+	ck_assert_uint_eq(t->n_used, TT_ARP_MAX_PROBE);
+
+	/* A window of pending entries only: no room, nothing sent. */
+	tt_arp_init(t);
+	memset(t->key, 0, sizeof(t->key));
+	for (i = 0; i < TT_ARP_MAX_PROBE; i++)
+		ck_assert_int_eq(tt_arp_resolve(&c->net, 0, base + i, NULL), -EAGAIN);
+	ck_assert_uint_eq(tt_test_txq_flush(c), TT_ARP_MAX_PROBE);
+	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, base + 100, NULL), -ENOSPC);
+	ck_assert_int_eq(tt_arp_learn(t, base + 100, &tt_mac_x, now), -ENOSPC);
 	ck_assert_uint_eq(c->txq.n, 0);
+	ck_assert_uint_eq(t->n_used, TT_ARP_MAX_PROBE);
+	tt_test_ctx_free(c);
+	tt_leak_check();
+}
+END_TEST
+
+/*
+ * The hash is keyed: addresses that share a home slot under one table's
+ * key (as an attacker who knew a fixed hash would pick them) spread out
+ * under another's, where they all fit.
+ */
+START_TEST(test_arp_keyed_hash)
+{
+	struct tt_test_ctx *c = tt_test_ctx_new();
+	struct tt_arp_table *a = &c->net.arp[0], *b = &c->net.arp[1];
+	uint32_t same[TT_ARP_MAX_PROBE + 36], n = 0, ip, home;
+
+	ck_assert(memcmp(a->key, b->key, sizeof(a->key)) != 0);
+	home = tt_arp_hash(a, TT_TEST_IPV4(10, 0, 0, 0));
+	for (ip = TT_TEST_IPV4(10, 0, 0, 0); n < RTE_DIM(same); ip++)
+		if (tt_arp_hash(a, ip) == home)
+			same[n++] = ip;
+	for (n = 0; n < RTE_DIM(same); n++) {
+		ck_assert_int_eq(tt_arp_learn(a, same[n], &tt_mac_x, c->net.now_us), 0);
+		ck_assert_int_eq(tt_arp_learn(b, same[n], &tt_mac_x, c->net.now_us), 0);
+	}
+	/* One window in a, the whole table in b. */
+	ck_assert_uint_eq(a->n_used, TT_ARP_MAX_PROBE);
+	ck_assert_uint_eq(b->n_used, RTE_DIM(same));
+	for (n = 0; n < RTE_DIM(same); n++)
+		ck_assert_int_eq(tt_arp_lookup(b, same[n], NULL), 0);
 	tt_test_ctx_free(c);
 }
 END_TEST
@@ -1332,11 +1585,12 @@ START_TEST(test_arp_reply_bytes)
 	rte_pktmbuf_free(m);
 	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_rx_request], 1);
 	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_tx_reply], 1);
-	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 1);	/* we were the target */
-	ck_assert_int_eq(tt_arp_lookup(&c->net.arp[0], TT_TEST_IP_PEER, &mac), 0);
-	ck_assert(rte_is_same_ether_addr(&mac, &tt_test_mac_peer));
+	/* Answered, not learnt: we never asked for the peer. */
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 0);
+	ck_assert_int_eq(tt_arp_lookup(&c->net.arp[0], TT_TEST_IP_PEER, &mac), -ENOENT);
+	ck_assert_uint_eq(tt_stats_drops(&c->stats), 0);
 
-	/* Asked again: answered again, the entry is only refreshed. */
+	/* Asked again: answered again. */
 	ck_assert_drop(tt_rx(c, tt_test_build_arp_request(TT_TEST_IP_US)), TT_DROP_NONE);
 	ck_assert_uint_eq(c->txq.n, 1);
 	m = tt_test_txq_pop(c);
@@ -1346,8 +1600,8 @@ START_TEST(test_arp_reply_bytes)
 		0x02, 0, 0, 0, 0, 0x02, 198, 18, 0, 2,
 		0x02, 0, 0, 0, 0, 0x01, 198, 18, 0, 1 }, 60));
 	rte_pktmbuf_free(m);
-	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 1);
-	ck_assert_uint_eq(c->net.arp[0].n_used, 1);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 0);
+	ck_assert_uint_eq(c->net.arp[0].n_used, 0);
 	tt_test_ctx_free(c);
 	tt_leak_check();
 }
@@ -1360,32 +1614,40 @@ START_TEST(test_arp_input_learning)
 	const uint32_t other = TT_TEST_IPV4(198, 18, 0, 7);
 	struct rte_ether_addr mac;
 
-	/* Gratuitous ARP from a host we do not know: not added (RFC 826). */
+	/* Gratuitous ARP from a host we do not know: not added. */
 	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &tt_mac_x, other,
 						  NULL, other)), TT_DROP_NONE);
 	ck_assert_uint_eq(t->n_used, 0);
 	ck_assert_uint_eq(c->txq.n, 0);
-	/* Known: updated to the new MAC. */
-	ck_assert_int_eq(tt_arp_learn(t, other, &tt_test_mac_peer, c->net.now_us), 0);
-	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &tt_mac_x, other,
+	ck_assert_uint_eq(c->stats.drop[TT_DROP_arp_unsolicited], 1);
+	/* A reply for us from a host we never asked: not added either. */
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us,
+						  &tt_test_mac_peer, TT_TEST_IP_PEER,
+						  &tt_test_mac_us, TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IP_PEER, NULL), -ENOENT);
+	ck_assert_uint_eq(c->stats.drop[TT_DROP_arp_unsolicited], 2);
+	/* Nor a request for us: answered, not recorded, not a drop. */
+	ck_assert_drop(tt_rx(c, tt_test_build_arp_request(TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_uint_eq(tt_test_txq_flush(c), 1);
+	ck_assert_uint_eq(t->n_used, 0);
+	ck_assert_uint_eq(c->stats.drop[TT_DROP_arp_unsolicited], 2);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 0);
+
+	/* Pending (we asked): the gratuitous form completes it too (RFC 826 merge). */
+	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, other, NULL), -EAGAIN);
+	ck_assert_uint_eq(tt_test_txq_flush(c), 1);
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, NULL, &tt_mac_x, other,
 						  NULL, other)), TT_DROP_NONE);
 	ck_assert_int_eq(tt_arp_lookup(t, other, &mac), 0);
 	ck_assert(rte_is_same_ether_addr(&mac, &tt_mac_x));
 	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 1);
-	/* Gratuitous reply form too, same MAC: refreshed, not counted. */
-	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, NULL, &tt_mac_x, other,
+	/* Known with that MAC: refreshed, not counted. */
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &tt_mac_x, other,
 						  NULL, other)), TT_DROP_NONE);
 	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 1);
-	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_rx_reply], 1);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_rx_reply], 2);
 	ck_assert_uint_eq(c->txq.n, 0);
-
-	/* A reply for us from a host we never asked: added (we are the target). */
-	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us,
-						  &tt_test_mac_peer, TT_TEST_IP_PEER,
-						  &tt_test_mac_us, TT_TEST_IP_US)), TT_DROP_NONE);
-	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IP_PEER, NULL), 0);
-	ck_assert_uint_eq(t->n_used, 2);
-	ck_assert_uint_eq(c->txq.n, 0);
+	ck_assert_uint_eq(tt_stats_drops(&c->stats), 2);
 
 	/* Off our subnet: answered, not recorded. */
 	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &tt_mac_x,
@@ -1413,22 +1675,116 @@ START_TEST(test_arp_input_learning)
 	ck_assert_drop(tt_rx(c, tt_test_txq_pop(c)), TT_DROP_NONE);
 	ck_assert_uint_eq(c->txq.n, 0);
 
-	/* Subnet broadcast or multicast MAC as sender: not recorded (no answer to the latter). */
+	/* The subnet's broadcast as sender: not recorded, even when asked for. */
+	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IPV4(198, 18, 0, 255), NULL),
+			 -EAGAIN);
+	tt_test_txq_flush(c);
 	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &tt_mac_x,
 						  TT_TEST_IPV4(198, 18, 0, 255), NULL,
 						  TT_TEST_IP_US)), TT_DROP_NONE);
 	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IPV4(198, 18, 0, 255), NULL), -ENOENT);
 	tt_test_txq_flush(c);
 	{
+		/* A multicast sender MAC: a frame from it is bad_src_mac ... */
 		struct rte_ether_addr mc = { .addr_bytes = { 0x01, 0, 0x5e, 0, 0, 1 } };
+		struct rte_mbuf *m;
 
 		ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &mc,
 							  TT_TEST_IPV4(198, 18, 0, 9), NULL,
-							  TT_TEST_IP_US)), TT_DROP_NONE);
+							  TT_TEST_IP_US)), TT_DROP_bad_src_mac);
+		/* ... and in the ARP body only: neither recorded nor answered. */
+		ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IPV4(198, 18, 0, 9), NULL),
+				 -EAGAIN);
+		tt_test_txq_flush(c);
+		m = tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &mc, TT_TEST_IPV4(198, 18, 0, 9),
+				      NULL, TT_TEST_IP_US);
+		tt_test_eth(m)->src_addr = tt_mac_x;
+		ck_assert_drop(tt_rx(c, m), TT_DROP_NONE);
 		ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IPV4(198, 18, 0, 9), NULL), -ENOENT);
 		ck_assert_uint_eq(c->txq.n, 0);
+		ck_assert_uint_eq(c->stats.drop[TT_DROP_arp_unsolicited], 3);
 	}
-	ck_assert_uint_eq(t->n_used, 2);
+	tt_test_ctx_free(c);
+	tt_leak_check();
+}
+END_TEST
+
+/*
+ * ARP spoofing: frames that give a resolved neighbour another MAC (reply,
+ * gratuitous, or a request for us) change nothing and are not answered;
+ * they start a verification by unicast polls to the MAC we have, which
+ * the real neighbour answers. A neighbour that really moved stops
+ * answering: its entry ends within the poll window and the next
+ * resolution learns the new MAC.
+ */
+START_TEST(test_arp_conflict)
+{
+	struct tt_test_ctx *c = tt_test_ctx_new();
+	struct tt_arp_table *t = &c->net.arp[0];
+	const uint64_t window = TT_ARP_MAX_RETRIES * TT_ARP_RETRY_US;
+	struct rte_ether_addr mac;
+	unsigned int i;
+
+	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IP_PEER, NULL), -EAGAIN);
+	tt_test_txq_flush(c);
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us,
+						  &tt_test_mac_peer, TT_TEST_IP_PEER,
+						  &tt_test_mac_us, TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 1);
+
+	/* Three ways to claim the peer's address from tt_mac_x. */
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us, &tt_mac_x,
+						  TT_TEST_IP_PEER, &tt_test_mac_us,
+						  TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, NULL, &tt_mac_x,
+						  TT_TEST_IP_PEER, NULL, TT_TEST_IP_PEER)),
+		       TT_DROP_NONE);
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REQUEST, NULL, &tt_mac_x,
+						  TT_TEST_IP_PEER, NULL, TT_TEST_IP_US)),
+		       TT_DROP_NONE);
+	ck_assert_uint_eq(c->stats.drop[TT_DROP_arp_conflict], 3);
+	ck_assert_uint_eq(c->txq.n, 0);
+	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IP_PEER, &mac), 0);
+	ck_assert(rte_is_same_ether_addr(&mac, &tt_test_mac_peer));
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 1);
+
+	/* Verification: a poll to the MAC we have at once; the peer answers. */
+	tt_hk_pass(c);
+	ck_assert_uint_eq(c->txq.n, 1);
+	tt_expect_poll(tt_test_txq_pop(c), TT_TEST_IP_PEER, &tt_test_mac_peer);
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us,
+						  &tt_test_mac_peer, TT_TEST_IP_PEER,
+						  &tt_test_mac_us, TT_TEST_IP_US)), TT_DROP_NONE);
+	/* Renewed for a full lifetime: no poll until its end is near. */
+	tt_test_advance_us(c, TT_ARP_TTL_US - window - 1);
+	tt_hk_pass(c);
+	ck_assert_uint_eq(c->txq.n, 0);
+	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IP_PEER, &mac), 0);
+	ck_assert(rte_is_same_ether_addr(&mac, &tt_test_mac_peer));
+
+	/* The peer moved to tt_mac_x: the old MAC stays silent, the entry ends. */
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, NULL, &tt_mac_x,
+						  TT_TEST_IP_PEER, NULL, TT_TEST_IP_PEER)),
+		       TT_DROP_NONE);
+	ck_assert_uint_eq(c->stats.drop[TT_DROP_arp_conflict], 4);
+	for (i = 0; i < TT_ARP_MAX_RETRIES; i++) {
+		tt_hk_pass(c);
+		ck_assert_uint_eq(c->txq.n, 1);
+		tt_expect_poll(tt_test_txq_pop(c), TT_TEST_IP_PEER, &tt_test_mac_peer);
+		tt_test_advance_us(c, TT_ARP_RETRY_US);
+	}
+	tt_hk_pass(c);
+	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IP_PEER, NULL), -ENOENT);
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_expired], 1);
+	/* Asked everyone again: the new MAC's answer is believed. */
+	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IP_PEER, NULL), -EAGAIN);
+	tt_expect_request(tt_test_txq_pop(c), TT_TEST_IP_PEER);
+	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us, &tt_mac_x,
+						  TT_TEST_IP_PEER, &tt_test_mac_us,
+						  TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IP_PEER, &mac), 0);
+	ck_assert(rte_is_same_ether_addr(&mac, &tt_mac_x));
+	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 2);
 	tt_test_ctx_free(c);
 	tt_leak_check();
 }
@@ -1507,6 +1863,43 @@ START_TEST(test_icmp_echo)
 }
 END_TEST
 
+/* RFC 1122 3.2.2.6: the reply comes from the address the request was sent to. */
+START_TEST(test_icmp_echo_extra)
+{
+	struct tt_test_ctx *c = tt_test_ctx_new();
+	const uint32_t asked[] = { TT_TEST_IPV4(198, 18, 0, 10), TT_TEST_IPV4(198, 18, 0, 12),
+				   TT_TEST_IP_US };
+	struct tt_test_l3 l3;
+	struct rte_mbuf *m, *want;
+	unsigned int i;
+
+	c->ifc.extra_first = TT_TEST_IPV4(198, 18, 0, 10);
+	c->ifc.extra_last = TT_TEST_IPV4(198, 18, 0, 12);
+	for (i = 0; i < RTE_DIM(asked); i++) {
+		tt_test_l3_default(&l3);
+		l3.dst_ip = asked[i];
+		m = tt_test_build_icmp_echo(&l3, RTE_IP_ICMP_ECHO_REQUEST, 0x77, (uint16_t)i,
+					    NULL, 24);
+		ck_assert_drop(tt_rx(c, m), TT_DROP_NONE);
+		m = tt_test_txq_pop(c);
+		ck_assert_ptr_nonnull(m);
+		tt_test_l3_reverse(&l3);
+		l3.src_ip = asked[i];
+		want = tt_test_build_icmp_echo(&l3, RTE_IP_ICMP_ECHO_REPLY, 0x77, (uint16_t)i,
+					       NULL, 24);
+		ck_assert_msg(tt_test_bytes_eq(m, rte_pktmbuf_mtod(want, void *),
+					       rte_pktmbuf_data_len(want)),
+			      "echo reply to a request for %08x", asked[i]);
+		ck_assert(tt_test_cksums_ok(m));
+		rte_pktmbuf_free(m);
+		rte_pktmbuf_free(want);
+	}
+	ck_assert_uint_eq(c->stats.c[TT_STAT_icmp_echo_tx], RTE_DIM(asked));
+	tt_test_ctx_free(c);
+	tt_leak_check();
+}
+END_TEST
+
 START_TEST(test_icmp_txq_full)
 {
 	struct tt_test_ctx *c = tt_test_ctx_new();
@@ -1551,6 +1944,8 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_parse_ethernet);
 	tcase_add_test(tc, test_parse_arp);
 	tcase_add_test(tc, test_parse_ipv4);
+	tcase_add_test(tc, test_parse_link);
+	tcase_add_test(tc, test_parse_land);
 	tcase_add_test(tc, test_parse_rx_cksum_flags);
 	tcase_add_test(tc, test_parse_icmp);
 	tcase_add_test(tc, test_parse_tcp);
@@ -1563,6 +1958,8 @@ tt_test_suite(void)
 	tc = tcase_create("arp");
 	tcase_add_test(tc, test_arp_learn_lookup);
 	tcase_add_test(tc, test_arp_full);
+	tcase_add_test(tc, test_arp_evict);
+	tcase_add_test(tc, test_arp_keyed_hash);
 	tcase_add_test(tc, test_arp_expire);
 	tcase_add_test(tc, test_arp_resolve_retry);
 	tcase_add_test(tc, test_arp_resolve_answered);
@@ -1571,11 +1968,13 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_arp_gratuitous);
 	tcase_add_test(tc, test_arp_reply_bytes);
 	tcase_add_test(tc, test_arp_input_learning);
+	tcase_add_test(tc, test_arp_conflict);
 	tcase_add_checked_fixture(tc, tt_setup, NULL);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("icmp");
 	tcase_add_test(tc, test_icmp_echo);
+	tcase_add_test(tc, test_icmp_echo_extra);
 	tcase_add_test(tc, test_icmp_txq_full);
 	tcase_add_checked_fixture(tc, tt_setup, NULL);
 	suite_add_tcase(s, tc);
