@@ -121,6 +121,14 @@ tt_valid_icmp(uint16_t id, uint16_t seq, uint16_t len)
 	return tt_test_build_icmp_echo(&l3, RTE_IP_ICMP_ECHO_REQUEST, id, seq, NULL, len);
 }
 
+/* The reply to our request for the peer's address, from @p mac. */
+static struct rte_mbuf *
+tt_peer_reply(const struct rte_ether_addr *mac)
+{
+	return tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us, mac, TT_TEST_IP_PEER,
+				 &tt_test_mac_us, TT_TEST_IP_US);
+}
+
 /* ---- Checksums. ---- */
 
 START_TEST(test_cksum_rfc1071)
@@ -627,9 +635,11 @@ START_TEST(test_parse_ipv4)
 	/* Our own address as source; the source checks come before the destination's. */
 	TT_IP_CASE(ip->src_addr = rte_cpu_to_be_32(TT_TEST_IP_US), TT_DROP_src_ip_ours);
 	TT_IP_CASE((ip->src_addr = rte_cpu_to_be_32(TT_TEST_IP_US),
-		    ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3))), TT_DROP_src_ip_ours);
+		    ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3))),
+		   TT_DROP_src_ip_ours);
 	TT_IP_CASE((ip->src_addr = rte_cpu_to_be_32(TT_TEST_IPV4(127, 0, 0, 1)),
-		    ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3))), TT_DROP_bad_src_ip);
+		    ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3))),
+		   TT_DROP_bad_src_ip);
 	TT_IP_CASE(ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 3)), TT_DROP_not_our_ip);
 	TT_IP_CASE(ip->dst_addr = RTE_BE32(0xffffffff), TT_DROP_not_our_ip);
 	TT_IP_CASE(ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IPV4(198, 18, 0, 255)), TT_DROP_not_our_ip);
@@ -691,8 +701,7 @@ tt_link_frame(enum tt_link_kind k, const struct rte_ether_addr *src,
 		m = tt_test_build_arp_request(TT_TEST_IP_US);
 		break;
 	default:
-		m = tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us, &tt_test_mac_peer,
-				      TT_TEST_IP_PEER, &tt_test_mac_us, TT_TEST_IP_US);
+		m = tt_peer_reply(&tt_test_mac_peer);
 		break;
 	}
 	tt_test_eth(m)->src_addr = *src;
@@ -1432,8 +1441,7 @@ START_TEST(test_arp_resolve_answered)
 	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IP_PEER, &mac), -EAGAIN);
 	ck_assert_uint_eq(tt_test_txq_flush(c), 1);
 	/* The peer answers. */
-	m = tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us, &tt_test_mac_peer,
-			      TT_TEST_IP_PEER, &tt_test_mac_us, TT_TEST_IP_US);
+	m = tt_peer_reply(&tt_test_mac_peer);
 	ck_assert_drop(tt_rx(c, m), TT_DROP_NONE);
 	ck_assert_uint_eq(c->txq.n, 0);
 	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_rx_reply], 1);
@@ -1475,9 +1483,7 @@ START_TEST(test_arp_refresh)
 		ck_assert_uint_eq(c->txq.n, 0);
 	}
 	/* The last poll is answered: renewed for a full lifetime. */
-	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us,
-						  &tt_test_mac_peer, TT_TEST_IP_PEER,
-						  &tt_test_mac_us, TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_drop(tt_rx(c, tt_peer_reply(&tt_test_mac_peer)), TT_DROP_NONE);
 	tt_test_advance_us(c, TT_ARP_TTL_US - window - 1);
 	tt_hk_pass(c);
 	ck_assert_uint_eq(c->txq.n, 0);
@@ -1621,9 +1627,7 @@ START_TEST(test_arp_input_learning)
 	ck_assert_uint_eq(c->txq.n, 0);
 	ck_assert_uint_eq(c->stats.drop[TT_DROP_arp_unsolicited], 1);
 	/* A reply for us from a host we never asked: not added either. */
-	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us,
-						  &tt_test_mac_peer, TT_TEST_IP_PEER,
-						  &tt_test_mac_us, TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_drop(tt_rx(c, tt_peer_reply(&tt_test_mac_peer)), TT_DROP_NONE);
 	ck_assert_int_eq(tt_arp_lookup(t, TT_TEST_IP_PEER, NULL), -ENOENT);
 	ck_assert_uint_eq(c->stats.drop[TT_DROP_arp_unsolicited], 2);
 	/* Nor a request for us: answered, not recorded, not a drop. */
@@ -1727,15 +1731,11 @@ START_TEST(test_arp_conflict)
 
 	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IP_PEER, NULL), -EAGAIN);
 	tt_test_txq_flush(c);
-	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us,
-						  &tt_test_mac_peer, TT_TEST_IP_PEER,
-						  &tt_test_mac_us, TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_drop(tt_rx(c, tt_peer_reply(&tt_test_mac_peer)), TT_DROP_NONE);
 	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 1);
 
 	/* Three ways to claim the peer's address from tt_mac_x. */
-	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us, &tt_mac_x,
-						  TT_TEST_IP_PEER, &tt_test_mac_us,
-						  TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_drop(tt_rx(c, tt_peer_reply(&tt_mac_x)), TT_DROP_NONE);
 	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, NULL, &tt_mac_x,
 						  TT_TEST_IP_PEER, NULL, TT_TEST_IP_PEER)),
 		       TT_DROP_NONE);
@@ -1752,9 +1752,7 @@ START_TEST(test_arp_conflict)
 	tt_hk_pass(c);
 	ck_assert_uint_eq(c->txq.n, 1);
 	tt_expect_poll(tt_test_txq_pop(c), TT_TEST_IP_PEER, &tt_test_mac_peer);
-	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us,
-						  &tt_test_mac_peer, TT_TEST_IP_PEER,
-						  &tt_test_mac_us, TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_drop(tt_rx(c, tt_peer_reply(&tt_test_mac_peer)), TT_DROP_NONE);
 	/* Renewed for a full lifetime: no poll until its end is near. */
 	tt_test_advance_us(c, TT_ARP_TTL_US - window - 1);
 	tt_hk_pass(c);
@@ -1779,9 +1777,7 @@ START_TEST(test_arp_conflict)
 	/* Asked everyone again: the new MAC's answer is believed. */
 	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IP_PEER, NULL), -EAGAIN);
 	tt_expect_request(tt_test_txq_pop(c), TT_TEST_IP_PEER);
-	ck_assert_drop(tt_rx(c, tt_test_build_arp(RTE_ARP_OP_REPLY, &tt_test_mac_us, &tt_mac_x,
-						  TT_TEST_IP_PEER, &tt_test_mac_us,
-						  TT_TEST_IP_US)), TT_DROP_NONE);
+	ck_assert_drop(tt_rx(c, tt_peer_reply(&tt_mac_x)), TT_DROP_NONE);
 	ck_assert_int_eq(tt_arp_resolve(&c->net, 0, TT_TEST_IP_PEER, &mac), 0);
 	ck_assert(rte_is_same_ether_addr(&mac, &tt_mac_x));
 	ck_assert_uint_eq(c->stats.c[TT_STAT_arp_learned], 2);
