@@ -134,12 +134,18 @@ port_init(struct tt_app *app, uint16_t port_id)
 	p->ifc.ip = pc->ip;
 	p->ifc.mask = pc->prefix == 0 ? 0 : ~0u << (32 - pc->prefix);
 	p->ifc.gateway = pc->gateway;
-	/* The client's source addresses on this port are ours too. */
+	/*
+	 * The client's source addresses are ours too, on the port its
+	 * targets are reached through (only there: with two ports on one
+	 * subnet, as config/loopback.ini has, the other port must see them
+	 * as remote, not as its own addresses, which it drops as spoofed).
+	 */
 	{
 		const struct tt_client_cfg *cc = &app->cfg.client;
 
 		if (cc->enabled && cc->src_ip_first != 0 &&
-		    ((cc->src_ip_first ^ pc->ip) & p->ifc.mask) == 0) {
+		    ((cc->src_ip_first ^ pc->ip) & p->ifc.mask) == 0 &&
+		    client_uses_port(app, port_id)) {
 			p->ifc.extra_first = cc->src_ip_first;
 			p->ifc.extra_last = cc->src_ip_last;
 		}
