@@ -25,9 +25,10 @@
  * NONE (virtio: data valid, field not filled in), they are trusted;
  * UNKNOWN, or a port without rx_cksum, means a software check.
  *
- * The link-layer and source rules (docs/security.md) come first, before
- * any checksum is computed: each is a compare or two on fields of the
- * frame's first cache line and of struct tt_iface.
+ * The link-layer and source rules (docs/security.md) are a compare or two
+ * each, on fields of the frame's first cache line and of struct tt_iface.
+ * The Ethernet ones come before anything else is read; the IPv4 source
+ * ones after the header checks, so a damaged packet counts as damaged.
  * - Ethernet source: a group address (I/G bit set: broadcast, multicast)
  *   is never a station's own (IEEE 802-2014 8.2, IEEE 802.3 3.2.3), so it
  *   is dropped as bad_src_mac.
