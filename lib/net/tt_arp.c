@@ -396,6 +396,14 @@ tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
 		goto free;
 
 	r = tt_arp_merge(net, ifc, sip, &d->arp_sha);
+	/*
+	 * A neighbour's announcement (RFC 5227 3: sender and target address
+	 * equal), such as the one every port sends when it starts, is normal
+	 * traffic: not recorded, but not counted as an unsolicited drop.
+	 * One that claims our own address is a conflict, and still counts.
+	 */
+	if (r == TT_DROP_arp_unsolicited && sip == tip && !tt_iface_owns(ifc, sip))
+		r = TT_DROP_NONE;
 	if (r == TT_DROP_arp_conflict ||
 	    op != RTE_ARP_OP_REQUEST || !tt_iface_owns(ifc, tip) ||
 	    !rte_is_unicast_ether_addr(&d->arp_sha) ||
