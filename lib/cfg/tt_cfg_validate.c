@@ -149,6 +149,15 @@ cfg_validate_tcp(struct tt_cfg_ctx *ctx, unsigned int n_ports,
 		return cfg_key_err(ctx, "tcp", "rto_init_ms", t,
 				   "outside rto_min_ms..rto_max_ms (%u..%u)",
 				   t->rto_min_ms, t->rto_max_ms);
+	/*
+	 * RFC 7323 2.3: the window field is rcv_wnd >> wscale; below one unit
+	 * of the shift every window we advertise would be 0 (found by
+	 * fuzz_tcp_pair).
+	 */
+	if (t->rcv_wnd >> t->wscale == 0)
+		return cfg_key_err(ctx, "tcp", "rcv_wnd", t,
+				   "below 2^wscale (%u): every window would be advertised as 0",
+				   1u << t->wscale);
 	return 0;
 }
 

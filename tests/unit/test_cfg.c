@@ -547,6 +547,21 @@ static const struct {
 	{ "client.target=198.18.0.1:80, 198.18.0.1:81 198.18.0.1:80", "--set: [client] target = '198.18.0.1:80, 198.18.0.1:81 198.18.0.1:80': target 198.18.0.1:80 listed twice" },
 };
 
+/* A receive window below one unit of the window scale would always be advertised as 0. */
+START_TEST(test_rcv_wnd_below_wscale)
+{
+	const char *sets[2] = { "tcp.wscale=14", "tcp.rcv_wnd=16383" };
+
+	ck_assert_int_eq(tt_cfg_load(&cfg, FIXDIR "good-minimal.ini", sets, 2, err,
+				     sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "--set: [tcp] rcv_wnd = '16383': below 2^wscale (16384): every "
+			 "window would be advertised as 0");
+	sets[1] = "tcp.rcv_wnd=16384";
+	ck_assert_int_eq(tt_cfg_load(&cfg, FIXDIR "good-minimal.ini", sets, 2, err,
+				     sizeof(err)), 0);
+}
+END_TEST
+
 START_TEST(test_set_error)
 {
 	const char *sets[1] = { bad_sets[_i].set };
@@ -842,6 +857,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_no_file);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_syn_cookies_off);
+	tcase_add_test(tc, test_rcv_wnd_below_wscale);
 	tcase_add_test(tc, test_defaults_canonical);
 	tcase_add_test(tc, test_doc_defaults);
 	suite_add_tcase(s, tc);
