@@ -144,7 +144,7 @@ static void conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbu
 		       const struct tt_seg *s, bool *kept);
 
 /* The received mbuf of the segment at hand, and whether an application kept it. */
-struct tt_rte_mbuf_ref {
+struct rx_ref {
 	struct rte_mbuf *m;
 	bool *kept;
 };
@@ -195,7 +195,7 @@ syncookie_send(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct 
  * when @p s brings no valid cookie.
  */
 static bool
-syncookie_open(struct tt_tcp_ctx *ctx, struct tt_rte_mbuf_ref *ref, const struct tt_seg *s)
+syncookie_open(struct tt_tcp_ctx *ctx, struct rx_ref *ref, const struct tt_seg *s)
 {
 	struct tt_flow_key k = { .raddr = s->saddr, .laddr = s->daddr, .rport = s->sport,
 				 .lport = s->dport };
@@ -249,7 +249,7 @@ syncookie_open(struct tt_tcp_ctx *ctx, struct tt_rte_mbuf_ref *ref, const struct
 
 /* No flow for this segment (RFC 9293 3.10.7.1 and 3.10.7.2). */
 static void
-no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, struct tt_rte_mbuf_ref *ref,
+no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, struct rx_ref *ref,
 	const struct tt_seg *s)
 {
 	if (s->flags & TT_TH_RST) {
@@ -1084,7 +1084,7 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			ctx->spare = mb;
 			ctx->spare_taken = false;
 			if (c == NULL)
-				no_flow(ctx, ifc, &(struct tt_rte_mbuf_ref){ mb, &kept }, &s);
+				no_flow(ctx, ifc, &(struct rx_ref){ mb, &kept }, &s);
 			else if (c->state == TT_TCPS_SYN_SENT)
 				syn_sent_input(ctx, c, &s);
 			else

@@ -27,8 +27,8 @@ extern uint32_t tt_flow_secret[4];
  * collisions between two distinct keys have a probability of about 2^-32
  * over the secret, whatever the keys: unlike a CRC, which is affine (two
  * keys whose difference has a zero CRC collide under every seed), the
- * choice of colliding 4-tuples needs the secret. Its high half is the
- * signature. Two multiplications: as cheap as the CRC it replaces.
+ * choice of colliding 4-tuples needs the secret. Mixed and folded to 32
+ * bits, it is the signature. Three multiplications.
  */
 static inline uint32_t
 tt_tcp_flow_sig(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k)
@@ -38,8 +38,22 @@ tt_tcp_flow_sig(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k)
 	uint64_t c = (uint32_t)(((uint32_t)k->rport << 16 | k->lport) + tt_flow_secret[2]);
 	uint64_t d = (uint32_t)(k->zero + tt_flow_secret[3]);
 
+	uint64_t h = a * b + c * d;
+
 	(void)ctx;
-	return (uint32_t)((a * b + c * d) >> 32);
+	/*
+	 * NH's output is almost universal as a whole, but nearby keys (the
+	 * ports of one source, a generator's tuples) differ in it by small
+	 * multiples of the secret, so its bits are not spread alike: rte_hash
+	 * takes the bucket from the low bits of the signature and matched
+	 * keys through a few others. A bijective 64-bit finaliser
+	 * (MurmurHash3's fmix64) spreads every output bit over all of them,
+	 * leaving the collision bound as it was.
+	 */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* The same, in the form rte_hash takes as its own hash function. */
