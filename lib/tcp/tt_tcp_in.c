@@ -96,6 +96,22 @@ conn_init_send(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 }
 
 /*
+ * A new block @p c for the SYN (or cookie ACK) @p s: where replies go, and
+ * LISTEN -> SYN_RCVD, counted as a transition of the listening endpoint.
+ */
+static void
+accept_from_listen(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
+{
+	c->port = s->port;
+	rte_ether_addr_copy(s->smac, &c->rmac);
+	ctx->stats->state[TT_TCPS_CLOSED]--;
+	ctx->stats->state[TT_TCPS_LISTEN]++;
+	c->state = TT_TCPS_LISTEN;
+	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_RCVD);
+	TT_STAT_INC(ctx->stats, conn_accepted);
+}
+
+/*
  * LISTEN: a SYN for a port we serve (RFC 9293 3.10.7.2). Returns false
  * when the flow table has no room for it.
  */
@@ -116,14 +132,7 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	c = tt_tcp_conn_alloc(ctx, &k, s->sig);
 	if (c == NULL)
 		return false;
-	c->port = s->port;
-	rte_ether_addr_copy(s->smac, &c->rmac);
-	/* LISTEN -> SYN_RCVD, counted as a transition of the listening endpoint. */
-	ctx->stats->state[TT_TCPS_CLOSED]--;
-	ctx->stats->state[TT_TCPS_LISTEN]++;
-	c->state = TT_TCPS_LISTEN;
-	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_RCVD);
-	TT_STAT_INC(ctx->stats, conn_accepted);
+	accept_from_listen(ctx, c, s);
 	c->iss = tt_tcp_isn(ctx, s->daddr, s->dport, s->saddr, s->sport);
 	conn_init_send(ctx, c);
 	c->irs = s->seq;
@@ -211,14 +220,7 @@ syncookie_open(struct tt_tcp_ctx *ctx, struct rx_ref *ref, const struct tt_seg *
 		return true;	/* a valid cookie, but no room: the peer retransmits */
 	}
 	TT_STAT_INC(ctx->stats, syncookies_ok);
-	c->port = s->port;
-	rte_ether_addr_copy(s->smac, &c->rmac);
-	/* LISTEN -> SYN_RCVD, as passive_open() counts it. */
-	ctx->stats->state[TT_TCPS_CLOSED]--;
-	ctx->stats->state[TT_TCPS_LISTEN]++;
-	c->state = TT_TCPS_LISTEN;
-	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_RCVD);
-	TT_STAT_INC(ctx->stats, conn_accepted);
+	accept_from_listen(ctx, c, s);
 	c->iss = ck.iss;
 	conn_init_send(ctx, c);
 	c->snd_nxt = c->snd_max = c->iss + 1;	/* the SYN-ACK was sent */
