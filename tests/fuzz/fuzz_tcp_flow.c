@@ -100,7 +100,9 @@ make_cfg(struct tt_config *cfg, uint8_t b0, uint8_t b1, uint8_t b2)
 	snprintf(s[3], sizeof(s[3]), "tcp.wscale=%s", ws[(b0 >> 4) & 3]);
 	snprintf(s[4], sizeof(s[4]), "server.idle_timeout_ms=%s", (b0 & 0x40) ? "300" : "0");
 	snprintf(s[5], sizeof(s[5]), "tcp.tw_recycle=%s", (b0 & 0x80) ? "true" : "false");
-	snprintf(s[6], sizeof(s[6]), "tcp.rcv_wnd=%s", wnd[b1 & 3]);
+	/* At least one unit of the window scale: below it the loader refuses it (every window 0). */
+	snprintf(s[6], sizeof(s[6]), "tcp.rcv_wnd=%lu",
+		 RTE_MAX(strtoul(wnd[b1 & 3], NULL, 10), 1ul << strtoul(ws[(b0 >> 4) & 3], NULL, 10)));
 	snprintf(s[7], sizeof(s[7]), "tcp.mss=%s", mss[(b1 >> 2) & 3]);
 	snprintf(s[8], sizeof(s[8]), "tcp.init_cwnd=%s", cwnd[(b1 >> 4) & 3]);
 	snprintf(s[9], sizeof(s[9]), "server.response_bytes=%s", resp[b1 >> 6]);
