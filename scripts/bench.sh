@@ -28,6 +28,10 @@
 #   8 dperf side by side over net_memif: dperf <-> dperf, tcpterm <->
 #     tcpterm, dperf -> tcpterm, tcpterm -> dperf, at 1M/s and 3M/s
 #     offered (not run with --quick: dperf's slow start alone takes 10 s)
+#   9 multi-core scale-out through the RSS NIC emulator (tests/tools):
+#     1 and 2 lcores per side, hash-aware and steering (not run with
+#     --quick; 2 lcores per side need 5 CPUs; scripts/bench/device_scaling.sh
+#     runs it for 1 to 14 lcores)
 #
 # Needs root (hugepages, /var/run/dpdk). Uses scripts/setup.sh for the
 # packages, the build and the memory mode (hugepages, or --no-huge when
@@ -79,6 +83,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/scripts/bench/s7_callgrind.sh"
 # shellcheck source=scripts/bench/s8_dperf.sh
 . "$root/scripts/bench/s8_dperf.sh"
+# shellcheck source=scripts/bench/s9_rss.sh
+. "$root/scripts/bench/s9_rss.sh"
 
 quick=0
 S2_FRAME=
@@ -258,6 +264,7 @@ b_row 8h "8. dperf side by side, net_memif, 3M/s offered" "tcpterm client -> dpe
 b_row 8i "8. dperf side by side, net_memif, 3M/s offered" "goodput tcpterm pair / dperf pair" "x"
 b_row 8j "8. dperf side by side, net_memif, 1M/s offered" "dperf -> dperf: dperf's errors + tcpDrop per connection" "%"
 b_row 8k "8. dperf side by side, net_memif, 1M/s offered" "dperf -> tcpterm: dperf's errors + tcpDrop per connection" "%"
+s9_rows
 
 # ---- Machine. ----
 
@@ -268,7 +275,7 @@ log "work directory $W; client CPU $CA, server CPU $CB; $runs run(s) per figure$
 
 # ---- Run. ----
 
-for s in 1 2 3 4 5 6 7 8; do
+for s in 1 2 3 4 5 6 7 8 9; do
 	if ! b_want $s; then
 		case $s in
 		1) b_note 1 "not run (--only)" ;;
@@ -279,6 +286,7 @@ for s in 1 2 3 4 5 6 7 8; do
 		6) b_note 6a "not run (--only)" ;;
 		7) b_note 7 "not run (--only)" ;;
 		8) b_note 8a "not run (--only)" ;;
+		9) for l in $S9_LCORES; do s9_note "$l" "not run (--only)"; done ;;
 		esac
 		continue
 	fi
@@ -292,6 +300,7 @@ for s in 1 2 3 4 5 6 7 8; do
 	6) s6_bulk ;;
 	7) s7_callgrind ;;
 	8) s8_dperf ;;
+	9) s9_rss ;;
 	esac
 	b_dpdk_leftovers
 done
