@@ -9,6 +9,7 @@
  * control thread (app/report.c), never by a worker.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
@@ -22,6 +23,10 @@
 #include "gen/tt_gen.h"
 
 #define TT_MAX_BURST 64
+/* Packets offered to one port per flush: a TX ring's worth is plenty. */
+#define TT_TX_OFFER 512
+/* Packets left in the lcore's TX queue after a flush that mean saturation. */
+#define TT_ADMIT_TXQ_MARK (TT_TXQ_SIZE / 4)
 #define TT_CTL_EVERY 64		/* loop iterations between control checks */
 #define TT_LINK_CHECK_MS 10	/* the main lcore polls the links' state */
 #define TT_ARP_HOUSE_MS 100	/* ARP retries and expiry */
@@ -44,64 +49,91 @@ find_worker(struct tt_app *app)
 }
 
 /*
- * Hand the queued packets to their ports. What a full TX ring refuses stays
- * queued for the next call (back-pressure instead of loss); only when the
- * queue itself is nearly full is the rest freed and counted. Returns the
- * number of packets the ports took.
+ * Hand the queued packets to their ports, in queue order, at most the
+ * first TT_TX_OFFER of the queue per call: what a TX ring refuses stays
+ * queued for the next call (back-pressure instead of loss), and only the queue's own
+ * overflow (tt_txq_push) drops. The bound matters under overload, when a
+ * peer stops reading: offering the whole 4,096-packet queue to a full ring
+ * on every loop, and copying it out and back, was what a saturated lcore
+ * spent its time on (tx_refused in the hundreds of millions, issue 16).
+ * Returns the number of packets the ports took.
  */
 static unsigned int
 tx_flush(struct tt_app *app, struct tt_worker *w)
 {
-	static __thread struct rte_mbuf *out[TT_MAX_PORTS][TT_TXQ_SIZE];
+	static __thread struct rte_mbuf *out[TT_MAX_PORTS][TT_TX_OFFER];
 	uint16_t cnt[TT_MAX_PORTS] = { 0 };
-	uint64_t bytes[TT_MAX_PORTS] = { 0 };
+	uint16_t sent[TT_MAX_PORTS] = { 0 };
 	struct tt_txq *q = &w->txq;
-	uint16_t i, p, sent, keep = 0;
+	uint16_t i, p, keep = 0, scan = RTE_MIN(q->n, (uint16_t)TT_TX_OFFER);
 	unsigned int total = 0;
+	bool gaps = false;
 
-	for (i = 0; i < q->n; i++) {
+	/*
+	 * The first TT_TX_OFFER packets of the queue, by port (the queue stays
+	 * in order per port: TCP's segments of one flow leave in the order
+	 * they were made). The rest is not even read.
+	 */
+	for (i = 0; i < scan; i++) {
 		struct rte_mbuf *m = q->m[i];
 
 		p = m->port;
 		if (unlikely(p >= app->n_ports || !app->ports[p].link_up)) {
 			TT_DROP(&w->stats, TT_DROP_link_down);
 			rte_pktmbuf_free(m);
+			q->m[i] = NULL;
+			gaps = true;
 			continue;
 		}
-		bytes[p] += m->pkt_len;
 		out[p][cnt[p]++] = m;
 	}
-	q->n = 0;
 	for (p = 0; p < app->n_ports; p++) {
+		uint64_t bytes = 0;
+
 		if (cnt[p] == 0)
 			continue;
-		sent = rte_eth_tx_burst(p, w->queue, out[p], cnt[p]);
 		/*
 		 * What the port took is no longer ours to read (freed, or
-		 * already with the peer): count the bytes from what was
-		 * offered minus what was refused.
+		 * already with the peer): count the bytes before offering.
 		 */
-		for (i = sent; i < cnt[p]; i++)
-			bytes[p] -= out[p][i]->pkt_len;
-		w->stats.c[TT_STAT_tx_bytes] += bytes[p];
-		w->stats.c[TT_STAT_tx_pkts] += sent;
-		w->stats.c[TT_STAT_tx_refused] += cnt[p] - sent;
-		total += sent;
-		for (i = sent; i < cnt[p]; i++) {
-			if (keep < TT_TXQ_SIZE - 64) {
-				q->m[keep++] = out[p][i];
-			} else {
-				rte_pktmbuf_free(out[p][i]);
-				TT_DROP(&w->stats, TT_DROP_tx_full);
-			}
-		}
+		for (i = 0; i < cnt[p]; i++)
+			bytes += out[p][i]->pkt_len;
+		sent[p] = rte_eth_tx_burst(p, w->queue, out[p], cnt[p]);
+		for (i = sent[p]; i < cnt[p]; i++)
+			bytes -= out[p][i]->pkt_len;
+		w->stats.c[TT_STAT_tx_bytes] += bytes;
+		w->stats.c[TT_STAT_tx_pkts] += sent[p];
+		w->stats.c[TT_STAT_tx_refused] += cnt[p] - sent[p];
+		total += sent[p];
 	}
-	q->n = keep;
+	if (total == 0 && !gaps)
+		return 0;	/* all refused: the queue is as it was */
+	/* Close the gaps: each port took the first sent[p] of its packets. */
+	for (i = 0; i < scan; i++) {
+		struct rte_mbuf *m = q->m[i];
+
+		if (m == NULL)
+			continue;
+		if (sent[m->port] > 0) {
+			sent[m->port]--;
+			continue;
+		}
+		q->m[keep++] = m;
+	}
+	if (scan < q->n)
+		memmove(&q->m[keep], &q->m[scan], (q->n - scan) * sizeof(q->m[0]));
+	q->n = keep + (q->n - scan);
 	return total;
 }
 
+/*
+ * Receive a burst on @p port and dispatch it. A connection-opening SYN (no
+ * ACK, no RST) takes one of the @p syn_left this poll admits, or is dropped
+ * before the flow lookup (tcp/tt_admit.h).
+ */
 static uint16_t
-rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
+rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst,
+	uint16_t *syn_left)
 {
 	struct rte_mbuf *pkts[TT_MAX_BURST];
 	struct rte_mbuf *tcp_m[TT_MAX_BURST];
@@ -131,6 +163,15 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 		}
 		switch (pkt->kind) {
 		case TT_PKT_TCP:
+			if (unlikely((pkt->tcp->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+							    RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {
+				if (*syn_left == 0) {
+					TT_DROP(&w->stats, TT_DROP_syn_overload);
+					rte_pktmbuf_free(m);
+					break;
+				}
+				(*syn_left)--;
+			}
 			tcp_m[n_tcp++] = m;
 			break;
 		case TT_PKT_ARP:
@@ -276,7 +317,12 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 	unsigned int iter = 0;
 	uint64_t prev;
 	bool busy = false;
-	uint16_t p, nb_rx;
+	uint16_t p, nb_rx, syn_left, n_polled = 0;
+
+	for (p = 0; p < app->n_ports; p++)
+		n_polled += app->ports[p].used;
+	tt_admit_init(&w->admit, burst * RTE_MAX(n_polled, 1), app->cfg.general.overload_control);
+	syn_left = w->admit.quota;
 
 	w->tx_deadline = rte_rdtsc() + drain_tsc;
 	prev = rte_rdtsc();
@@ -298,7 +344,7 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		nb_rx = 0;
 		for (p = 0; p < app->n_ports; p++)
 			if (app->ports[p].used && app->ports[p].link_up)
-				nb_rx += rx_port(app, w, p, burst);
+				nb_rx += rx_port(app, w, p, burst, &syn_left);
 
 		if (nb_rx == 0)
 			watch_links(app);
@@ -320,6 +366,13 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		} else if (w->txq.n == 0) {
 			w->tx_deadline = now + drain_tsc;
 		}
+		/*
+		 * Saturated: what the ports would not take piles up here (a
+		 * peer that does not read). A full receive burst alone is not
+		 * the sign: a closed-loop run at full speed has those all the
+		 * time, and shedding its SYNs would only slow it down.
+		 */
+		syn_left = tt_admit_update(&w->admit, w->txq.n >= TT_ADMIT_TXQ_MARK, now_us);
 
 		if (unlikely(++iter % TT_CTL_EVERY == 0)) {
 			if (now >= next_house) {
@@ -332,8 +385,11 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 				control(app, now, &next_link);
 		}
 	}
-	if (w->txq.n > 0)
-		tx_flush(app, w);
+	/* The last of the queue, while the ports take it; the rest is freed. */
+	while (w->txq.n > 0 && tx_flush(app, w) > 0)
+		;
+	while (w->txq.n > 0)
+		rte_pktmbuf_free(w->txq.m[--w->txq.n]);
 }
 
 int

@@ -17,6 +17,7 @@
 #include "cfg/tt_cfg.h"
 #include "net/tt_net.h"
 #include "stats/tt_stats.h"
+#include "tcp/tt_admit.h"
 #include "tcp/tt_tcp.h"
 
 /** Per-lcore worker: everything its loop touches lives here. */
@@ -35,6 +36,7 @@ struct tt_worker {
 	uint64_t tx_deadline;		/**< TSC at which queued TX is flushed */
 	uint64_t loop_tsc;		/**< TSC cycles in the loop */
 	uint64_t busy_tsc;		/**< of which in iterations that received or sent */
+	struct tt_admit admit;		/**< new SYNs per poll under overload */
 	volatile bool done;		/**< the worker's loop has returned */
 } __rte_cache_aligned;
 

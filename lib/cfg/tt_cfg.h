@@ -129,6 +129,7 @@ struct tt_general_cfg {
 	uint32_t ring_pairs;	/**< net_ring port pairs created in-process */
 	uint32_t burst;		/**< RX burst */
 	uint32_t tx_drain_us;	/**< TX flush deadline */
+	bool overload_control;	/**< shed new SYNs on a saturated lcore (tcp/tt_admit.h) */
 };
 
 struct tt_config {

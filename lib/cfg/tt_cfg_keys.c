@@ -550,6 +550,7 @@ static const struct tt_cfg_key tt_general_keys[] = {
 	KEY_UINT(tt_general_cfg, ring_pairs, 0, TT_MAX_PORTS / 2, "0"),
 	KEY_UINT(tt_general_cfg, burst, 1, 64, "32"),
 	KEY_UINT(tt_general_cfg, tx_drain_us, 1, 10000, "100"),
+	KEY_BOOL(tt_general_cfg, overload_control, "true"),
 };
 
 static const struct tt_cfg_key tt_eal_keys[] = {

@@ -16,8 +16,8 @@
 # else the scenario says why it did not run. dperf needs hugepages: its
 # socket_mem is given to EAL as --socket-mem.
 
-S8_RATES="1000000 3000000"
-S8_PAIRS="dd tt dt td"
+S8_RATES=${S8_RATES:-"1000000 3000000"}
+S8_PAIRS=${S8_PAIRS:-"dd tt dt td"}
 S8_DPERF_MEM=800	# MB of hugepages per dperf process (its sockets: 100 x 65535 x 64 B)
 
 # s8_find_dperf: S8_DPERF (the binary) and S8_FROM, or S8_WHY.
