@@ -26,9 +26,14 @@
  * One lcore polls every queue. Nothing is dropped except when a TX queue
  * stays full (a per-queue buffer of TT_EMU_TXBUF frames overflows:
  * tx_dropped) or the destination's link is down (link_down_dropped).
- * A port whose link is down is not polled (a memif peer that leaves
- * unmaps the rings microseconds after the link goes down; the link is
- * read on every poll that received nothing, as tcpterm does).
+ * A port whose link is down is not polled. When a memif peer leaves,
+ * DPDK 22.11's driver marks the link down and unmaps the shared rings in
+ * the EAL interrupt thread, while the lcore may be inside rx/tx_burst on
+ * them (a crash seen here with a peer leaving under load). So the
+ * emulator defines munmap() itself (exported to the PMD, see meson.build):
+ * called from another thread while the loop runs, it waits until the
+ * loop has passed its safe point, after which it reads every link again
+ * before touching a port, and only then unmaps.
  *
  * On SIGINT or SIGTERM it prints one JSON line with its counters per
  * port and queue (and writes it to the --json file) and exits 0.
@@ -42,6 +47,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_eal.h>
@@ -94,6 +103,36 @@ struct tt_emu_port {
 
 static struct tt_emu_port emu_ports[TT_EMU_PORTS];
 static volatile sig_atomic_t emu_quit;
+/* The loop's safe points (see munmap() below). */
+static uint64_t emu_epoch;
+static int emu_looping;
+static pthread_t emu_thread;
+
+/*
+ * munmap() for the whole process, the memif PMD's included. From another
+ * thread while the loop runs (the interrupt thread's memif_disconnect(),
+ * which has marked the link down before), wait until the loop has passed
+ * its safe point twice: at the safe point it has finished every burst,
+ * and after it reads the links, so it no longer touches the port whose
+ * rings go. Sequentially consistent fence and increment: the link's
+ * store before the fence here is seen by the loop's read after its
+ * increment.
+ */
+int
+munmap(void *addr, size_t len)
+{
+	if (__atomic_load_n(&emu_looping, __ATOMIC_SEQ_CST) &&
+	    !pthread_equal(pthread_self(), emu_thread)) {
+		uint64_t e;
+
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		e = __atomic_load_n(&emu_epoch, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&emu_looping, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&emu_epoch, __ATOMIC_SEQ_CST) - e < 2)
+			rte_pause();
+	}
+	return (int)syscall(SYS_munmap, addr, len);
+}
 
 static void
 emu_signal(int sig)
@@ -312,11 +351,14 @@ static void
 emu_loop(void)
 {
 	struct rte_mbuf *pkts[TT_EMU_BURST];
-	unsigned int iter = 0, i;
+	unsigned int i;
 
-	check_links();
+	emu_thread = pthread_self();
+	__atomic_store_n(&emu_looping, 1, __ATOMIC_SEQ_CST);
 	while (!emu_quit) {
-		uint32_t total = 0;
+		/* The safe point: no burst in progress; the links are read next. */
+		__atomic_fetch_add(&emu_epoch, 1, __ATOMIC_SEQ_CST);
+		check_links();
 
 		for (i = 0; i < TT_EMU_PORTS; i++) {
 			struct tt_emu_port *src = &emu_ports[i];
@@ -330,17 +372,14 @@ emu_loop(void)
 				if (n == 0)
 					continue;
 				src->qs[q].rx += n;
-				total += n;
 				forward(dst, q, pkts, n);
 			}
 		}
 		for (i = 0; i < TT_EMU_PORTS; i++)
 			if (emu_ports[i].up)
 				flush(&emu_ports[i]);
-		/* Idle: look at the links now; busy: every 1024 rounds. */
-		if (total == 0 || (++iter & 1023) == 0)
-			check_links();
 	}
+	__atomic_store_n(&emu_looping, 0, __ATOMIC_SEQ_CST);
 	for (i = 0; i < TT_EMU_PORTS; i++)
 		txb_drop_all(&emu_ports[i]);
 }
