@@ -80,6 +80,9 @@ struct tt_tcp_cfg {
 	uint32_t syn_retries;	/**< SYN/SYN-ACK retransmissions */
 	uint32_t delack_ms;	/**< delayed ACK timer */
 	uint32_t init_cwnd;	/**< initial window in segments (RFC 6928) */
+	uint32_t challenge_ack_limit;	/**< challenge ACKs a second, per lcore (RFC 5961 7) */
+	uint32_t persist_max_probes;	/**< zero-window probes before reset */
+	uint32_t persist_timeout_ms;	/**< time in persist before reset; 0 = no bound */
 };
 
 struct tt_server_cfg {
@@ -90,6 +93,8 @@ struct tt_server_cfg {
 	uint32_t response_bytes;	/**< body (http) or response (fixed) */
 	uint32_t request_bytes;	/**< fixed: request size that triggers a response */
 	uint32_t idle_timeout_ms;	/**< reset an idle connection; 0 = none */
+	uint32_t echo_conn_mbufs;	/**< echo: received mbufs one connection may hold */
+	uint32_t echo_lcore_mbufs;	/**< echo: mbufs all of an lcore's may hold; 0 = auto */
 };
 
 struct tt_target {

@@ -586,6 +586,9 @@ static const struct tt_cfg_key tt_tcp_keys[] = {
 	KEY_UINT(tt_tcp_cfg, syn_retries, 1, 30, "5"),
 	KEY_UINT(tt_tcp_cfg, delack_ms, 1, 500, "40"),
 	KEY_UINT(tt_tcp_cfg, init_cwnd, 1, 100, "10"),
+	KEY_UINT(tt_tcp_cfg, challenge_ack_limit, 1, 100000000, "1000"),
+	KEY_UINT(tt_tcp_cfg, persist_max_probes, 1, 255, "15"),
+	KEY_UINT(tt_tcp_cfg, persist_timeout_ms, 0, 86400000, "120000"),
 };
 
 static const struct tt_cfg_key tt_server_keys[] = {
@@ -594,6 +597,8 @@ static const struct tt_cfg_key tt_server_keys[] = {
 	KEY_UINT(tt_server_cfg, response_bytes, 0, 1073741824, "100"),
 	KEY_UINT(tt_server_cfg, request_bytes, 1, 1073741824, "100"),
 	KEY_UINT(tt_server_cfg, idle_timeout_ms, 0, 86400000, "60000"),
+	KEY_UINT(tt_server_cfg, echo_conn_mbufs, 1, 65535, "256"),
+	KEY_UINT(tt_server_cfg, echo_lcore_mbufs, 0, 4194303, "0"),
 };
 
 static const struct tt_cfg_key tt_client_keys[] = {

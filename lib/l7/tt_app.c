@@ -44,14 +44,6 @@ static const struct rte_mbuf_dynfield echo_tail_desc = {
 	.size = sizeof(struct tt_echo_meta),
 	.align = __alignof__(struct tt_echo_meta),
 };
-/*
- * What one held mbuf costs at least against the receive window, whatever
- * its payload (as Linux charges an skb's truesize): without it, a peer
- * sending tiny segments could pin the whole mbuf pool within one window.
- * With 512, one connection holds at most rcv_wnd / 512 mbufs (512 with the
- * default window), while full-size segments are charged their bytes.
- */
-#define TT_ECHO_MBUF_COST 512
 #define ECHO_META(m) RTE_MBUF_DYNFIELD((m), echo_tail_off, struct tt_echo_meta *)
 #define ECHO_TAIL(m) (ECHO_META(m)->tail)
 
@@ -189,6 +181,29 @@ tt_app_ctx_free(struct tt_app_ctx *a)
 	rte_free(a);
 }
 
+/*
+ * Echo holds the mbufs it receives until the peer acknowledges their echo,
+ * and a peer that sends and never reads makes that for ever (until the
+ * persist bound, tt_tcp_guard.c). Two limits keep such peers from taking
+ * the mbuf pool that RX needs: one per connection and one for all of an
+ * lcore's, by default a quarter of a port's pool shared by the lcores.
+ * Each held mbuf costs at least echo_cost bytes of the receive window (as
+ * Linux charges an skb's truesize), so the window closes as the mbufs
+ * fill, whatever their payload: a connection holds at most echo_conn_max.
+ */
+static void
+echo_limits(struct tt_app_ctx *a)
+{
+	const struct tt_config *cfg = a->cfg;
+	uint32_t lc = cfg->server.echo_lcore_mbufs;
+
+	if (lc == 0)
+		lc = RTE_MAX(1u, cfg->general.mbufs / (4 * RTE_MAX(1u, rte_lcore_count())));
+	a->echo_lcore_max = lc;
+	a->echo_conn_max = cfg->server.echo_conn_mbufs;
+	a->echo_cost = RTE_MAX(1u, (cfg->tcp.rcv_wnd + a->echo_conn_max - 1) / a->echo_conn_max);
+}
+
 struct tt_app_ctx *
 tt_app_ctx_create(struct tt_tcp_ctx *tcp, struct tt_meter *meter, int socket)
 {
@@ -207,6 +222,7 @@ tt_app_ctx_create(struct tt_tcp_ctx *tcp, struct tt_meter *meter, int socket)
 	}
 	a->cfg = tcp->cfg;
 	a->meter = meter;
+	echo_limits(a);
 	a->srv_kind = (uint8_t)server_kind(a->cfg->server.app);
 	a->cli_kind = (uint8_t)client_kind(a->cfg->client.app);
 	if (tmpl_build(a, socket) < 0) {
@@ -332,15 +348,28 @@ uint32_t
 tt_tcp_ev_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
 	const struct tt_app_conn *ac = tt_app_conn_const(c);
-	uint32_t bytes, cost;
+	const struct tt_app_ctx *a = ctx->app;
+	uint64_t held = 0, room;
 
-	(void)ctx;
-	if (ac->kind != TT_CAPP_SRV_ECHO || ac->u.echo.head == NULL)
+	if (ac->kind != TT_CAPP_SRV_ECHO)
 		return 0;
-	/* Echo data not yet acknowledged by the peer, or the mbufs' cost. */
-	bytes = c->snd_end - ac->u.echo.head_seq;
-	cost = ECHO_META(ac->u.echo.head)->count * TT_ECHO_MBUF_COST;
-	return RTE_MAX(bytes, cost);
+	/* The lcore's limit reached: every echo window is closed. */
+	if (a->echo_held >= a->echo_lcore_max)
+		return UINT32_MAX;
+	if (ac->u.echo.head != NULL) {
+		uint32_t n = ECHO_META(ac->u.echo.head)->count;
+
+		if (n >= a->echo_conn_max)
+			return UINT32_MAX;
+		/* Echo data not yet acknowledged by the peer, or the mbufs' cost. */
+		held = RTE_MAX((uint64_t)(c->snd_end - ac->u.echo.head_seq),
+			       (uint64_t)n * a->echo_cost);
+	}
+	/* Near the lcore's limit, each window is what the mbufs left can carry. */
+	room = (uint64_t)(a->echo_lcore_max - a->echo_held) * a->echo_cost;
+	if (room < ctx->cfg->tcp.rcv_wnd)
+		held = RTE_MAX(held, ctx->cfg->tcp.rcv_wnd - room);
+	return (uint32_t)RTE_MIN(held, (uint64_t)UINT32_MAX);
 }
 
 void
@@ -571,9 +600,18 @@ tt_tcp_ev_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	switch (ac->kind) {
 	case TT_CAPP_SRV_HTTP:
 		while (len > 0 && ac->u.s.final_n == UINT32_MAX) {
-			enum tt_http_rc rc = tt_http_req_feed_cached(&ac->u.s.req, &ctx->app->req_cache,
-								     data, len, &used);
+			enum tt_http_rc rc;
 
+			/*
+			 * A full send queue (pipelined requests for large
+			 * responses): the rest waits in the peer, unread.
+			 */
+			if (unlikely(!tt_tcp_app_send_room(c))) {
+				tt_tcp_app_unread(ctx, c, len);
+				break;
+			}
+			rc = tt_http_req_feed_cached(&ac->u.s.req, &ctx->app->req_cache, data, len,
+						     &used);
 			if (rc == TT_HTTP_ERROR) {
 				/* RFC 9112 2.2: a malformed request gets 400 and a close. */
 				TT_STAT_INC(ctx->stats, http_bad_requests);
@@ -616,7 +654,10 @@ tt_tcp_ev_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 			ECHO_TAIL(ac->u.echo.head)->next = m;
 		}
 		ECHO_TAIL(ac->u.echo.head) = m;
-		ECHO_META(ac->u.echo.head)->count++;
+		if (++ECHO_META(ac->u.echo.head)->count == ctx->app->echo_conn_max)
+			TT_STAT_INC(ctx->stats, echo_conn_cap);
+		if (++ctx->app->echo_held == ctx->app->echo_lcore_max)
+			TT_STAT_INC(ctx->stats, echo_lcore_cap);
 		tt_tcp_app_send(ctx, c, len);
 		return 1;
 	}
@@ -626,8 +667,15 @@ tt_tcp_ev_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		uint32_t per = ctx->cfg->server.request_bytes;
 
 		while (c->rx_off >= (uint64_t)(ac->u.s.tmpl_n + 1) * per &&
-		       !(c->flags & TT_CF_FIN_QUEUED))
+		       !(c->flags & TT_CF_FIN_QUEUED)) {
+			if (unlikely(!tt_tcp_app_send_room(c))) {
+				/* Full send queue: what this segment brought past the answered requests waits. */
+				tt_tcp_app_unread(ctx, c, (uint32_t)RTE_MIN((uint64_t)len,
+					c->rx_off - (uint64_t)ac->u.s.tmpl_n * per));
+				break;
+			}
 			queue_normal(ctx, c);
+		}
 		return 0;
 	}
 	case TT_CAPP_CLI_HTTP:
@@ -667,6 +715,7 @@ tt_tcp_ev_acked(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes)
 		}
 		m->next = NULL;
 		rte_pktmbuf_free(m);
+		ctx->app->echo_held--;
 	}
 }
 
@@ -739,6 +788,7 @@ tt_tcp_ev_closed(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 			ac->u.echo.head = m->next;
 			m->next = NULL;
 			rte_pktmbuf_free(m);
+			ctx->app->echo_held--;
 		}
 		return;
 	}

@@ -130,6 +130,11 @@ struct tt_app_ctx {
 	struct tt_tmpl tmpl[TT_TMPL_MAX];
 	struct tt_http_head_cache resp_head;	/**< client: last response head parsed */
 	struct tt_http_req_cache req_cache;	/**< server: last request parsed */
+	/* Echo's limits on held mbufs (docs/security.md). */
+	uint32_t echo_held;	/**< mbufs all echo connections of this lcore hold */
+	uint32_t echo_lcore_max;	/**< [server] echo_lcore_mbufs, or its automatic value */
+	uint32_t echo_conn_max;	/**< [server] echo_conn_mbufs */
+	uint32_t echo_cost;	/**< window bytes one held mbuf takes at least */
 };
 
 /**

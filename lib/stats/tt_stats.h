@@ -50,7 +50,11 @@
 	X(tcp_out_of_window)	/* RFC 9293 3.10.7.4 unacceptable segment */ \
 	X(tcp_ooo)		/* out-of-order data dropped (no reassembly) */ \
 	X(tcp_bad_ack)		/* ACK for data not yet sent */ \
-	X(tcp_no_flow)		/* segment without SYN for no known flow */
+	X(tcp_no_flow)		/* segment without SYN for no known flow */ \
+	X(tcp_rst_inexact)	/* RST in the window, not at RCV.NXT (RFC 5961 3.2) */ \
+	X(tcp_syn_synced)	/* SYN on a synchronised connection (RFC 5961 4.2) */ \
+	X(tcp_ack_too_old)	/* ACK below SND.UNA - MAX.SND.WND (RFC 5961 5.2) */ \
+	X(tcp_held_full)	/* data refused: the application holds its limit (echo) */
 
 /* Event counters. */
 #define TT_COUNTERS(X) \
@@ -73,7 +77,9 @@
 	X(client_completed) X(client_requests) X(client_responses) \
 	X(client_fail_refused) X(client_fail_timeout) X(client_fail_reset) \
 	X(client_fail_bad_response) X(client_tuples_exhausted) \
-	X(client_drain_reset) X(rx_discarded_at_exit)
+	X(client_drain_reset) X(rx_discarded_at_exit) \
+	X(challenge_acks) X(challenge_acks_limited) X(persist_timeouts) \
+	X(echo_conn_cap) X(echo_lcore_cap) X(snd_queue_full)
 
 #define TT_X_ENUM(name) TT_STAT_ ## name,
 enum tt_stat_id {

@@ -20,6 +20,7 @@
 #include "tcp/tt_tcp_priv.h"
 #include "tcp/tt_siphash.h"
 #include "tcp/tt_tcp_events.h"
+#include "tcp/tt_tcp_guard.h"
 
 static const char *const tt_tcp_state_names[] = {
 	[TT_TCPS_CLOSED] = "CLOSED",
@@ -499,6 +500,9 @@ tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart)
 		if (restart || !(c->flags & TT_CF_RTO_ON)) {
 			c->flags |= TT_CF_RTO_ON;
 			c->rto_due = ctx->now_ms + c->rto_ms;
+			/* Persist is bounded in time (tt_tcp_guard.c). */
+			if (unlikely(c->snd_wnd == 0))
+				c->rto_due = tt_tcp_persist_due(ctx, c, c->rto_due);
 		}
 		tt_timer_arm_by(&ctx->wheel, idx, c->rto_due);
 		return;
@@ -543,9 +547,12 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 		if (c->snd_wnd == 0 && c->snd_max - c->snd_una <= 1 && c->snd_una != c->snd_end) {
 			/*
 			 * RFC 9293 3.8.6.1: zero-window probe, one byte past the
-			 * window, (re)sent with backoff for as long as the peer
-			 * answers (its ACKs reset the retry count, see ack_input).
+			 * window, (re)sent with backoff while the peer answers
+			 * (its ACKs reset the retry count, see ack_input), up to
+			 * the bounds of tt_tcp_persist_over().
 			 */
+			if (tt_tcp_persist_over(ctx, c))
+				return;
 			c->snd_nxt = c->snd_una;
 			TT_STAT_INC(ctx->stats, persist_probes);
 			tt_tcp_send_probe(ctx, c);

@@ -167,7 +167,7 @@ struct tt_conn {
 	uint8_t snd_ws;		/**< shift applied to the peer's windows */
 	uint8_t rcv_ws;		/**< shift applied to our windows */
 	uint8_t port;
-	uint8_t pad0;
+	uint8_t probes;		/**< zero-window probes since the window closed (tt_tcp_guard.c) */
 	uint8_t retries;	/**< consecutive RTO expiries */
 
 	/* Cache line 1: timer, identity, RTT. */
@@ -184,7 +184,8 @@ struct tt_conn {
 	uint32_t iss;
 	uint32_t irs;
 	uint16_t rttvar;	/**< ms << 2 */
-	uint16_t pad2;
+	/** Largest window field the peer sent (RFC 5961 5.2 MAX.SND.WND >> snd_ws). */
+	uint16_t max_wnd;
 	uint32_t rto_ms;
 	uint32_t rtt_seq;	/**< Karn: segment being timed */
 	uint32_t rto_due;	/**< ms: retransmission/persist deadline (TT_CF_RTO_ON) */
@@ -258,6 +259,8 @@ struct tt_tcp_ctx {
 	uint32_t cookie_key[4];	/**< secret of the SYN cookies (tt_syncookie.c) */
 	uint32_t syn_rcvd_max;	/**< half-open flows from which syn_cookies = auto answers with cookies */
 	uint16_t our_mss;	/**< MSS we advertise */
+	uint32_t chack_ms;	/**< start of the challenge-ACK second (RFC 5961 7) */
+	uint32_t chack_left;	/**< challenge ACKs left in it */
 	uint8_t listen_bits[65536 / 8];
 	/** The application's context (tt_tcp_events.h), set by whoever creates it. */
 	struct tt_app_ctx *app;
@@ -337,6 +340,28 @@ void tt_tcp_app_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t bytes);
 void tt_tcp_app_close(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 /** Abort with RST and free the connection. */
 void tt_tcp_app_abort(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/**
+ * Most bytes queued ahead of snd_una (snd_end - snd_una) from which an
+ * application queues no more: it leaves what asks for more unread
+ * (tt_tcp_app_unread()) and the receive window closes. With one more
+ * template of at most 2^30 + 1 KiB (the largest response_bytes and its
+ * head), snd_end - snd_una stays below 2^31, the sequence space's limit
+ * (tt_tcp_guard.c).
+ */
+#define TT_SND_QUEUE_MAX (1u << 30)
+/** Whether the application may queue more (snd_end - snd_una below TT_SND_QUEUE_MAX). */
+static inline bool
+tt_tcp_app_send_room(const struct tt_conn *c)
+{
+	/* Signed: once our FIN is acknowledged, snd_una is snd_end + 1. */
+	return (int32_t)(c->snd_end - c->snd_una) < (int32_t)TT_SND_QUEUE_MAX;
+}
+/**
+ * From tt_tcp_ev_recv() only: the last @p n bytes of the data given were
+ * not read. They are not acknowledged, and the peer sends them again
+ * (the segment's FIN, if any, with them).
+ */
+void tt_tcp_app_unread(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t n);
 /** Index of a connection block, for logs and tests. */
 static inline uint32_t
 tt_tcp_conn_idx(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)

@@ -18,6 +18,7 @@
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
 #include "tcp/tt_tcp_events.h"
+#include "tcp/tt_tcp_guard.h"
 
 /* Fill a tt_seg from a validated frame. Returns 0 or -1 on bad options. */
 static int
@@ -595,13 +596,19 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	bool fin_acked = false;
 
 	if (TT_SEQ_GT(s->ack, c->snd_max)) {
-		/* Acknowledges something not yet sent: ACK and drop. */
+		/* Acknowledges something not yet sent: challenge ACK, drop (RFC 5961 5.2). */
 		TT_DROP(ctx->stats, TT_DROP_tcp_bad_ack);
-		tt_tcp_send_ack(ctx, c);
+		tt_tcp_challenge_ack(ctx, c);
 		return -1;
 	}
 	wnd = (uint32_t)s->wnd << c->snd_ws;
 	if (TT_SEQ_LEQ(s->ack, c->snd_una)) {
+		/* RFC 5961 5.2: older than SND.UNA - MAX.SND.WND: challenge ACK, drop. */
+		if (unlikely(tt_tcp_ack_too_old(c, s->ack))) {
+			TT_DROP(ctx->stats, TT_DROP_tcp_ack_too_old);
+			tt_tcp_challenge_ack(ctx, c);
+			return -1;
+		}
 		dup_ack_input(ctx, c, s, wnd);
 		goto window;
 	}
@@ -644,10 +651,13 @@ window:
 		c->snd_wnd = wnd;
 		c->snd_wl1 = s->seq;
 		c->snd_wl2 = s->ack;
+		c->max_wnd = RTE_MAX(c->max_wnd, (uint16_t)s->wnd);
 	}
-	/* A peer that answers our zero-window probes is alive: keep probing. */
+	/* A peer that answers our zero-window probes is alive: keep probing (bounded). */
 	if (c->snd_wnd == 0)
 		c->retries = 0;
+	else
+		c->probes = 0;
 	return 0;
 }
 
@@ -717,6 +727,13 @@ seq_check_done(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 			return true;
 		}
 	}
+	if ((s->flags & (TT_TH_SYN | TT_TH_RST)) == TT_TH_SYN &&
+	    c->state != TT_TCPS_TIME_WAIT) {
+		/* RFC 5961 4.2: a SYN, whatever its sequence number. */
+		TT_DROP(ctx->stats, TT_DROP_tcp_syn_synced);
+		tt_tcp_challenge_ack(ctx, c);
+		return true;
+	}
 	if (!(s->flags & TT_TH_RST)) {
 		tt_tcp_send_ack(ctx, c);
 		/*
@@ -753,9 +770,9 @@ rst_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 		return;
 	}
 	if (s->seq != c->rcv_nxt && !(after_fin && s->seq == c->rcv_nxt - 1)) {
-		/* In the window but not exact: challenge ACK. */
-		tt_tcp_send_ack(ctx, c);
-		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+		/* In the window but not exact: challenge ACK (RFC 5961 3.2). */
+		TT_DROP(ctx->stats, TT_DROP_tcp_rst_inexact);
+		tt_tcp_challenge_ack(ctx, c);
 		return;
 	}
 	TT_STAT_INC(ctx->stats, tcp_rst_in);
@@ -948,8 +965,8 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 			tt_tcp_send_syn(ctx, c, true);
 			return;
 		}
-		tt_tcp_send_ack(ctx, c);
-		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
+		TT_DROP(ctx->stats, TT_DROP_tcp_syn_synced);
+		tt_tcp_challenge_ack(ctx, c);
 		return;
 	}
 	/*
@@ -958,7 +975,7 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	 * answered with a challenge ACK) must not hold the flow past its idle
 	 * timeout.
 	 */
-	c->last_ms = ctx->now_ms;
+	tt_tcp_touch(ctx, c, s);
 	/* Fifth: the ACK field. */
 	if (!(s->flags & TT_TH_ACK)) {
 		TT_DROP(ctx->stats, TT_DROP_bad_tcp_flags);
@@ -985,10 +1002,12 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	/* Seventh: the segment text (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2). */
 	if ((t.len > 0 || t.fin) && !text_trim(ctx, c, s, rcv_wnd, &t))
 		return;
+	if (unlikely(c->flags & TT_CF_APP_HOLDS) && t.len > 0 && !tt_tcp_hold_room(ctx, c))
+		t.len = 0, t.fin = false;
 	if (t.len > 0 && !text_deliver(ctx, c, m, &t, spare, kept))
 		return;
-	/* Eighth: FIN. */
-	if (t.fin && !fin_input(ctx, c))
+	/* Eighth: FIN, unless the application left text unread (tt_tcp_app_unread()). */
+	if (t.fin && c->rcv_nxt == s->seq + s->len && !fin_input(ctx, c))
 		return;
 	tt_tcp_output(ctx, c, false);
 	tt_tcp_timer_update(ctx, c, false);

@@ -26,6 +26,9 @@ tt_tcp_rcv_window(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 	uint32_t held = (c->flags & TT_CF_APP_HOLDS) ? tt_tcp_ev_held(ctx, c) : 0;
 	uint32_t max = 65535u << c->rcv_ws;
 
+	/* A full send queue closes it (TT_SND_QUEUE_MAX, tt_tcp_app_unread()). */
+	if (unlikely(!tt_tcp_app_send_room(c)))
+		return 0;
 	/* Data the application still holds (echo) closes the window. */
 	wnd = held >= wnd ? 0 : wnd - held;
 	return RTE_MIN(wnd, max);

@@ -220,8 +220,9 @@ tt_srv_expect_eq http_responses "$(tt_srv_c http_responses)" $((1 + scapy_ok))
 tt_srv_expect_eq tcp_rst_out "$(tt_srv_c tcp_rst_out)" $((refused + 2 * scapy_ok))
 if [ $scapy_ok -eq 1 ]; then
 	tt_expect_ge "drops tcp_no_flow" "$(tt_json_get "$TT_SRV_JSON" 'd["drops"]["tcp_no_flow"]')" 2
-	tt_srv_expect_eq "drops tcp_out_of_window (challenge ACK)" \
-		"$(tt_json_get "$TT_SRV_JSON" 'd["drops"]["tcp_out_of_window"]')" 1
+	tt_srv_expect_eq "drops tcp_rst_inexact (challenge ACK)" \
+		"$(tt_json_get "$TT_SRV_JSON" 'd["drops"]["tcp_rst_inexact"]')" 1
+	tt_srv_expect_eq challenge_acks "$(tt_srv_c challenge_acks)" 1
 fi
 tt_info "PASS"
 exit 0

@@ -75,9 +75,10 @@ START_TEST(test_reply_not_in_held_mbuf)
 END_TEST
 
 /*
- * Echo and tiny segments: every held mbuf costs at least 512 bytes of the
- * window, so a peer sending 1-byte segments cannot pin more than
- * rcv_wnd / 512 mbufs (8 here) however many segments it sends.
+ * Echo and tiny segments: every held mbuf costs at least rcv_wnd /
+ * echo_conn_mbufs bytes of the window (500 here), so a peer sending
+ * 1-byte segments cannot pin more than echo_conn_mbufs mbufs (8) however
+ * many segments it sends, and the window closes as they fill.
  */
 START_TEST(test_echo_tiny_segments)
 {
@@ -89,6 +90,7 @@ START_TEST(test_echo_tiny_segments)
 
 	f->cfg.server.app = TT_APP_ECHO;
 	f->cfg.tcp.rcv_wnd = wnd;
+	f->cfg.server.echo_conn_mbufs = 8;
 	f->syn_opts = TT_OPT_MSS;
 	fp_start(f);
 	base = f->pool_base;
@@ -99,7 +101,7 @@ START_TEST(test_echo_tiny_segments)
 		fp_send(f, ACK | PSH, &one, 1);
 		s = fp_expect(f, ACK | PSH);
 		ck_assert_uint_eq(s->len, 1);
-		ck_assert_uint_eq(s->win, k * 512 >= wnd ? 0 : wnd - k * 512);
+		ck_assert_uint_eq(s->win, k * 500 >= wnd ? 0 : wnd - k * 500);
 		f->pc.rcv_nxt = ack_base;	/* the echoes are not acknowledged */
 	}
 	ck_assert_uint_eq(tt_test_pool_in_use(), base + 8);

@@ -88,7 +88,9 @@ END_TEST
 /*
  * The peer's window is zero when the response is ready: persist probes
  * (RFC 9293 3.8.6.1) keep going while the peer answers them, and the
- * connection is not aborted for it (RFC 1122 4.2.2.17).
+ * connection is not aborted for it (RFC 1122 4.2.2.17) when the bounds of
+ * persist (tcp.persist_max_probes, tcp.persist_timeout_ms, the idle
+ * timeout; test_persist_bounds) are out of reach.
  */
 START_TEST(test_zero_window_persist)
 {
@@ -98,6 +100,9 @@ START_TEST(test_zero_window_persist)
 	unsigned int t;
 
 	f->syn_opts = TT_OPT_MSS;
+	f->cfg.server.idle_timeout_ms = 0;
+	f->cfg.tcp.persist_timeout_ms = 0;
+	f->cfg.tcp.persist_max_probes = 255;
 	fp_start(f);
 	fp_syn(f);
 	f->win = 0;
