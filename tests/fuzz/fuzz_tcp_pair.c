@@ -11,9 +11,11 @@
  *       SACK offered by both, window scale (0, 2, 7, 14);
  *   b1: client application (http, fixed, echo, send), requests per
  *       connection (1-4), close (active, passive, reset);
- *   b2: receive window, MSS, tcp.tw_reuse (with an MSL of 2 s, else
+ *   b2: receive window (1024, 4096, 65535, 262144, at least one unit of
+ *       the window scale), MSS, tcp.tw_reuse (with an MSL of 2 s, else
  *       100 ms), response bytes (0, 100, 3000, 100000), request bytes
  *       (100, 3000);
+ * each configuration loaded once and kept (tt_fuzz_cfg_get());
  * then operations until the input ends (at most 256):
  *   op % 8 = 0: the client opens the tuple (tt_app_connect(); when the
  *   tuple is in TIME_WAIT, only when tt_tcp_tw_reuse_wait_ms() says 0, taking
@@ -63,65 +65,87 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static const char *const resp[] = { "0", "100", "3000", "100000" };
+
 /*
- * Both configurations from the input's first three bytes; -1 for a
- * combination the loader refuses (close = passive needs the http client).
+ * The settings both sides share, from the input's first three bytes in
+ * @p key (b0 << 16 | b1 << 8 | b2), into @p s; returns their number.
  */
-static int
-make_cfgs(struct tt_config *srv, struct tt_config *cli, uint8_t b0, uint8_t b1, uint8_t b2)
+static unsigned int
+common_sets(char (*s)[64], uint32_t key)
 {
-	static const char *const sapps[] = { "http", "echo", "discard", "fixed" };
-	static const char *const capps[] = { "http", "fixed", "echo", "send" };
-	static const char *const closes[] = { "active", "passive", "reset", "active" };
 	static const char *const ws[] = { "0", "2", "7", "14" };
 	static const char *const wnd[] = { "1024", "4096", "65535", "262144" };
 	static const char *const mss[] = { "88", "536", "1000", "1460" };
-	static const char *const resp[] = { "0", "100", "3000", "100000" };
-	char s[20][64];
-	const char *sets[24];
-	unsigned int n = 0, k, common;
+	uint8_t b0 = (uint8_t)(key >> 16), b2 = (uint8_t)key;
+	unsigned int n = 0;
 
-	/* Common to both. */
-	snprintf(s[n++], sizeof(s[0]), "tcp.timestamps=%s", (b0 & 4) ? "true" : "false");
-	snprintf(s[n++], sizeof(s[0]), "tcp.sack=%s", (b0 & 8) ? "true" : "false");
-	snprintf(s[n++], sizeof(s[0]), "tcp.wscale=%s", ws[(b0 >> 4) & 3]);
-	snprintf(s[n++], sizeof(s[0]), "tcp.rcv_wnd=%s", wnd[b2 & 3]);
-	snprintf(s[n++], sizeof(s[0]), "tcp.mss=%s", mss[(b2 >> 2) & 3]);
-	snprintf(s[n++], sizeof(s[0]), "tcp.tw_reuse=%s", (b2 & 0x10) ? "true" : "false");
+	snprintf(s[n++], 64, "tcp.timestamps=%s", (b0 & 4) ? "true" : "false");
+	snprintf(s[n++], 64, "tcp.sack=%s", (b0 & 8) ? "true" : "false");
+	snprintf(s[n++], 64, "tcp.wscale=%s", ws[(b0 >> 4) & 3]);
+	/* At least one unit of the window scale: below it the loader refuses it (every window 0). */
+	snprintf(s[n++], 64, "tcp.rcv_wnd=%lu",
+		 RTE_MAX(strtoul(wnd[b2 & 3], NULL, 10), 1ul << strtoul(ws[(b0 >> 4) & 3], NULL, 10)));
+	snprintf(s[n++], 64, "tcp.mss=%s", mss[(b2 >> 2) & 3]);
+	snprintf(s[n++], 64, "tcp.tw_reuse=%s", (b2 & 0x10) ? "true" : "false");
 	/* With reuse, a TIME_WAIT (4 s) that outlives the reuse delay (1 s). */
-	snprintf(s[n++], sizeof(s[0]), "tcp.msl_ms=%s", (b2 & 0x10) ? "2000" : "100");
-	snprintf(s[n++], sizeof(s[0]), "tcp.max_flows=64");
+	snprintf(s[n++], 64, "tcp.msl_ms=%s", (b2 & 0x10) ? "2000" : "100");
+	snprintf(s[n++], 64, "tcp.max_flows=64");
+	return n;
+}
+
+/* Load the @p n settings of @p s, then the side's address @p ip and its role @p role. */
+static int
+load_sets(struct tt_config *cfg, char (*s)[64], unsigned int n, const char *ip, const char *role)
+{
+	const char *sets[20];
+	unsigned int k;
+
+	TT_FUZZ_CHECK(n + 3 <= RTE_DIM(sets), "%u settings", n);
 	for (k = 0; k < n; k++)
 		sets[k] = s[k];
-	common = n;
-
-	snprintf(s[n], sizeof(s[0]), "server.app=%s", sapps[b0 & 3]);
-	sets[k++] = s[n++];
-	snprintf(s[n], sizeof(s[0]), "server.response_bytes=%s", resp[(b2 >> 5) & 3]);
-	sets[k++] = s[n++];
-	snprintf(s[n], sizeof(s[0]), "server.request_bytes=%s", (b2 & 0x80) ? "3000" : "100");
-	sets[k++] = s[n++];
-	sets[k++] = "port0.ip=198.18.0.2/24";
-	sets[k++] = "server.listen=80";
+	sets[k++] = ip;
+	sets[k++] = role;
 	sets[k] = NULL;
-	if (tt_fuzz_cfg(srv, sets) != 0)
-		return -1;
+	return tt_fuzz_cfg(cfg, sets);
+}
 
-	k = common;
-	snprintf(s[n], sizeof(s[0]), "client.app=%s", capps[b1 & 3]);
-	sets[k++] = s[n++];
-	snprintf(s[n], sizeof(s[0]), "client.requests_per_connection=%u", 1 + ((b1 >> 2) & 3));
-	sets[k++] = s[n++];
-	snprintf(s[n], sizeof(s[0]), "client.close=%s", closes[(b1 >> 4) & 3]);
-	sets[k++] = s[n++];
-	snprintf(s[n], sizeof(s[0]), "client.response_bytes=%s", resp[(b2 >> 5) & 3]);
-	sets[k++] = s[n++];
-	snprintf(s[n], sizeof(s[0]), "client.request_bytes=%s", (b2 & 0x80) ? "3000" : "100");
-	sets[k++] = s[n++];
-	sets[k++] = "port0.ip=198.18.0.1/24";
-	sets[k++] = "client.target=198.18.0.2:80";
-	sets[k] = NULL;
-	return tt_fuzz_cfg(cli, sets);
+/* The server's configuration of @p key; -1 for one the loader refuses. */
+static int
+load_srv(struct tt_config *cfg, uint32_t key)
+{
+	static const char *const sapps[] = { "http", "echo", "discard", "fixed" };
+	uint8_t b0 = (uint8_t)(key >> 16), b2 = (uint8_t)key;
+	char s[12][64];
+	unsigned int n;
+
+	n = common_sets(s, key);
+	snprintf(s[n++], 64, "server.app=%s", sapps[b0 & 3]);
+	snprintf(s[n++], 64, "server.response_bytes=%s", resp[(b2 >> 5) & 3]);
+	snprintf(s[n++], 64, "server.request_bytes=%s", (b2 & 0x80) ? "3000" : "100");
+	return load_sets(cfg, s, n, "port0.ip=198.18.0.2/24", "server.listen=80");
+}
+
+/*
+ * The client's configuration of @p key; -1 for one the loader refuses
+ * (close = passive needs the http client).
+ */
+static int
+load_cli(struct tt_config *cfg, uint32_t key)
+{
+	static const char *const capps[] = { "http", "fixed", "echo", "send" };
+	static const char *const closes[] = { "active", "passive", "reset", "active" };
+	uint8_t b1 = (uint8_t)(key >> 8), b2 = (uint8_t)key;
+	char s[14][64];
+	unsigned int n;
+
+	n = common_sets(s, key);
+	snprintf(s[n++], 64, "client.app=%s", capps[b1 & 3]);
+	snprintf(s[n++], 64, "client.requests_per_connection=%u", 1 + ((b1 >> 2) & 3));
+	snprintf(s[n++], 64, "client.close=%s", closes[(b1 >> 4) & 3]);
+	snprintf(s[n++], 64, "client.response_bytes=%s", resp[(b2 >> 5) & 3]);
+	snprintf(s[n++], 64, "client.request_bytes=%s", (b2 & 0x80) ? "3000" : "100");
+	return load_sets(cfg, s, n, "port0.ip=198.18.0.1/24", "client.target=198.18.0.2:80");
 }
 
 /* The client opens the tuple, or takes over its reusable TIME_WAIT block. */
@@ -195,26 +219,31 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tt_fuzz_in in = { .p = data, .n = size };
-	static struct tt_config scfg, ccfg;
+	const struct tt_config *scfg, *ccfg;
 	struct tt_tcp_ctx *srv, *cli;
 	unsigned int base, ops, n;
 	uint8_t b0, b1, b2, op;
 	uint64_t us;
+	uint32_t key;
 
 	if (size < 4)
 		return 0;
 	b0 = tt_fuzz_u8(&in);
 	b1 = tt_fuzz_u8(&in);
 	b2 = tt_fuzz_u8(&in);
-	if (make_cfgs(&scfg, &ccfg, b0, b1, b2) != 0)
+	/* b0's and b1's two high bits choose nothing: one configuration for all their values. */
+	key = (uint32_t)(b0 & 0x3f) << 16 | (uint32_t)(b1 & 0x3f) << 8 | b2;
+	scfg = tt_fuzz_cfg_get(0, key, load_srv);
+	ccfg = tt_fuzz_cfg_get(1, key, load_cli);
+	if (scfg == NULL || ccfg == NULL)
 		return 0;
 
 	reset_side(ts);
 	reset_side(tc);
 	tt_test_now_us = TT_TEST_T0_US;
 	base = tt_test_pool_in_use();
-	srv = tt_fuzz_engine_new(&scfg, ts, 0);
-	cli = tt_fuzz_engine_new(&ccfg, tc, 1);
+	srv = tt_fuzz_engine_new(scfg, ts, 0);
+	cli = tt_fuzz_engine_new(ccfg, tc, 1);
 
 	for (ops = 0; ops < MAX_OPS && tt_fuzz_more(&in); ops++) {
 		op = tt_fuzz_u8(&in);
@@ -259,7 +288,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tt_fuzz_trace(cli, tc, ops, op, TT_TEST_IP_PEER, CLI_PORT, TT_TEST_IP_US,
 				      SRV_PORT);
 		}
-		n = tt_fuzz_check_tcp(srv, &ts->stats, &ts->txq, scfg.server.n_listen);
+		n = tt_fuzz_check_tcp(srv, &ts->stats, &ts->txq, scfg->server.n_listen);
 		n += tt_fuzz_check_tcp(cli, &tc->stats, &tc->txq, 0);
 		TT_FUZZ_CHECK(tt_test_pool_in_use() == base + n,
 			      "op %u: %u mbufs in use, %u held", ops, tt_test_pool_in_use() - base,

@@ -147,6 +147,31 @@ tt_fuzz_cfg(struct tt_config *cfg, const char *const *sets)
 	return 0;
 }
 
+/* Kept configurations per engine: 2^10 of 6 KiB. */
+#define TT_FUZZ_CFG_SLOTS_LOG2 10
+
+struct tt_fuzz_cfg_slot {
+	uint32_t key;
+	int8_t state;		/* 0: empty, 1: loaded, -1: refused */
+	struct tt_config cfg;
+};
+
+const struct tt_config *
+tt_fuzz_cfg_get(unsigned int which, uint32_t key, tt_fuzz_cfg_fn load)
+{
+	static struct tt_fuzz_cfg_slot slots[2][1u << TT_FUZZ_CFG_SLOTS_LOG2];
+	struct tt_fuzz_cfg_slot *s;
+
+	TT_FUZZ_CHECK(which < RTE_DIM(slots), "engine %u", which);
+	/* Fibonacci hashing: neighbouring keys land in different slots. */
+	s = &slots[which][(uint32_t)(key * UINT32_C(2654435769)) >> (32 - TT_FUZZ_CFG_SLOTS_LOG2)];
+	if (s->state == 0 || s->key != key) {
+		s->key = key;
+		s->state = load(&s->cfg, key) == 0 ? 1 : -1;
+	}
+	return s->state > 0 ? &s->cfg : NULL;
+}
+
 struct tt_tcp_ctx *
 tt_fuzz_engine_new(const struct tt_config *cfg, struct tt_test_ctx *t, unsigned int which)
 {

@@ -126,6 +126,22 @@ unsigned int tt_fuzz_check_tcp(const struct tt_tcp_ctx *ctx, const struct tt_sta
  */
 int tt_fuzz_cfg(struct tt_config *cfg, const char *const *sets);
 
+/** Loads into @p cfg the configuration that @p key stands for (tt_fuzz_cfg()'s result). */
+typedef int (*tt_fuzz_cfg_fn)(struct tt_config *cfg, uint32_t key);
+
+/**
+ * The configuration of engine @p which (0 or 1) that @p key stands for,
+ * made by @p load the first time and then kept, with the loader's answer,
+ * in a table of 1,024 per engine (a key displaces the one in
+ * its slot). A harness takes its configuration from a few bytes of each
+ * input, and loading it through the loader's checks cost the flow harness
+ * a quarter of its time (docs/testing.md). @p load must depend on @p key
+ * only, so a kept configuration is the one the loader would give.
+ * Returns it (valid until the next call for @p which), or NULL when the
+ * loader refused it.
+ */
+const struct tt_config *tt_fuzz_cfg_get(unsigned int which, uint32_t key, tt_fuzz_cfg_fn load);
+
 /**
  * A TCP engine on @p t's interface with its applications (lib/l7, no
  * generator's meter), its clock at the test clock, the timer wheel started.
