@@ -359,10 +359,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	TT_FUZZ_CHECK(cfg != NULL, "every combination of b0..b2 is valid");
 	pr.seq = tt_fuzz_u32(&in);
 
-	memset(&t->stats, 0, sizeof(t->stats));
-	tt_arp_init(&t->net.arp[TT_TEST_PORT]);
+	tt_fuzz_net_reset(t);
 	tt_test_now_us = TT_TEST_T0_US;
-	t->net.now_us = tt_test_now_us;
 	base = tt_test_pool_in_use();
 	ctx = tt_fuzz_engine_new(cfg, t, 0);
 

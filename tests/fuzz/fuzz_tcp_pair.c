@@ -207,14 +207,6 @@ deliver_all(struct tt_test_ctx *from, struct tt_tcp_ctx *to_ctx, struct tt_test_
 	} while (k == RTE_DIM(m));
 }
 
-static void
-reset_side(struct tt_test_ctx *t)
-{
-	memset(&t->stats, 0, sizeof(t->stats));
-	tt_arp_init(&t->net.arp[TT_TEST_PORT]);
-	t->net.now_us = TT_TEST_T0_US;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -238,8 +230,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (scfg == NULL || ccfg == NULL)
 		return 0;
 
-	reset_side(ts);
-	reset_side(tc);
+	tt_fuzz_net_reset(ts);
+	tt_fuzz_net_reset(tc);
 	tt_test_now_us = TT_TEST_T0_US;
 	base = tt_test_pool_in_use();
 	srv = tt_fuzz_engine_new(scfg, ts, 0);

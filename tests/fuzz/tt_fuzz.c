@@ -46,6 +46,22 @@ tt_fuzz_eal_init(void)
 	up = true;
 }
 
+void
+tt_fuzz_net_reset(struct tt_test_ctx *t)
+{
+	static struct tt_arp_table arp0;
+	static bool arp0_made;
+
+	if (!arp0_made) {
+		rte_srand(0x7463707465726dULL);
+		tt_arp_init(&arp0);
+		arp0_made = true;
+	}
+	memset(&t->stats, 0, sizeof(t->stats));
+	t->net.arp[TT_TEST_PORT] = arp0;
+	t->net.now_us = TT_TEST_T0_US;
+}
+
 unsigned int
 tt_fuzz_echo_held(const struct tt_tcp_ctx *ctx)
 {

@@ -99,6 +99,15 @@ const uint8_t *tt_fuzz_bytes(struct tt_fuzz_in *in, size_t max, size_t *len);
  */
 void tt_fuzz_eal_init(void);
 
+/**
+ * Make @p t's layer 2/3 as an input starts: its statistics zeroed, its
+ * clock at TT_TEST_T0_US, its ARP table empty under the hash key of the
+ * first call (kept: every input sees the same table, whatever the inputs
+ * before it drew from rte_rand(), and a copy costs less than
+ * tt_arp_init()).
+ */
+void tt_fuzz_net_reset(struct tt_test_ctx *t);
+
 /** Mbufs held by the echo applications of @p ctx's connections. */
 unsigned int tt_fuzz_echo_held(const struct tt_tcp_ctx *ctx);
 
