@@ -213,7 +213,7 @@ s9_rss() {
 		need=$((2 * l + 1))
 		[ "$S9_LAYOUT" = single ] && need=$((l + 1))
 		if ! read -r -a cpus <<<"$(s9_cpus "$need")" || [ ${#cpus[@]} -eq 0 ]; then
-			s9_note "$l" "not run: needs $need CPUs (one for the emulator, $l for each tcpterm process), this machine lets us use $(nproc)"
+			s9_note "$l" "not run: needs $need CPUs (one for the emulator, $l for $([ "$S9_LAYOUT" = single ] && echo tcpterm || echo 'each tcpterm process')), this machine lets us use $(nproc)"
 			continue
 		fi
 		ran+=("$l")
