@@ -20,6 +20,7 @@
 
 #include "tt_common.h"
 #include "tt_main.h"
+#include "tt_steer.h"
 #include "gen/tt_gen.h"
 
 #define TT_MAX_BURST 64
@@ -139,6 +140,9 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst,
 	struct rte_mbuf *tcp_m[TT_MAX_BURST];
 	struct tt_pkt tcp_p[TT_MAX_BURST];
 	const struct tt_iface *ifc = &app->ports[port].ifc;
+	/* Several lcores on a port that does not pair queues (app/tt_steer.h). */
+	const bool steer_tcp = app->ports[port].steer_tcp;
+	const bool steer_any = app->ports[port].steer_any;
 	unsigned int n_tcp = 0;
 	uint16_t i, nb;
 
@@ -172,9 +176,13 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst,
 				}
 				(*syn_left)--;
 			}
+			if (unlikely(steer_tcp) && tt_steer_tcp(w->steer, m, pkt))
+				break;	/* another lcore's */
 			tcp_m[n_tcp++] = m;
 			break;
 		case TT_PKT_ARP:
+			if (unlikely(steer_any) && tt_steer_arp(w, ifc, m, pkt))
+				break;
 			tt_arp_input(&w->net, ifc, m, pkt);
 			break;
 		case TT_PKT_ICMP:
@@ -186,6 +194,8 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst,
 			break;
 		}
 	}
+	if (unlikely(steer_any))
+		tt_steer_flush(w);
 	if (n_tcp > 0)
 		tt_tcp_input_burst(w->tcp, ifc, tcp_m, tcp_p, n_tcp);
 	return nb;
@@ -345,6 +355,8 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		for (p = 0; p < app->n_ports; p++)
 			if (app->ports[p].used && app->ports[p].link_up)
 				nb_rx += rx_port(app, w, p, burst, &syn_left);
+		if (unlikely(w->steer != NULL))
+			nb_rx += tt_steer_rx(app, w);
 
 		if (nb_rx == 0)
 			watch_links(app);

@@ -21,6 +21,7 @@
 #include "tt_common.h"
 #include "gen/tt_gen.h"
 #include "tt_main.h"
+#include "tt_steer.h"
 
 #define TT_POOL_CACHE 256u
 
@@ -72,6 +73,199 @@ client_uses_port(const struct tt_app *app, uint16_t port_id)
 	return false;
 }
 
+/* RSS over IPv4/TCP, and IPv4 for the rest (what the client's tuple choice assumes). */
+#define TT_RSS_HF (RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_IPV4)
+
+/* What the RSS part of a port's setup is to do (rss_plan()). */
+struct rss_plan {
+	enum tt_rss_mode mode;
+	bool program;		/**< hash: program the key, read the RETA back */
+	uint8_t key[64];	/**< the key programmed, as long as the driver's */
+	char why[160];
+};
+
+static bool
+driver_pairs_queues(const char *driver)
+{
+	return strcmp(driver, "net_ring") == 0 || strcmp(driver, "net_memif") == 0;
+}
+
+/*
+ * Choose the port's rss mode from [portN] rss and the driver's
+ * capabilities (docs/configuration.md), and set the RSS part of @p conf.
+ * Returns 0, or -1 after logging why an explicit choice cannot work.
+ */
+static int
+rss_plan(struct tt_app *app, uint16_t port_id, const struct rte_eth_dev_info *info,
+	 struct rte_eth_conf *conf, struct rss_plan *rp)
+{
+	const struct tt_port_cfg *pc = &app->cfg.port[port_id];
+	const uint8_t *key = pc->rss_key_set ? pc->rss_key : tt_rss_sym_key;
+	bool pairs = driver_pairs_queues(info->driver_name);
+	/* A driver that hashes IPv4/TCP with a key of at least the 16 bytes it uses. */
+	bool configurable = (info->flow_type_rss_offloads & RTE_ETH_RSS_NONFRAG_IPV4_TCP) != 0 &&
+			    info->hash_key_size >= 16 && info->hash_key_size <= sizeof(rp->key);
+	unsigned int nq = app->n_workers, i;
+
+	memset(rp, 0, sizeof(*rp));
+	/* Wherever the driver spreads by a hash, let it (the server spreads that way). */
+	if (nq > 1 && info->flow_type_rss_offloads != 0) {
+		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf->rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP) &
+						    info->flow_type_rss_offloads;
+	}
+	rp->mode = pc->rss;
+	switch (pc->rss) {
+	case TT_RSS_QUEUE:
+		snprintf(rp->why, sizeof(rp->why), "as configured (queue i talks to the peer's "
+			 "queue i)");
+		break;
+	case TT_RSS_STEER:
+		snprintf(rp->why, sizeof(rp->why), "as configured");
+		break;
+	case TT_RSS_HASH:
+		rp->program = configurable;
+		snprintf(rp->why, sizeof(rp->why), configurable ? "as configured: key programmed, "
+			 "RETA read back" : "as configured: key and RETA of the far side from "
+			 "the configuration (the driver takes no RSS configuration)");
+		break;
+	case TT_RSS_AUTO:
+		if (pairs && !pc->rss_key_set) {
+			rp->mode = TT_RSS_QUEUE;
+			snprintf(rp->why, sizeof(rp->why), "auto: %s pairs queue i with the "
+				 "peer's queue i", info->driver_name);
+		} else if (pairs) {
+			rp->mode = TT_RSS_HASH;
+			snprintf(rp->why, sizeof(rp->why), "auto: %s with rss_key: the far side "
+				 "hashes with it", info->driver_name);
+		} else if (configurable) {
+			rp->mode = TT_RSS_HASH;
+			rp->program = true;
+			snprintf(rp->why, sizeof(rp->why), "auto: the driver takes an RSS key");
+		} else {
+			rp->mode = TT_RSS_STEER;
+			snprintf(rp->why, sizeof(rp->why), "auto: %s takes no RSS key, so its "
+				 "queue choice is unknown", info->driver_name);
+		}
+		break;
+	}
+	if (rp->program && nq > 1) {
+		/* Our key repeated over the driver's key length (the rest only serves IPv6). */
+		for (i = 0; i < info->hash_key_size; i++)
+			rp->key[i] = key[i % TT_RSS_KEY_LEN];
+		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf->rx_adv_conf.rss_conf.rss_key = rp->key;
+		conf->rx_adv_conf.rss_conf.rss_key_len = info->hash_key_size;
+		conf->rx_adv_conf.rss_conf.rss_hf = TT_RSS_HF & info->flow_type_rss_offloads;
+	}
+	return 0;
+}
+
+/*
+ * After configure, for a port whose key was programmed: the key must read
+ * back as set and the RETA must be readable. 0, or -1 with the reason.
+ */
+static int
+rss_readback(uint16_t port_id, struct tt_port *p, const struct rss_plan *rp, char *why,
+	     size_t len)
+{
+	struct rte_eth_rss_reta_entry64 reta[TT_RSS_RETA_MAX / RTE_ETH_RETA_GROUP_SIZE];
+	uint16_t q[TT_RSS_RETA_MAX];
+	struct rte_eth_rss_conf rc = { 0 };
+	struct rte_eth_dev_info info;
+	uint8_t key[64];
+	unsigned int i;
+	int ret;
+
+	ret = rte_eth_dev_info_get(port_id, &info);
+	if (ret != 0 || info.reta_size == 0 || info.reta_size > TT_RSS_RETA_MAX ||
+	    !rte_is_power_of_2(info.reta_size)) {
+		snprintf(why, len, "RETA of %u entries (tcpterm takes a power of two up to %u)",
+			 ret == 0 ? info.reta_size : 0, TT_RSS_RETA_MAX);
+		return -1;
+	}
+	rc.rss_key = key;
+	rc.rss_key_len = sizeof(key);
+	ret = rte_eth_dev_rss_hash_conf_get(port_id, &rc);
+	if (ret != 0 || memcmp(key, rp->key, TT_RSS_KEY_LEN) != 0) {
+		snprintf(why, len, "the key does not read back as set (%s)",
+			 ret != 0 ? strerror(-ret) : "another key");
+		return -1;
+	}
+	memset(reta, 0, sizeof(reta));
+	for (i = 0; i < info.reta_size / RTE_ETH_RETA_GROUP_SIZE; i++)
+		reta[i].mask = UINT64_MAX;
+	ret = rte_eth_dev_rss_reta_query(port_id, reta, info.reta_size);
+	if (ret != 0) {
+		snprintf(why, len, "the RETA cannot be read (%s)", strerror(-ret));
+		return -1;
+	}
+	for (i = 0; i < info.reta_size; i++)
+		q[i] = reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE];
+	return tt_rss_load(&p->rss, rp->key, q, info.reta_size, 0) == 0 ? 0 : -1;
+}
+
+/*
+ * After configure: the mode the port runs in, its key and RETA in hash
+ * mode, and the one log line that says what was chosen and why.
+ */
+static int
+rss_setup(struct tt_app *app, uint16_t port_id, struct rss_plan *rp)
+{
+	const struct tt_port_cfg *pc = &app->cfg.port[port_id];
+	struct tt_port *p = &app->ports[port_id];
+	unsigned int nq = app->n_workers;
+	char why[128];
+
+	if (nq == 1) {
+		p->rss_mode = TT_RSS_QUEUE;
+		TT_LOG(INFO, "port %u: rss: one lcore, nothing to spread", port_id);
+		return 0;
+	}
+	if (rp->mode == TT_RSS_HASH && rp->program &&
+	    rss_readback(port_id, p, rp, why, sizeof(why)) < 0) {
+		if (pc->rss == TT_RSS_HASH) {
+			TT_LOG(ERR, "port %u: rss = hash, but %s; use rss = steer", port_id, why);
+			return -1;
+		}
+		rp->mode = TT_RSS_STEER;
+		snprintf(rp->why, sizeof(rp->why), "auto: the driver took the key, but %s", why);
+	} else if (rp->mode == TT_RSS_HASH && !rp->program) {
+		/* What the far side uses: the configuration's key, entry i = queue i % n. */
+		tt_rss_load(&p->rss, pc->rss_key_set ? pc->rss_key : tt_rss_sym_key, NULL,
+			    pc->rss_reta_size, nq);
+	}
+	p->rss_mode = rp->mode;
+	p->steer_tcp = rp->mode == TT_RSS_STEER;
+	p->steer_any = rp->mode == TT_RSS_STEER || rp->mode == TT_RSS_HASH;
+	if (rp->mode == TT_RSS_HASH)
+		p->ifc.rss = &p->rss;
+	if (rp->mode == TT_RSS_HASH)
+		TT_LOG(INFO, "port %u: rss hash (%s; key %s, %u RETA entries over %u queues)",
+		       port_id, rp->why, pc->rss_key_set ? "rss_key" : "tcpterm's symmetric",
+		       p->rss.reta_size, nq);
+	else
+		TT_LOG(INFO, "port %u: rss %s (%s)", port_id, tt_rss_mode_name(rp->mode), rp->why);
+	return 0;
+}
+
+/* Warn when a port's memory and its lcores are on different NUMA sockets. */
+static void
+numa_check(const struct tt_app *app, uint16_t port_id, int socket)
+{
+	unsigned int i, n_other = 0;
+
+	if (rte_eth_dev_socket_id(port_id) < 0)
+		return;		/* no NUMA information (vdevs, one socket) */
+	for (i = 0; i < app->n_workers; i++)
+		if ((int)rte_lcore_to_socket_id(app->workers[i]->lcore_id) != socket)
+			n_other++;
+	if (n_other > 0)
+		TT_LOG(WARNING, "port %u is on socket %d, and %u of its %u lcore(s) are not: "
+		       "every packet they touch crosses the socket interconnect (choose lcores "
+		       "of socket %d with -l)", port_id, socket, n_other, app->n_workers, socket);
+}
+
 static int
 port_init(struct tt_app *app, uint16_t port_id)
 {
@@ -81,6 +275,7 @@ port_init(struct tt_app *app, uint16_t port_id)
 	struct rte_eth_dev_info info;
 	struct rte_eth_txconf txconf;
 	struct rte_eth_rxconf rxconf;
+	struct rss_plan rp;
 	uint16_t nb_rxd = pc->rx_desc, nb_txd = pc->tx_desc;
 	unsigned int nq = app->n_workers;
 	uint16_t mtu;
@@ -98,21 +293,12 @@ port_init(struct tt_app *app, uint16_t port_id)
 		       info.max_tx_queues);
 		return -1;
 	}
-	if (nq > 1 && client_uses_port(app, port_id) &&
-	    strcmp(info.driver_name, "net_ring") != 0 &&
-	    strcmp(info.driver_name, "net_memif") != 0) {
-		TT_LOG(ERR, "port %u (%s): the client role would run on %u lcores, but this "
-		       "driver spreads arriving packets over its queues by its own hash, so "
-		       "replies would reach lcores that did not open their connection "
-		       "(tuples chosen by the NIC's RSS hash are not implemented); run the "
-		       "client on one lcore (-l), or over net_ring / net_memif, whose queue i "
-		       "talks to the peer's queue i",
-		       port_id, info.driver_name, nq);
+	if (rss_plan(app, port_id, &info, &conf, &rp) < 0)
 		return -1;
-	}
 	socket = rte_eth_dev_socket_id(port_id);
 	if (socket < 0)
 		socket = (int)rte_socket_id();
+	numa_check(app, port_id, socket);
 
 	p->used = true;
 	/*
@@ -168,11 +354,6 @@ port_init(struct tt_app *app, uint16_t port_id)
 					RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
 		p->ifc.rx_cksum = true;
 	}
-	if (nq > 1 && info.flow_type_rss_offloads != 0) {
-		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP) &
-						   info.flow_type_rss_offloads;
-	}
 	TT_LOG(INFO, "port %u (%s): %u queue(s), tx checksum %s/%s, rx checksum %s",
 	       port_id, info.driver_name, nq,
 	       p->ifc.tx_ip_cksum ? "ip:hw" : "ip:sw",
@@ -195,10 +376,23 @@ port_init(struct tt_app *app, uint16_t port_id)
 	}
 
 	ret = rte_eth_dev_configure(port_id, nq, nq, &conf);
+	if (ret < 0 && rp.program && nq > 1 && app->cfg.port[port_id].rss == TT_RSS_AUTO) {
+		/* The driver refused the key: steer, with its own hash spreading. */
+		rp.program = false;
+		rp.mode = TT_RSS_STEER;
+		snprintf(rp.why, sizeof(rp.why), "auto: the driver refused the key (%s)",
+			 strerror(-ret));
+		conf.rx_adv_conf.rss_conf.rss_key = NULL;
+		conf.rx_adv_conf.rss_conf.rss_key_len = 0;
+		conf.rx_adv_conf.rss_conf.rss_hf &= RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP;
+		ret = rte_eth_dev_configure(port_id, nq, nq, &conf);
+	}
 	if (ret < 0) {
 		TT_LOG(ERR, "port %u: configure failed: %s", port_id, strerror(-ret));
 		return -1;
 	}
+	if (rss_setup(app, port_id, &rp) < 0)
+		return -1;
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nb_rxd, &nb_txd);
 	if (ret < 0) {
 		TT_LOG(ERR, "port %u: descriptor counts: %s", port_id, strerror(-ret));
@@ -309,6 +503,8 @@ tt_ports_init(struct tt_app *app)
 		if (port_init(app, port_id) < 0)
 			return -1;
 	}
+	if (tt_steer_init(app) < 0)
+		return -1;
 	tt_ports_check_links(app);
 	return 0;
 }
@@ -345,21 +541,28 @@ void
 tt_ports_drain(struct tt_app *app)
 {
 	struct rte_mbuf *pkts[64];
-	unsigned int q, i;
+	unsigned int q, i, left;
 	uint16_t p, n;
 
 	for (p = 0; p < app->n_ports; p++) {
 		if (!app->ports[p].used || !app->ports[p].link_up)
 			continue;
 		for (q = 0; q < app->n_workers; q++) {
+			/*
+			 * At most what the queue can hold, twice over: a port
+			 * that makes up frames (net_null) never runs empty.
+			 */
+			left = 2u * app->cfg.port[p].rx_desc;
 			do {
 				n = rte_eth_rx_burst(p, q, pkts, RTE_DIM(pkts));
 				for (i = 0; i < n; i++)
 					rte_pktmbuf_free(pkts[i]);
 				app->workers[q]->stats.c[TT_STAT_rx_discarded_at_exit] += n;
-			} while (n > 0);
+				left -= RTE_MIN(left, (unsigned int)n);
+			} while (n > 0 && left > 0);
 		}
 	}
+	tt_steer_drain(app);
 }
 
 void
@@ -369,6 +572,7 @@ tt_ports_close(struct tt_app *app)
 	int ret;
 
 	rte_pdump_uninit();
+	tt_steer_free(app);
 	for (i = 0; i < app->n_ports; i++) {
 		if (!app->ports[i].used)
 			continue;

@@ -16,13 +16,15 @@
 
 #include "cfg/tt_cfg.h"
 #include "net/tt_net.h"
+#include "net/tt_rss.h"
 #include "stats/tt_stats.h"
 #include "tcp/tt_admit.h"
 #include "tcp/tt_tcp.h"
 
-/** Per-lcore worker: everything its loop touches lives here. */
 struct tt_gen;
+struct tt_steer;
 
+/** Per-lcore worker: everything its loop touches lives here. */
 struct tt_worker {
 	unsigned int lcore_id;
 	uint16_t queue;			/**< RX/TX queue index on every port */
@@ -33,6 +35,8 @@ struct tt_worker {
 	struct tt_tcp_ctx *tcp;
 	struct tt_app_ctx *app;		/**< the applications on top of tcp */
 	struct tt_gen *gen;		/**< the client role, NULL when disabled */
+	/** Software steering and ARP sharing (app/tt_steer.h); NULL when no port needs them. */
+	struct tt_steer *steer;
 	uint64_t tx_deadline;		/**< TSC at which queued TX is flushed */
 	uint64_t loop_tsc;		/**< TSC cycles in the loop */
 	uint64_t busy_tsc;		/**< of which in iterations that received or sent */
@@ -50,6 +54,10 @@ struct tt_port {
 	bool link_logged_up;		/**< the state last logged (control work) */
 	bool ignore_link;		/**< the driver's link state is not reliable */
 	bool link_watch;		/**< workers check the link when idle (memif) */
+	enum tt_rss_mode rss_mode;	/**< what port_init chose (never auto) */
+	bool steer_tcp;			/**< TCP segments go to their owner (rss steer) */
+	bool steer_any;			/**< steer_tcp, or ARP replies shared (rss hash) */
+	struct tt_rss rss;		/**< key and RETA in rss hash mode */
 	struct tt_iface ifc;
 	unsigned int pool_size;
 	unsigned int pool_avail_start;

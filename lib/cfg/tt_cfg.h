@@ -49,6 +49,17 @@ enum tt_close_mode {
 	TT_CLOSE_RESET,		/**< client aborts with RST */
 };
 
+/** How a port's queues map flows to lcores (docs/architecture.md, "Multi-core and RSS"). */
+enum tt_rss_mode {
+	TT_RSS_AUTO = 0,	/**< chosen at start from the driver's capabilities */
+	TT_RSS_QUEUE,		/**< queue i talks to the peer's queue i (net_ring, net_memif) */
+	TT_RSS_HASH,		/**< Toeplitz key and RETA known: the client picks its tuples */
+	TT_RSS_STEER,		/**< software steering between lcores over rings */
+};
+
+/** Bytes of a Toeplitz RSS key (40: every NIC's IPv4/IPv6 key). */
+#define TT_RSS_KEY_LEN 40
+
 struct tt_port_cfg {
 	bool present;		/**< a [portN] section exists */
 	uint32_t ip;		/**< host order; 0 = none */
@@ -57,6 +68,10 @@ struct tt_port_cfg {
 	uint16_t mtu;		/**< IP MTU, bytes */
 	uint16_t rx_desc;	/**< RX ring size, descriptors */
 	uint16_t tx_desc;	/**< TX ring size, descriptors */
+	enum tt_rss_mode rss;	/**< how flows are spread over the lcores */
+	bool rss_key_set;	/**< rss_key was given (else tcpterm's symmetric key) */
+	uint8_t rss_key[TT_RSS_KEY_LEN];	/**< Toeplitz key, as the NIC takes it */
+	uint16_t rss_reta_size;	/**< RETA entries of a port tcpterm cannot query */
 };
 
 struct tt_tcp_cfg {
@@ -166,5 +181,6 @@ void tt_cfg_dump(const struct tt_config *cfg, FILE *f);
 const char *tt_app_name(enum tt_app_kind app);
 const char *tt_close_name(enum tt_close_mode mode);
 const char *tt_syncookie_name(enum tt_syncookie_mode mode);
+const char *tt_rss_mode_name(enum tt_rss_mode mode);
 
 #endif /* _TT_CFG_H_ */

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -506,6 +507,108 @@ cfg_fmt_syn_cookies(char *buf, size_t len, const struct tt_cfg_key *k,
 		 tt_syncookie_name(((const struct tt_tcp_cfg *)base)->syn_cookies));
 }
 
+static const char *const tt_rss_names[] = {
+	[TT_RSS_AUTO] = "auto",
+	[TT_RSS_QUEUE] = "queue",
+	[TT_RSS_HASH] = "hash",
+	[TT_RSS_STEER] = "steer",
+};
+
+const char *
+tt_rss_mode_name(enum tt_rss_mode mode)
+{
+	if ((unsigned int)mode >= RTE_DIM(tt_rss_names))
+		return "?";
+	return tt_rss_names[mode];
+}
+
+static int
+cfg_parse_rss(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+	      const struct tt_cfg_key *k, void *base)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tt_rss_names); i++) {
+		if (strcasecmp(e->val, tt_rss_names[i]) == 0) {
+			((struct tt_port_cfg *)base)->rss = (enum tt_rss_mode)i;
+			return 0;
+		}
+	}
+	return TT_CFG_ENT_ERR(ctx, e, "expected auto, queue, hash or steer");
+}
+
+static void
+cfg_fmt_rss(char *buf, size_t len, const struct tt_cfg_key *k, const void *base)
+{
+	snprintf(buf, len, "%s", tt_rss_mode_name(((const struct tt_port_cfg *)base)->rss));
+}
+
+/* 80 hex digits, the 40 key bytes in the order the NIC takes them; empty: ours. */
+static int
+cfg_parse_rss_key(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		  const struct tt_cfg_key *k, void *base)
+{
+	struct tt_port_cfg *p = base;
+	uint8_t key[TT_RSS_KEY_LEN];
+	size_t i, len = strlen(e->val);
+
+	if (len == 0) {
+		p->rss_key_set = false;
+		memset(p->rss_key, 0, sizeof(p->rss_key));
+		return 0;
+	}
+	if (len != 2 * TT_RSS_KEY_LEN)
+		return TT_CFG_ENT_ERR(ctx, e, "expected %u hex digits (a %u-byte Toeplitz key), "
+				      "got %zu characters", 2 * TT_RSS_KEY_LEN, TT_RSS_KEY_LEN,
+				      len);
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)e->val[i]))
+			return TT_CFG_ENT_ERR(ctx, e, "'%c' at %zu is not a hex digit",
+					      e->val[i], i + 1);
+	for (i = 0; i < TT_RSS_KEY_LEN; i++) {
+		char byte[3] = { e->val[2 * i], e->val[2 * i + 1], '\0' };
+
+		key[i] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	memcpy(p->rss_key, key, sizeof(key));
+	p->rss_key_set = true;
+	return 0;
+}
+
+static void
+cfg_fmt_rss_key(char *buf, size_t len, const struct tt_cfg_key *k, const void *base)
+{
+	const struct tt_port_cfg *p = base;
+	size_t i;
+
+	buf[0] = '\0';
+	if (!p->rss_key_set)
+		return;
+	for (i = 0; i < TT_RSS_KEY_LEN && 2 * i + 2 < len; i++)
+		snprintf(buf + 2 * i, len - 2 * i, "%02x", p->rss_key[i]);
+}
+
+/* A power of two within 64..512 (the RETA sizes NICs have). */
+static int
+cfg_parse_reta_size(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
+		    const struct tt_cfg_key *k, void *base)
+{
+	const char *junk;
+	uint64_t v;
+
+	if (tt_cfg_num_u64(e->val, &v, &junk) != TT_NUM_OK || v < 64 || v > 512 ||
+	    !rte_is_power_of_2((uint32_t)v))
+		return TT_CFG_ENT_ERR(ctx, e, "expected a power of two within 64..512");
+	((struct tt_port_cfg *)base)->rss_reta_size = (uint16_t)v;
+	return 0;
+}
+
+static void
+cfg_fmt_reta_size(char *buf, size_t len, const struct tt_cfg_key *k, const void *base)
+{
+	snprintf(buf, len, "%u", ((const struct tt_port_cfg *)base)->rss_reta_size);
+}
+
 /*
  * The key tables: the one description of every key, its default included.
  *
@@ -563,6 +666,9 @@ static const struct tt_cfg_key tt_port_keys[] = {
 	KEY_UINT(tt_port_cfg, mtu, 576, 9000, "1500"),
 	KEY_UINT(tt_port_cfg, rx_desc, 64, 4096, "1024"),
 	KEY_UINT(tt_port_cfg, tx_desc, 64, 4096, "1024"),
+	KEY_FIELD(tt_port_cfg, rss, cfg_parse_rss, cfg_fmt_rss, "auto"),
+	KEY_CUSTOM("rss_key", cfg_parse_rss_key, cfg_fmt_rss_key, ""),
+	KEY_FIELD(tt_port_cfg, rss_reta_size, cfg_parse_reta_size, cfg_fmt_reta_size, "128"),
 };
 
 static const struct tt_cfg_key tt_tcp_keys[] = {

@@ -118,6 +118,21 @@ share(uint64_t total, unsigned int idx, unsigned int n)
 	return total / n + (idx < total % n ? 1 : 0);
 }
 
+void
+tt_gen_sport_share(const struct tt_config *cfg, unsigned int idx, unsigned int n,
+		   uint16_t *first, uint32_t *count)
+{
+	const struct tt_client_cfg *cc = &cfg->client;
+	uint32_t nports = cc->sport_last - cc->sport_first + 1;
+	uint32_t f = cc->sport_first;
+	unsigned int i;
+
+	for (i = 0; i < idx; i++)
+		f += (uint32_t)share(nports, i, n);
+	*first = (uint16_t)f;
+	*count = (uint32_t)share(nports, idx, n);
+}
+
 struct tt_gen *
 tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int idx,
 	      unsigned int n_workers, int socket)
@@ -125,7 +140,7 @@ tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int 
 	const struct tt_client_cfg *cc = &cfg->client;
 	struct tt_gen *g;
 	unsigned int i, k;
-	uint32_t nports;
+	uint16_t first;
 
 	g = rte_zmalloc_socket("tt_gen", sizeof(*g), RTE_CACHE_LINE_SIZE, socket);
 	if (g == NULL) {
@@ -155,6 +170,13 @@ tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int 
 		t->ip = cc->target[i].ip;
 		t->port = cc->target[i].port;
 		t->ifport = (uint16_t)p;
+		if (n_workers > 1 && tcp->net->ifs[p] != NULL && tcp->net->ifs[p]->rss != NULL) {
+			TT_LOG(ERR, "client: port %d is in rss hash mode, whose tuple choice is "
+			       "not there yet: set [port%d] rss = steer", p, p);
+			rte_free(g);
+			rte_errno = ENOTSUP;
+			return NULL;
+		}
 	}
 	g->n_targets = cc->n_target;
 
@@ -169,11 +191,8 @@ tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int 
 	 * Each lcore owns a disjoint slice of the source ports, so no two
 	 * lcores ever pick the same tuple.
 	 */
-	nports = cc->sport_last - cc->sport_first + 1;
-	g->n_sport = (uint32_t)share(nports, idx, n_workers);
-	g->sport_first = cc->sport_first;
-	for (i = 0; i < idx; i++)
-		g->sport_first += (uint32_t)share(nports, i, n_workers);
+	tt_gen_sport_share(cfg, idx, n_workers, &first, &g->n_sport);
+	g->sport_first = first;
 	g->n_tuples = (uint64_t)g->n_sport * g->n_sip * g->n_targets;
 	if (g->n_tuples == 0) {
 		TT_LOG(ERR, "client: lcore %u has no source port (range too small)", idx);

@@ -26,6 +26,15 @@ struct tt_gen;
  */
 int tt_gen_target_port(const struct tt_config *cfg, uint32_t ip);
 
+/**
+ * The slice of [client] source_ports that client lcore @p idx of @p n opens
+ * its connections from (where the port's rss mode is not hash): the first
+ * port in *@p first, their number in *@p count (0 when the range is smaller
+ * than @p n). Disjoint slices, together the whole range.
+ */
+void tt_gen_sport_share(const struct tt_config *cfg, unsigned int idx, unsigned int n,
+			uint16_t *first, uint32_t *count);
+
 struct tt_gen *tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp,
 			     unsigned int idx, unsigned int n_workers, int socket);
 void tt_gen_free(struct tt_gen *g);

@@ -143,6 +143,12 @@ tt_arp_init(struct tt_arp_table *t)
 	}
 }
 
+bool
+tt_arp_known(const struct tt_arp_table *t, uint32_t ip)
+{
+	return tt_arp_find(t, ip) != NULL;
+}
+
 int
 tt_arp_lookup(const struct tt_arp_table *t, uint32_t ip, struct rte_ether_addr *mac)
 {

@@ -33,6 +33,8 @@
  */
 #define TT_IPV4_TCP_HDRS ((unsigned int)(sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr)))
 
+struct tt_rss;
+
 /** One port as the stack sees it. Read-only once the ports are started. */
 struct tt_iface {
 	uint16_t port_id;
@@ -47,6 +49,11 @@ struct tt_iface {
 	bool tx_tcp_cksum;	/**< port computes the TCP checksum */
 	bool rx_cksum;		/**< port reports RX checksum status in ol_flags */
 	struct rte_mempool *pool;	/**< mbufs for packets built on this port */
+	/**
+	 * The port's Toeplitz key and RETA when its rss mode is hash and
+	 * several lcores share it (the client picks tuples by it); else NULL.
+	 */
+	const struct tt_rss *rss;
 };
 
 /** True when @p ip (host order) is one of the port's addresses. */
@@ -230,6 +237,8 @@ int tt_arp_resolve(struct tt_net *net, uint16_t port, uint32_t ip, struct rte_et
  */
 void tt_arp_input(struct tt_net *net, const struct tt_iface *ifc, struct rte_mbuf *m,
 		  struct tt_pkt *p);
+/** True when @p t has an entry for @p ip, resolved or pending. */
+bool tt_arp_known(const struct tt_arp_table *t, uint32_t ip);
 /** Send a gratuitous ARP (a request for our own address) on @p port. */
 int tt_arp_gratuitous(struct tt_net *net, uint16_t port);
 /** Expire stale entries and retry pending ones; bounded work per call. */

@@ -46,6 +46,7 @@
 	X(syn_overload)		/* new-connection SYN shed by a saturated lcore (general.overload_control) */ \
 	X(no_arp)		/* no neighbour MAC for an output packet */ \
 	X(link_down)		/* queued for a port whose link is down */ \
+	X(steer_full)		/* the ring to the lcore owning the segment's flow was full */ \
 	X(tcp_paws)		/* RFC 7323 5.3 PAWS rejected */ \
 	X(tcp_out_of_window)	/* RFC 9293 3.10.7.4 unacceptable segment */ \
 	X(tcp_ooo)		/* out-of-order data dropped (no reassembly) */ \
@@ -79,7 +80,8 @@
 	X(client_fail_bad_response) X(client_tuples_exhausted) \
 	X(client_drain_reset) X(rx_discarded_at_exit) \
 	X(challenge_acks) X(challenge_acks_limited) X(persist_timeouts) \
-	X(echo_conn_cap) X(echo_lcore_cap) X(snd_queue_full)
+	X(echo_conn_cap) X(echo_lcore_cap) X(snd_queue_full) \
+	X(steered_out) X(steered_in)
 
 #define TT_X_ENUM(name) TT_STAT_ ## name,
 enum tt_stat_id {

@@ -222,6 +222,14 @@ struct tt_flow_key {
 };
 static_assert(sizeof(struct tt_flow_key) == 16, "16-byte flow key");
 
+/**
+ * The flow table's keyed hash of a key (tt_tcp_flow_sig() in
+ * tt_tcp_priv.h), in the form rte_hash takes as its own hash function;
+ * also what spreads server flows over the lcores under software steering
+ * (app/steer.c). Its secret is drawn by the first tt_tcp_ctx_create().
+ */
+uint32_t tt_tcp_flow_hash(const void *key, uint32_t key_len, uint32_t init_val);
+
 /* The application's per-lcore context: defined by lib/l7, opaque here. */
 struct tt_app_ctx;
 

@@ -56,8 +56,6 @@ tt_tcp_flow_sig(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-/* The same, in the form rte_hash takes as its own hash function. */
-uint32_t tt_tcp_flow_hash(const void *key, uint32_t key_len, uint32_t init_val);
 
 void tt_tcp_set_state(struct tt_tcp_ctx *ctx, struct tt_conn *c, unsigned int state);
 uint32_t tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,

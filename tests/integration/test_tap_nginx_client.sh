@@ -24,6 +24,8 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/integration/lib_cli.sh
 . "$(dirname "$0")/lib_cli.sh"
+# shellcheck source=tests/integration/lib_nginx.sh
+. "$(dirname "$0")/lib_nginx.sh"
 
 tt_require_root
 tt_require_tun
@@ -40,40 +42,11 @@ k_ip=198.18.0.1			# nginx, in the namespace
 k_mac=02:00:00:00:00:01		# kernel side of the tap
 tt_ip=198.18.0.2		# tcpterm ([port0] ip of the file)
 d=$(tt_tmpdir)
-chmod 755 "$d"
-json=$d/summary.json
-csv=$d/series.csv
-www=$d/www
-mkdir -p "$www" "$d/nginx-tmp"
-head -c 100 /dev/zero | tr '\0' 'x' >"$www/index.html"
-
 # A private nginx: one worker, everything under $d, no daemon (so that the
 # PID we start is the master's), access log of our own.
-conf=$d/nginx.conf
-cat >"$conf" <<EOF
-user root;
-daemon off;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/nginx-error.log warn;
-events {
-	worker_connections 4096;
-}
-http {
-	access_log $d/access.log;
-	client_body_temp_path $d/nginx-tmp/body;
-	proxy_temp_path $d/nginx-tmp/proxy;
-	fastcgi_temp_path $d/nginx-tmp/fastcgi;
-	uwsgi_temp_path $d/nginx-tmp/uwsgi;
-	scgi_temp_path $d/nginx-tmp/scgi;
-	keepalive_requests 1000000;
-	server {
-		listen $k_ip:80 backlog=4096;
-		root $www;
-		index index.html;
-	}
-}
-EOF
+tt_nginx_prepare "$d" "$k_ip"
+json=$d/summary.json
+csv=$d/series.csv
 
 cpu=$(tt_cli_idlest_cpu)
 eal=$(tt_cli_eal_from_ini "$ini" "-l $cpu --file-prefix=ttnc$$ --vdev=net_tap0,iface=$ifc")
@@ -92,36 +65,8 @@ tt_cli_wait_log "$log" 'worker [0-9]+ started' 30 "$pid" ||
 	tt_fail "tcpterm did not start its workers"
 
 # The late peer: namespace, tap, address, nginx, and only then link up.
-ns=$(tt_netns_create nginx)
-ip link set "$ifc" netns "$ns" || tt_fail "cannot move $ifc into $ns"
-ip -n "$ns" link set "$ifc" address "$k_mac" || tt_fail "cannot set the MAC of $ifc"
-ip -n "$ns" addr add "$k_ip/24" dev "$ifc" || tt_fail "cannot add $k_ip to $ifc"
-# nginx binds 198.18.0.1 before the link is up; allow it in our namespace.
-ip netns exec "$ns" sysctl -q -w net.ipv4.ip_nonlocal_bind=1 >/dev/null 2>&1
-ip netns exec "$ns" nginx -t -q -e "$d/nginx-error.log" -p "$d" -c "$conf" 2>"$d/nginx-t.log" ||
-	tt_fail "nginx -t failed: $(cat "$d/nginx-t.log")"
-ngx=
-tt_bg ngx ip netns exec "$ns" nginx -e "$d/nginx-error.log" -p "$d" -c "$conf"
-i=0
-while [ ! -s "$d/nginx.pid" ] && [ $i -lt 100 ]; do
-	tt_alive "$ngx" || tt_fail "nginx exited: $(cat "$d/nginx-error.log" 2>/dev/null)"
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -s "$d/nginx.pid" ] || tt_fail "nginx wrote no pid file"
-ngx_pid=$(cat "$d/nginx.pid")
-[ "$ngx_pid" = "$ngx" ] || tt_info "nginx pid file says $ngx_pid, we started $ngx"
-# On exit, stop it by that PID if it still is our nginx.
-tt_on_exit "grep -qa nginx /proc/$ngx_pid/cmdline 2>/dev/null && kill -TERM $ngx_pid"
-# Listening?
-for _ in $(seq 1 50); do
-	ip netns exec "$ns" ss -Hltn "src $k_ip:80" 2>/dev/null | grep -q . && break
-	sleep 0.1
-done
-ip netns exec "$ns" ss -Hltn "src $k_ip:80" | grep -q . || tt_fail "nginx does not listen on $k_ip:80"
 tt_alive "$pid" || tt_fail "tcpterm exited before the peer came up"
-ip -n "$ns" link set "$ifc" up || tt_fail "cannot bring $ifc up"
-tt_info "peer up: $ifc in $ns, $k_ip, nginx pid $ngx_pid"
+tt_nginx_peer_up "$ifc" "$k_ip" "$k_mac" "$d"
 
 # N connections at RATE/s: N / RATE seconds, plus the ARP wait and drain.
 tt_cli_wait_exit_sched "$pid" $((N / RATE + 60))
@@ -132,14 +77,7 @@ tt_info "tcpterm waited for a CPU $wait_pct% of its runnable time (CPU $cpu)"
 [ $rc -eq 0 ] || tt_fail "tcpterm exited $rc"
 
 # Stop nginx (by the PID of its pid file) so that its log is complete.
-kill -QUIT "$ngx_pid" 2>/dev/null
-i=0
-while tt_alive "$ngx_pid" && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-tt_alive "$ngx_pid" && kill -TERM "$ngx_pid"
-tt_stop_tcpterm "$ngx" >/dev/null
+tt_nginx_stop
 
 tt_cli_check_json "$json"
 tt_cli_report "$json" client

@@ -164,6 +164,9 @@ START_TEST(test_defaults)
 		ck_assert_uint_eq(cfg.port[i].mtu, 1500);
 		ck_assert_uint_eq(cfg.port[i].rx_desc, 1024);
 		ck_assert_uint_eq(cfg.port[i].tx_desc, 1024);
+		ck_assert_int_eq(cfg.port[i].rss, TT_RSS_AUTO);
+		ck_assert(!cfg.port[i].rss_key_set);
+		ck_assert_uint_eq(cfg.port[i].rss_reta_size, 128);
 	}
 
 	ck_assert_uint_eq(cfg.tcp.mss, 1460);
@@ -220,6 +223,7 @@ START_TEST(test_defaults)
 	cfg.port[0].mtu = 1500;
 	cfg.port[0].rx_desc = 1024;
 	cfg.port[0].tx_desc = 1024;
+	cfg.port[0].rss_reta_size = 128;
 	memset(cfg.file, 0, sizeof(cfg.file));
 	ck_assert(memcmp(&cfg, &cfg2, sizeof(cfg)) == 0);
 }
@@ -252,6 +256,15 @@ START_TEST(test_full)
 	ck_assert_uint_eq(cfg.port[3].mtu, 1400);
 	ck_assert_uint_eq(cfg.port[3].rx_desc, 100);
 	ck_assert_uint_eq(cfg.port[3].tx_desc, 4096);
+	ck_assert_int_eq(cfg.port[0].rss, TT_RSS_STEER);
+	ck_assert(!cfg.port[0].rss_key_set);
+	ck_assert_uint_eq(cfg.port[0].rss_reta_size, 128);
+	ck_assert_int_eq(cfg.port[3].rss, TT_RSS_HASH);
+	ck_assert(cfg.port[3].rss_key_set);
+	ck_assert_uint_eq(cfg.port[3].rss_key[0], 0x01);
+	ck_assert_uint_eq(cfg.port[3].rss_key[7], 0xef);
+	ck_assert_uint_eq(cfg.port[3].rss_key[39], 0xef);
+	ck_assert_uint_eq(cfg.port[3].rss_reta_size, 512);
 
 	ck_assert_uint_eq(cfg.tcp.mss, 1360);
 	ck_assert_uint_eq(cfg.tcp.wscale, 9);
@@ -355,6 +368,10 @@ static const struct {
 	{ "bad-close.ini", "[client] close = 'later': expected active, passive or reset" },
 	{ "bad-rto.ini", "[tcp] rto_init_ms = '1000': outside rto_min_ms..rto_max_ms (2000..60000)" },
 	{ "bad-syn-cookies.ini", "[tcp] syn_cookies = 'sometimes': expected auto, on or off" },
+	{ "bad-rss.ini", "[port0] rss = 'rss': expected auto, queue, hash or steer" },
+	{ "bad-rss-key.ini", "[port0] rss_key = '6d5a6d5a': expected 80 hex digits (a 40-byte Toeplitz key), got 8 characters" },
+	{ "bad-rss-key-hex.ini", "[port0] rss_key = '6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5g': 'g' at 80 is not a hex digit" },
+	{ "bad-rss-reta.ini", "[port0] rss_reta_size = '100': expected a power of two within 64..512" },
 	{ "bad-syntax.ini", "cannot parse: line 3: 'mtu 1500': expected [section] or key = value" },
 	{ "bad-semicolon.ini", "cannot parse: line 1: '; a comment in the wrong style': ';' does not start a comment, use '#'" },
 	{ "bad-no-bracket.ini", "cannot parse: line 1: '[port0': no closing ']'" },

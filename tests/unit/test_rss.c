@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of multi-lcore flow placement: the Toeplitz hash of RSS
+ * (lib/net/tt_rss.c) against the verification values of Microsoft's RSS
+ * specification and against DPDK's rte_softrss() with the key as given,
+ * its linearity (what the client's bucket precompute rests on) and the
+ * symmetry of tcpterm's default key; and the owner function of software
+ * steering (lib/gen/tt_owner.h).
+ */
+#include <string.h>
+
+#include <check.h>
+
+#include <rte_random.h>
+#include <rte_thash.h>
+
+#include "cfg/tt_cfg.h"
+#include "gen/tt_gen.h"
+#include "gen/tt_owner.h"
+#include "net/tt_rss.h"
+#include "tcp/tt_tcp_priv.h"
+#include "tt_test_util.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+/* The key of the "Verifying the RSS Hash Calculation" examples (Microsoft). */
+static const uint8_t ms_key[TT_RSS_KEY_LEN] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+/* Its IPv4 with TCP table: source, destination, and the hash. */
+START_TEST(test_ms_vectors)
+{
+	static const struct {
+		uint32_t src, dst;
+		uint16_t sport, dport;
+		uint32_t hash;
+	} v[] = {
+		{ IP(66, 9, 149, 187), IP(161, 142, 100, 80), 2794, 1766, 0x51ccc178 },
+		{ IP(199, 92, 111, 2), IP(65, 69, 140, 83), 14230, 4739, 0xc626b0ea },
+		{ IP(24, 19, 198, 95), IP(12, 22, 207, 184), 12898, 38024, 0x5c2b394a },
+		{ IP(38, 27, 205, 30), IP(209, 142, 163, 6), 48228, 2217, 0xafc7327f },
+		{ IP(153, 39, 163, 191), IP(202, 188, 127, 2), 44251, 1303, 0x10e828a2 },
+	};
+	struct tt_rss r;
+	unsigned int i;
+
+	ck_assert_int_eq(tt_rss_load(&r, ms_key, NULL, 128, 4), 0);
+	for (i = 0; i < RTE_DIM(v); i++)
+		ck_assert_msg(tt_rss_hash(&r, v[i].src, v[i].dst, v[i].sport, v[i].dport) ==
+			      v[i].hash, "vector %u: 0x%08x, expected 0x%08x", i,
+			      tt_rss_hash(&r, v[i].src, v[i].dst, v[i].sport, v[i].dport),
+			      v[i].hash);
+}
+END_TEST
+
+/*
+ * For random keys and tuples: tt_rss_hash() is rte_softrss() with the key
+ * as the NIC takes it, and it is linear: the hash of a reply is the hash
+ * of its addresses and remote port XOR the hash of its local port alone.
+ */
+START_TEST(test_softrss_linear)
+{
+	uint8_t key[TT_RSS_KEY_LEN];
+	struct tt_rss r;
+	unsigned int i, k;
+
+	for (k = 0; k < 8; k++) {
+		for (i = 0; i < TT_RSS_KEY_LEN; i++)
+			key[i] = (uint8_t)rte_rand();
+		ck_assert_int_eq(tt_rss_load(&r, key, NULL, 512, 3), 0);
+		for (i = 0; i < 2000; i++) {
+			uint64_t x = rte_rand();
+			uint32_t src = (uint32_t)x, dst = (uint32_t)(x >> 32);
+			uint16_t sport = (uint16_t)rte_rand(), dport = (uint16_t)rte_rand();
+			uint32_t tuple[3] = { src, dst, (uint32_t)sport << 16 | dport };
+			uint32_t h = tt_rss_hash(&r, src, dst, sport, dport);
+
+			ck_assert_uint_eq(h, rte_softrss(tuple, 3, key));
+			ck_assert_uint_eq(h, tt_rss_hash(&r, src, dst, sport, 0) ^
+					     tt_rss_hash(&r, 0, 0, 0, dport));
+			ck_assert_uint_eq(tt_rss_queue(&r, h), (h & 511) % 3);
+		}
+	}
+}
+END_TEST
+
+/* Under tcpterm's default key both directions of a flow hash alike. */
+START_TEST(test_symmetric_key)
+{
+	struct tt_rss r;
+	unsigned int i;
+
+	ck_assert_int_eq(tt_rss_load(&r, tt_rss_sym_key, NULL, 128, 2), 0);
+	for (i = 0; i < 10000; i++) {
+		uint64_t x = rte_rand();
+		uint16_t a = (uint16_t)rte_rand(), b = (uint16_t)rte_rand();
+
+		ck_assert_uint_eq(tt_rss_hash(&r, (uint32_t)x, (uint32_t)(x >> 32), a, b),
+				  tt_rss_hash(&r, (uint32_t)(x >> 32), (uint32_t)x, b, a));
+	}
+	/* A RETA that is not a power of two, or too large, is refused. */
+	ck_assert_int_eq(tt_rss_load(&r, tt_rss_sym_key, NULL, 100, 2), -EINVAL);
+	ck_assert_int_eq(tt_rss_load(&r, tt_rss_sym_key, NULL, 1024, 2), -EINVAL);
+}
+END_TEST
+
+static uint8_t owner[65536];
+
+/*
+ * The owner of a client connection is the lcore whose slice of the source
+ * ports holds its local port; of any other, the flow hash scaled to the
+ * lcores: the same for every segment of the connection, within range, and
+ * spread evenly.
+ */
+START_TEST(test_owner)
+{
+	struct tt_config cfg;
+	unsigned int n = 3, i, cnt[3] = { 0 };
+	uint32_t count, k;
+	uint16_t first;
+
+	tt_cfg_defaults(&cfg);
+	cfg.client.enabled = true;
+	cfg.client.sport_first = 10000;
+	cfg.client.sport_last = 10999;
+	for (i = 0; i < 4; i++)
+		tt_flow_secret[i] = (uint32_t)rte_rand() | 1;
+	tt_owner_fill(&cfg, n, owner);
+	for (i = 0; i < n; i++) {
+		tt_gen_sport_share(&cfg, i, n, &first, &count);
+		ck_assert_uint_ge(count, 333);
+		for (k = 0; k < count; k++)
+			ck_assert_uint_eq(tt_owner_of(owner, n, IP(198, 18, 0, 1),
+						      IP(198, 18, 0, 2), 80,
+						      (uint16_t)(first + k)), i);
+	}
+	ck_assert_uint_eq(owner[9999], TT_OWNER_BY_HASH);
+	ck_assert_uint_eq(owner[11000], TT_OWNER_BY_HASH);
+	/* Server connections (local port 80): by the hash of the whole tuple. */
+	for (i = 0; i < 30000; i++) {
+		uint32_t raddr = IP(198, 18, 1, 0) + (uint32_t)(rte_rand() % 4096);
+		uint16_t rport = (uint16_t)(1024 + rte_rand() % 60000);
+		unsigned int o = tt_owner_of(owner, n, raddr, IP(198, 18, 0, 2), rport, 80);
+
+		ck_assert_uint_lt(o, n);
+		ck_assert_uint_eq(o, tt_owner_of(owner, n, raddr, IP(198, 18, 0, 2), rport, 80));
+		cnt[o]++;
+	}
+	for (i = 0; i < n; i++)
+		ck_assert_msg(cnt[i] > 9000 && cnt[i] < 11000, "lcore %u owns %u of 30000",
+			      i, cnt[i]);
+	/* Without a client every port is spread by the hash. */
+	cfg.client.enabled = false;
+	tt_owner_fill(&cfg, n, owner);
+	ck_assert_uint_eq(owner[10500], TT_OWNER_BY_HASH);
+}
+END_TEST
+
+Suite *
+tt_test_suite(void)
+{
+	Suite *s = suite_create("rss");
+	TCase *tc = tcase_create("rss");
+
+	tt_test_eal_init();
+	tcase_add_test(tc, test_ms_vectors);
+	tcase_add_test(tc, test_softrss_linear);
+	tcase_add_test(tc, test_symmetric_key);
+	tcase_add_test(tc, test_owner);
+	suite_add_tcase(s, tc);
+	return s;
+}
