@@ -161,6 +161,12 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	}
 	/* RFC 4987 3.6's trigger for syn_cookies = auto: a quarter of the table half-open. */
 	ctx->syn_rcvd_max = RTE_MAX(cfg->tcp.max_flows / 4, 1u);
+	if (cfg->tcp.syn_cookies == TT_SYNCOOKIE_OFF && cfg->server.n_listen > 0 &&
+	    tt_synq_init(ctx, socket) < 0) {
+		tt_tcp_ctx_free(ctx);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
 
 	/* Our MSS: configured, and never more than the smallest MTU allows. */
 	ctx->our_mss = cfg->tcp.mss;
@@ -207,6 +213,7 @@ tt_tcp_ctx_free(struct tt_tcp_ctx *ctx)
 	rte_hash_free(ctx->hash);
 	rte_free(ctx->conns);
 	rte_free(ctx->tw_ring);
+	tt_synq_free(ctx);
 	rte_free(ctx);
 }
 

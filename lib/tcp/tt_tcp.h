@@ -233,6 +233,18 @@ uint32_t tt_tcp_flow_hash(const void *key, uint32_t key_len, uint32_t init_val);
 /* The application's per-lcore context: defined by lib/l7, opaque here. */
 struct tt_app_ctx;
 
+/** A half-open connection in the SYN queue (tt_synq.c): its block and ISS. */
+struct tt_synq_ent {
+	uint32_t idx;
+	uint32_t iss;
+};
+
+/** The SYN queue: a ring of entries, oldest at @c head. */
+struct tt_synq {
+	struct tt_synq_ent *e;
+	uint32_t cap, head, n;
+};
+
 /** Per-lcore TCP context. */
 struct tt_tcp_ctx {
 	uint64_t now_us;	/**< set by the caller before input/timers */
@@ -266,6 +278,7 @@ struct tt_tcp_ctx {
 	uint32_t isn_key[4];
 	uint32_t cookie_key[4];	/**< secret of the SYN cookies (tt_syncookie.c) */
 	uint32_t syn_rcvd_max;	/**< half-open flows from which syn_cookies = auto answers with cookies */
+	struct tt_synq synq;	/**< half-open flows, oldest first (syn_cookies = off only) */
 	uint16_t our_mss;	/**< MSS we advertise */
 	uint32_t chack_ms;	/**< start of the challenge-ACK second (RFC 5961 7) */
 	uint32_t chack_left;	/**< challenge ACKs left in it */

@@ -130,6 +130,10 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	 */
 	if (unlikely(ctx->in_use >= ctx->tw_recycle_at) && ctx->cfg->tcp.tw_recycle)
 		tt_tcp_tw_recycle(ctx);
+	/* Without cookies, SYN_RCVD is bounded by dropping its oldest (tt_synq.c). */
+	if (unlikely(ctx->synq.e != NULL) &&
+	    ctx->stats->state[TT_TCPS_SYN_RCVD] >= (int64_t)ctx->syn_rcvd_max)
+		tt_synq_evict_oldest(ctx);
 	c = tt_tcp_conn_alloc(ctx, &k, s->sig);
 	if (c == NULL)
 		return false;
@@ -144,6 +148,8 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	syn_options(ctx, c, s);
 	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;
 	c->flags |= TT_CF_SYN_UNACKED;
+	if (unlikely(ctx->synq.e != NULL))
+		tt_synq_push(ctx, c);
 	tt_tcp_ev_accepted(ctx, c);
 	tt_tcp_send_syn(ctx, c, true);
 	tt_tcp_timer_update(ctx, c, true);

@@ -16,6 +16,14 @@
  */
 extern uint32_t tt_flow_secret[4];
 
+/* The SYN queue of a server without SYN cookies (tt_synq.c). */
+int tt_synq_init(struct tt_tcp_ctx *ctx, int socket);
+void tt_synq_free(struct tt_tcp_ctx *ctx);
+/** Remember the new half-open connection @p c. */
+void tt_synq_push(struct tt_tcp_ctx *ctx, const struct tt_conn *c);
+/** Free the oldest half-open connection; false when there is none. */
+bool tt_synq_evict_oldest(struct tt_tcp_ctx *ctx);
+
 /**
  * The flow table's hash of a key, computed once and passed to the
  * rte_hash *_with_hash calls (a burst lookup, then the insert of a new
