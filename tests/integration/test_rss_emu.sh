@@ -10,6 +10,11 @@
 # server is stopped, then the emulator (SIGTERM: it writes its counters).
 #
 # Cases, each with a fresh emulator and fresh processes:
+#   steer: client and server on 2 lcores (2 queues) each, the emulator
+#     with Microsoft's key, which tcpterm is not told ([port0] rss =
+#     steer): every connection completes, the client steered segments to
+#     their owners (steered_out beyond its ARP copies > 0), every queue of
+#     both ports carries frames in both directions.
 #   server2: server on 2 lcores (2 queues) behind the emulator, client on
 #     1 lcore (1 queue): the server's lcores own whatever their queue
 #     brings, so every connection completes; the emulator shows both of
@@ -18,9 +23,11 @@
 #
 # Checked in every case: client exit 0, completed == connections, no
 # failure; server conn_accepted == completed; the emulator refused no
-# frame (tx_dropped 0) and delivered to the server exactly what the server
-# received (rx_pkts); both processes' mbufs back in their pools; after 2 x
-# MSL the server holds no flow and no connection but LISTEN.
+# frame (tx_dropped 0), and nothing was lost between the processes (the
+# emulator's frames from and to each port equal that tcpterm's tx_pkts and
+# rx_pkts + rx_discarded_at_exit); both processes' mbufs back in their
+# pools; after 2 x MSL the server holds no flow and no connection but
+# LISTEN.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -36,7 +43,7 @@ cli_ini=$TT_SRCDIR/config/memif-client.ini
 [ -f "$srv_ini" ] || tt_fail "missing $srv_ini"
 [ -f "$cli_ini" ] || tt_fail "missing $cli_ini"
 
-N=200
+N=100
 RATE=200
 MSL_MS=200
 d=$(tt_tmpdir)
@@ -67,6 +74,21 @@ expect_frames() {
 	tt_cli_expect_eq "$1: emulator port $2 $3 (== $4 $5)" \
 		"$(emu_get "$1" "sum(d[\"ports\"][$2][\"$3\"])")" \
 		"$(tt_cli_get "$d/$1.$4.json" "(lambda c: $6)(d[\"counters\"])")"
+}
+
+# steered_tcp CASE cli|srv LCORES: the frames a process of LCORES lcores passed to
+# another lcore (steered_out) beyond the ARP replies it may have shared:
+# steered_out counts those too, one copy per other lcore of each ARP
+# reply, and at most every non-IP frame the emulator delivered to that
+# process was one. So a result > 0 means TCP segments were steered; 0
+# means at most a handful (that many ARP frames) were.
+steered_tcp() {
+	local port=0 out arp
+	[ "$2" = srv ] && port=1
+	out=$(tt_cli_get "$d/$1.$2.json" 'd["counters"]["steered_out"]')
+	arp=$(emu_get "$1" "d[\"ports\"][$port][\"non_ip\"] * ($3 - 1)")
+	tt_info "$1: $2 steered_out $out, of which ARP copies at most $arp" >&2
+	echo $((out > arp ? out - arp : 0))
 }
 
 # run_case NAME EMU_QUEUES SRV_LCORES CLI_LCORES (EAL options) "EMU-ARGS" "SRV-SETS" "CLI-SETS":
@@ -184,6 +206,17 @@ expect_queues_used() {
 	emu_get "$1" "all(v > 0 for v in d[\"ports\"][$2][\"$3\"])" | grep -qx True ||
 		tt_fail "$1: emulator port $2: a queue carried no frame ($3 $per)"
 }
+
+# ---- steering: both on 2 lcores, a key tcpterm was not told ----
+run_case steer 2 "$lcores2" "$lcores2" "--key microsoft" \
+	"--set port0.rss=steer" "--set port0.rss=steer"
+for p in 0 1; do
+	expect_queues_used steer $p rx
+	expect_queues_used steer $p tx
+done
+tt_expect_ge "steer: client: frames steered to another lcore beyond the ARP copies" \
+	"$(steered_tcp steer cli 2)" 1
+tt_info "steer: server: frames steered beyond the ARP copies: $(steered_tcp steer srv 2)"
 
 # ---- server on 2 lcores behind the RSS NIC, client on 1 ----
 run_case server2 1,2 "$lcores2" "$lcores1" "" "" ""
