@@ -34,7 +34,7 @@ tt_setup_packages=(
 	# test peers and tools
 	iproute2 iputils-ping arping tcpdump tshark python3 python3-scapy
 	curl apache2-utils wrk iperf iperf3 socat netcat-openbsd nginx-light
-	valgrind psmisc procps util-linux hping3 python3-matplotlib nftables ethtool
+	valgrind psmisc procps util-linux hping3 nmap python3-matplotlib nftables ethtool
 )
 # The sanitizer and fuzz stage of scripts/test.sh (under CI, or with
 # TT_SANITIZE=1): clang, its ASan/UBSan/libFuzzer runtimes and the
