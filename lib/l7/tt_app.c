@@ -344,29 +344,44 @@ tt_tcp_ev_fill(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint64_t off, uint8_t 
 	return whole;
 }
 
+/*
+ * How many more mbufs an echo connection holding @p n may take: up to its
+ * own limit, and, of the lcore's mbufs still free, only while it holds
+ * fewer than are free. So when peers that never read press on the lcore's
+ * limit, those holding most stop first, and each of k such peers ends
+ * with about echo_lcore_max / (k + 1): a newcomer still finds about as
+ * many free, and is served.
+ */
+static inline uint32_t
+echo_left(const struct tt_app_ctx *a, uint32_t n)
+{
+	uint32_t free = a->echo_held < a->echo_lcore_max ? a->echo_lcore_max - a->echo_held : 0;
+
+	if (n >= a->echo_conn_max || n >= free)
+		return 0;
+	return RTE_MIN(a->echo_conn_max - n, free - n);
+}
+
 uint32_t
 tt_tcp_ev_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
 	const struct tt_app_conn *ac = tt_app_conn_const(c);
-	const struct tt_app_ctx *a = ctx->app;
+	uint32_t n = 0, left;
 	uint64_t held = 0, room;
 
 	if (ac->kind != TT_CAPP_SRV_ECHO)
 		return 0;
-	/* The lcore's limit reached: every echo window is closed. */
-	if (a->echo_held >= a->echo_lcore_max)
-		return UINT32_MAX;
 	if (ac->u.echo.head != NULL) {
-		uint32_t n = ECHO_META(ac->u.echo.head)->count;
-
-		if (n >= a->echo_conn_max)
-			return UINT32_MAX;
+		n = ECHO_META(ac->u.echo.head)->count;
 		/* Echo data not yet acknowledged by the peer, or the mbufs' cost. */
 		held = RTE_MAX((uint64_t)(c->snd_end - ac->u.echo.head_seq),
-			       (uint64_t)n * a->echo_cost);
+			       (uint64_t)n * ctx->app->echo_cost);
 	}
-	/* Near the lcore's limit, each window is what the mbufs left can carry. */
-	room = (uint64_t)(a->echo_lcore_max - a->echo_held) * a->echo_cost;
+	left = echo_left(ctx->app, n);
+	if (left == 0)
+		return UINT32_MAX;
+	/* Near a limit, the window is what the mbufs it may still take can carry. */
+	room = (uint64_t)left * ctx->app->echo_cost;
 	if (room < ctx->cfg->tcp.rcv_wnd)
 		held = RTE_MAX(held, ctx->cfg->tcp.rcv_wnd - room);
 	return (uint32_t)RTE_MIN(held, (uint64_t)UINT32_MAX);
@@ -654,9 +669,10 @@ tt_tcp_ev_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 			ECHO_TAIL(ac->u.echo.head)->next = m;
 		}
 		ECHO_TAIL(ac->u.echo.head) = m;
+		ctx->app->echo_held++;
 		if (++ECHO_META(ac->u.echo.head)->count == ctx->app->echo_conn_max)
 			TT_STAT_INC(ctx->stats, echo_conn_cap);
-		if (++ctx->app->echo_held == ctx->app->echo_lcore_max)
+		else if (echo_left(ctx->app, ECHO_META(ac->u.echo.head)->count) == 0)
 			TT_STAT_INC(ctx->stats, echo_lcore_cap);
 		tt_tcp_app_send(ctx, c, len);
 		return 1;

@@ -48,15 +48,17 @@ tt_tcp_in_persist(const struct tt_conn *c)
 
 /**
  * Note that acceptable segment @p s arrived (the idle timeout's clock).
- * In persist, only a segment that moves our stream (acknowledges data,
- * or opens the window) counts: answers to our probes do not, so the idle
- * timeout and tcp.persist_timeout_ms bound the time in persist.
+ * In persist, only a segment that opens the window, or acknowledges all
+ * we queued, counts: answers to our probes do not, even when they take
+ * the probe's byte (a peer that reads one byte a probe would otherwise
+ * hold the connection for ever), so the idle timeout and
+ * tcp.persist_timeout_ms bound the time in persist.
  */
 static inline void
 tt_tcp_touch(const struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 {
 	if (likely(c->snd_wnd != 0) || !tt_tcp_in_persist(c) || s->wnd != 0 ||
-	    TT_SEQ_GT(s->ack, c->snd_una))
+	    TT_SEQ_GEQ(s->ack, c->snd_end))
 		c->last_ms = ctx->now_ms;
 }
 

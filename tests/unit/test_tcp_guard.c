@@ -255,10 +255,12 @@ START_TEST(test_persist_bounds)
 END_TEST
 
 /*
- * Echo's per-lcore limit: two peers that send 1-byte segments and never
- * read hold at most echo_lcore_mbufs mbufs together; the windows shrink
- * as the lcore's mbufs fill and close at the limit, and data past it is
- * refused and counted. Acknowledging the echoes gives them back.
+ * Echo's per-lcore limit: peers that send 1-byte segments and never read
+ * hold fewer than echo_lcore_mbufs mbufs together. A connection may take
+ * another mbuf only while it holds fewer than the lcore has free (those
+ * holding most stop first), its window shrinking to what those can carry;
+ * data sent into a window advertised before another connection took the
+ * mbufs is refused and counted. Acknowledging the echoes gives them back.
  */
 START_TEST(test_echo_lcore_limit)
 {
@@ -266,45 +268,45 @@ START_TEST(test_echo_lcore_limit)
 	const struct fp_seg *s;
 	struct fp_pc a;
 	static const uint8_t one = 'x';
-	uint32_t ack_a, ack_b, wnd = 8000;
+	static const uint16_t win_a[] = { 4000, 2000 }, win_b[] = { 2000, 0 };
+	uint32_t ack_a, ack_b;
 	unsigned int base, k;
 
 	f->syn_opts = TT_OPT_MSS;
 	f->cfg.server.app = TT_APP_ECHO;
-	f->cfg.tcp.rcv_wnd = wnd;
+	f->cfg.tcp.rcv_wnd = 8000;
 	f->cfg.server.echo_conn_mbufs = 8;	/* 1000 window bytes a mbuf */
 	f->cfg.server.echo_lcore_mbufs = 6;
 	fp_start(f);
 	base = f->pool_base;
 	fp_open(f);
 	ack_a = f->pc.rcv_nxt;
-	/* Four mbufs on A: its window is 8000 - 4000, then what 2 mbufs carry. */
-	for (k = 1; k <= 4; k++) {
+	/* A takes two mbufs: 5 then 4 free, so (5 - 1) then (4 - 2) more. */
+	for (k = 0; k < 2; k++) {
 		fp_send(f, ACK | PSH, &one, 1);
 		s = fp_expect(f, ACK | PSH);
-		ck_assert_uint_eq(s->win, RTE_MIN(wnd - k * 1000, (6 - k) * 1000));
-		f->pc.rcv_nxt = ack_a;
+		ck_assert_uint_eq(s->win, win_a[k]);
+		f->pc.rcv_nxt = ack_a;	/* the echoes are not acknowledged */
 	}
 	a = f->pc;
 	fp_new_conn(f, 40001, 777);
 	fp_open(f);
 	ack_b = f->pc.rcv_nxt;
-	/* B: two mbufs fill the lcore; every window is then closed. */
-	for (k = 1; k <= 2; k++) {
+	/* B takes two: 3 free, then 2, as many as B holds: B's window closes. */
+	for (k = 0; k < 2; k++) {
 		fp_send(f, ACK | PSH, &one, 1);
 		s = fp_expect(f, ACK | PSH);
-		ck_assert_uint_eq(s->win, (2 - k) * 1000);
+		ck_assert_uint_eq(s->win, win_b[k]);
 		f->pc.rcv_nxt = ack_b;
 	}
 	ck_assert_uint_eq(ST(f, echo_lcore_cap), 1);
-	ck_assert_uint_eq(tt_test_pool_in_use(), base + 6);
+	ck_assert_uint_eq(tt_test_pool_in_use(), base + 4);
 	/* B's window is 0: refused at the window check, nothing kept. */
 	fp_send(f, ACK | PSH, &one, 1);
 	s = fp_expect(f, ACK);
 	ck_assert_uint_eq(s->win, 0);
 	f->pc.snd_nxt--;
-	/* A was told 2000 bytes earlier: its segment is refused by the limit. */
-	fp_new_conn(f, 40000, 0);
+	/* A was told 2000 bytes, but holds 2 with 2 free: refused, counted. */
 	f->pc = a;
 	fp_send(f, ACK | PSH, &one, 1);
 	s = fp_expect(f, ACK);
@@ -312,9 +314,9 @@ START_TEST(test_echo_lcore_limit)
 	ck_assert_uint_eq(s->ack, f->pc.snd_nxt - 1);
 	f->pc.snd_nxt--;
 	ck_assert_uint_eq(DROPS(f, tcp_held_full), 1);
-	ck_assert_uint_eq(tt_test_pool_in_use(), base + 6);
-	/* A acknowledges its echoes: four mbufs back, its window open again. */
-	f->pc.rcv_nxt = ack_a + 4;
+	ck_assert_uint_eq(tt_test_pool_in_use(), base + 4);
+	/* A acknowledges its echoes: two mbufs back, its window 4 free x 1000. */
+	f->pc.rcv_nxt = ack_a + 2;
 	fp_ack(f);
 	s = fp_expect(f, ACK);
 	ck_assert_uint_eq(s->win, 4000);
