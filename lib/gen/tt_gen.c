@@ -21,6 +21,7 @@
 #include "gen/tt_gen.h"
 #include "stats/tt_hist.h"
 #include "gen/tt_rate.h"
+#include "net/tt_rss.h"
 #include "tcp/tt_tcp.h"
 #include "l7/tt_app.h"
 #include "l7/tt_meter.h"
@@ -49,10 +50,31 @@ struct tt_gen_target {
 /*
  * A tuple's position: indices of its target, source address and source
  * port, advanced like an odometer (targets vary fastest, then source
- * addresses, then ports) with no division per connection.
+ * addresses, then ports) with no division per connection. In rss hash
+ * mode the port digit is two: k, a RETA entry that points to our queue,
+ * and p, a port of the bucket that entry selects for the tuple's pair
+ * (see hash_lport()).
  */
 struct tt_gen_pos {
-	uint32_t t, s, p;
+	uint32_t t, s, p, k;
+};
+
+/*
+ * The tuple space of rss hash mode (the targets' port hashes with a known
+ * key and RETA, several lcores): the reply of tuple (target, source
+ * address, source port) lands on queue reta[(x ^ b) & mask], where x is
+ * the hash of the pair (target address and port, source address) and b
+ * the hash of the source port alone (Toeplitz is linear). The source ports
+ * are sorted into buckets by b once; for a pair with x, the buckets that
+ * are ours are rq[k] ^ x for the RETA entries rq[] that hold our queue.
+ */
+struct tt_gen_hash {
+	uint32_t n_rq;			/**< RETA entries that hold our queue */
+	uint32_t bmax;			/**< ports in the largest bucket */
+	uint16_t rq[TT_RSS_RETA_MAX];
+	uint32_t bstart[TT_RSS_RETA_MAX + 1];	/**< bucket b: bports[bstart[b]..bstart[b+1]) */
+	uint16_t *bports;		/**< the source ports, by bucket */
+	uint16_t *px;			/**< x of pair (s, t), at s * n_targets + t */
 };
 
 struct tt_gen {
@@ -72,6 +94,8 @@ struct tt_gen {
 	struct tt_gen_target targets[TT_CFG_MAX_TARGETS];
 	uint32_t sip_first, n_sip;
 	uint32_t sport_first, n_sport;	/**< this lcore's share of the ports */
+	uint32_t n_k;			/**< values of the k digit: 1, or n_rq in hash mode */
+	struct tt_gen_hash *hash;	/**< rss hash mode, else NULL */
 	uint64_t n_tuples;
 	struct tt_gen_pos pos;
 	uint64_t tw_limited;	/**< stops at a TIME_WAIT tuple not reusable yet */
@@ -133,6 +157,110 @@ tt_gen_sport_share(const struct tt_config *cfg, unsigned int idx, unsigned int n
 	*count = (uint32_t)share(nports, idx, n);
 }
 
+/* The rss of the targets' ports: NULL when none is in hash mode, ERR_PTR-ish -1 when they differ. */
+static const struct tt_rss *
+gen_targets_rss(const struct tt_gen *g, bool *mixed)
+{
+	const struct tt_rss *r = NULL, *ri;
+	unsigned int i;
+
+	*mixed = false;
+	for (i = 0; i < g->n_targets; i++) {
+		const struct tt_iface *ifc = g->tcp->net->ifs[g->targets[i].ifport];
+
+		ri = ifc != NULL ? ifc->rss : NULL;
+		if (i == 0)
+			r = ri;
+		else if ((r == NULL) != (ri == NULL) ||
+			 (r != NULL && memcmp(r, ri, sizeof(*r)) != 0))
+			*mixed = true;
+	}
+	return r;
+}
+
+/*
+ * Hash mode (see struct tt_gen_hash): the whole source port range is
+ * every lcore's, each taking the tuples whose replies hash to its queue.
+ * Returns 0 (also when the targets' ports are not in hash mode), or -1
+ * with rte_errno after logging.
+ */
+static int
+gen_hash_init(struct tt_gen *g, int socket)
+{
+	const struct tt_client_cfg *cc = &g->cfg->client;
+	uint32_t nports = cc->sport_last - cc->sport_first + 1, mask, i, s, t, k;
+	const struct tt_rss *r;
+	struct tt_gen_hash *h;
+	uint32_t *fill;
+	bool mixed;
+
+	r = gen_targets_rss(g, &mixed);
+	if (mixed) {
+		TT_LOG(ERR, "client: the targets are reached through ports of different rss "
+		       "modes or keys; give them the same [portN] rss (or rss = steer)");
+		rte_errno = EINVAL;
+		return -1;
+	}
+	if (r == NULL)
+		return 0;
+	mask = r->reta_size - 1u;
+	h = rte_zmalloc_socket("tt_gen_hash", sizeof(*h), RTE_CACHE_LINE_SIZE, socket);
+	if (h == NULL)
+		goto nomem;
+	g->hash = h;
+	h->bports = rte_malloc_socket("tt_gen_bports", nports * sizeof(uint16_t), 0, socket);
+	h->px = rte_malloc_socket("tt_gen_px", (size_t)g->n_sip * g->n_targets *
+				  sizeof(uint16_t), 0, socket);
+	fill = rte_zmalloc_socket("tt_gen_fill", (r->reta_size + 1) * sizeof(uint32_t), 0,
+				  socket);
+	if (h->bports == NULL || h->px == NULL || fill == NULL) {
+		rte_free(fill);
+		goto nomem;
+	}
+	/* Counting sort of the ports by the RETA bits of their own hash. */
+	for (i = 0; i < nports; i++)
+		fill[(tt_rss_hash(r, 0, 0, 0, (uint16_t)(cc->sport_first + i)) & mask) + 1]++;
+	for (i = 0; i < r->reta_size; i++) {
+		h->bmax = RTE_MAX(h->bmax, fill[i + 1]);
+		fill[i + 1] += fill[i];
+		h->bstart[i] = fill[i];
+	}
+	h->bstart[r->reta_size] = nports;
+	for (i = 0; i < nports; i++) {
+		uint16_t lport = (uint16_t)(cc->sport_first + i);
+
+		h->bports[fill[tt_rss_hash(r, 0, 0, 0, lport) & mask]++] = lport;
+	}
+	rte_free(fill);
+	for (i = 0; i < r->reta_size; i++)
+		if (r->reta[i] == g->idx)
+			h->rq[h->n_rq++] = (uint16_t)i;
+	/* Each pair's x, and how many tuples are ours. */
+	g->n_tuples = 0;
+	for (s = 0; s < g->n_sip; s++) {
+		for (t = 0; t < g->n_targets; t++) {
+			uint16_t x = (uint16_t)(tt_rss_hash(r, g->targets[t].ip, g->sip_first + s,
+							    g->targets[t].port, 0) & mask);
+
+			h->px[s * g->n_targets + t] = x;
+			for (k = 0; k < h->n_rq; k++)
+				g->n_tuples += h->bstart[(h->rq[k] ^ x) + 1] -
+					       h->bstart[h->rq[k] ^ x];
+		}
+	}
+	g->sport_first = cc->sport_first;
+	g->n_sport = h->bmax;
+	g->n_k = RTE_MAX(h->n_rq, 1u);
+	TT_LOG(INFO, "client lcore %u: rss hash: %" PRIu64 " of the %" PRIu64 " 4-tuples have "
+	       "their replies hashed to queue %u (%u of %u RETA entries)", g->idx, g->n_tuples,
+	       (uint64_t)nports * g->n_sip * g->n_targets, g->idx, h->n_rq, r->reta_size);
+	return 0;
+nomem:
+	TT_LOG(ERR, "client lcore %u: no memory for the rss tuple tables", g->idx);
+	rte_errno = ENOMEM;
+	return -1;
+}
+
 struct tt_gen *
 tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int idx,
 	      unsigned int n_workers, int socket)
@@ -170,13 +298,6 @@ tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int 
 		t->ip = cc->target[i].ip;
 		t->port = cc->target[i].port;
 		t->ifport = (uint16_t)p;
-		if (n_workers > 1 && tcp->net->ifs[p] != NULL && tcp->net->ifs[p]->rss != NULL) {
-			TT_LOG(ERR, "client: port %d is in rss hash mode, whose tuple choice is "
-			       "not there yet: set [port%d] rss = steer", p, p);
-			rte_free(g);
-			rte_errno = ENOTSUP;
-			return NULL;
-		}
 	}
 	g->n_targets = cc->n_target;
 
@@ -193,7 +314,12 @@ tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int 
 	 */
 	tt_gen_sport_share(cfg, idx, n_workers, &first, &g->n_sport);
 	g->sport_first = first;
+	g->n_k = 1;
 	g->n_tuples = (uint64_t)g->n_sport * g->n_sip * g->n_targets;
+	if (n_workers > 1 && gen_hash_init(g, socket) < 0) {
+		tt_gen_free(g);
+		return NULL;
+	}
 	if (g->n_tuples == 0) {
 		TT_LOG(ERR, "client: lcore %u has no source port (range too small)", idx);
 		rte_free(g);
@@ -211,6 +337,13 @@ tt_gen_create(const struct tt_config *cfg, struct tt_tcp_ctx *tcp, unsigned int 
 void
 tt_gen_free(struct tt_gen *g)
 {
+	if (g == NULL)
+		return;
+	if (g->hash != NULL) {
+		rte_free(g->hash->bports);
+		rte_free(g->hash->px);
+		rte_free(g->hash);
+	}
 	rte_free(g);
 }
 
@@ -276,8 +409,38 @@ pos_next(const struct tt_gen *g, struct tt_gen_pos *q)
 	if (++q->s < g->n_sip)
 		return;
 	q->s = 0;
-	if (++q->p >= g->n_sport)
-		q->p = 0;
+	if (++q->p < g->n_sport)
+		return;
+	q->p = 0;
+	if (++q->k >= g->n_k)
+		q->k = 0;
+}
+
+/*
+ * Hash mode: the source port at @p q, the p-th port of the bucket that
+ * RETA entry rq[k] selects for the pair; 0 where that bucket is smaller
+ * (a hole, skipped).
+ */
+static inline uint16_t
+hash_lport(const struct tt_gen *g, const struct tt_gen_pos *q)
+{
+	const struct tt_gen_hash *h = g->hash;
+	uint32_t b = h->rq[q->k] ^ h->px[q->s * g->n_targets + q->t];
+
+	return q->p < h->bstart[b + 1] - h->bstart[b] ? h->bports[h->bstart[b] + q->p] : 0;
+}
+
+/* The source port of the next tuple, past the holes of hash mode. */
+static inline uint16_t
+next_lport(struct tt_gen *g)
+{
+	uint16_t lport;
+
+	if (likely(g->hash == NULL))
+		return (uint16_t)(g->sport_first + g->pos.p);
+	while ((lport = hash_lport(g, &g->pos)) == 0)
+		pos_next(g, &g->pos);
+	return lport;
 }
 
 /*
@@ -312,6 +475,7 @@ open_batch(struct tt_gen *g, uint32_t want)
 
 		n = RTE_MIN(n, (unsigned int)TT_GEN_BURST);
 		for (i = 0; i < n; i++) {
+			uint16_t lport = next_lport(g);
 			struct tt_gen_target *t = &g->targets[g->pos.t];
 
 			at[i] = g->pos;
@@ -320,7 +484,7 @@ open_batch(struct tt_gen *g, uint32_t want)
 				.raddr = t->ip,
 				.laddr = g->sip_first + g->pos.s,
 				.rport = t->port,
-				.lport = (uint16_t)(g->sport_first + g->pos.p),
+				.lport = lport,
 			};
 			pos_next(g, &g->pos);
 		}

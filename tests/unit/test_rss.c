@@ -4,8 +4,9 @@
  * (lib/net/tt_rss.c) against the verification values of Microsoft's RSS
  * specification and against DPDK's rte_softrss() with the key as given,
  * its linearity (what the client's bucket precompute rests on) and the
- * symmetry of tcpterm's default key; and the owner function of software
- * steering (lib/gen/tt_owner.h).
+ * symmetry of tcpterm's default key; the client's tuple choice in rss hash
+ * mode (lib/gen/tt_gen.c), checked tuple by tuple against rte_softrss();
+ * and the owner function of software steering (lib/gen/tt_owner.h).
  */
 #include <string.h>
 
@@ -14,8 +15,11 @@
 #include <rte_random.h>
 #include <rte_thash.h>
 
+#include <rte_cycles.h>
+
 #include "cfg/tt_cfg.h"
 #include "gen/tt_gen.h"
+#include "l7/tt_app.h"
 #include "gen/tt_owner.h"
 #include "net/tt_rss.h"
 #include "tcp/tt_tcp_priv.h"
@@ -160,6 +164,127 @@ START_TEST(test_owner)
 }
 END_TEST
 
+/* The reply queue of the client tuple (laddr:lport -> raddr:rport), by rte_softrss(). */
+static unsigned int
+reply_queue(const struct tt_rss *r, uint32_t laddr, uint16_t lport, uint32_t raddr,
+	    uint16_t rport)
+{
+	uint32_t tuple[3] = { raddr, laddr, (uint32_t)rport << 16 | lport };
+
+	return r->reta[rte_softrss(tuple, 3, r->key) & (r->reta_size - 1u)];
+}
+
+/*
+ * Hash mode: lcore @p idx of @p n opens exactly the tuples whose replies
+ * the RETA sends to queue idx (every one of them, each once), over two
+ * source addresses and two targets (four pairs, each its own bucket
+ * mask), with a random key and a RETA of 64 entries not in i % n order.
+ */
+static void
+hash_tuples(unsigned int idx, unsigned int n)
+{
+	static const uint32_t targets[2] = { IP(198, 18, 0, 1), IP(198, 18, 0, 9) };
+	static uint8_t seen[2][2][512];
+	struct tt_config cfg;
+	struct tt_test_ctx *t;
+	struct tt_tcp_ctx *ctx;
+	struct tt_app_ctx *app;
+	struct tt_gen *g;
+	uint8_t key[TT_RSS_KEY_LEN];
+	uint16_t reta[64];
+	struct tt_rss r;
+	uint64_t hz = rte_get_tsc_hz(), tsc = 1000000, want = 0, got = 0;
+	unsigned int i, s, k, round;
+
+	for (i = 0; i < TT_RSS_KEY_LEN; i++)
+		key[i] = (uint8_t)rte_rand();
+	for (i = 0; i < RTE_DIM(reta); i++)
+		reta[i] = (uint16_t)(rte_rand() % n);
+	reta[0] = (uint16_t)idx;	/* at least one entry is ours */
+	ck_assert_int_eq(tt_rss_load(&r, key, reta, RTE_DIM(reta), 0), 0);
+
+	tt_cfg_defaults(&cfg);
+	cfg.port[0].present = true;
+	cfg.port[0].ip = TT_TEST_IP_US;
+	cfg.port[0].prefix = 24;
+	cfg.tcp.max_flows = 4096;
+	cfg.client.enabled = true;
+	cfg.client.n_target = 2;
+	for (i = 0; i < 2; i++) {
+		cfg.client.target[i].ip = targets[i];
+		cfg.client.target[i].port = (uint16_t)(80 + i);
+	}
+	cfg.client.src_ip_first = TT_TEST_IP_US + 1;
+	cfg.client.src_ip_last = TT_TEST_IP_US + 2;
+	cfg.client.sport_first = 5000;
+	cfg.client.sport_last = 5511;
+	cfg.client.concurrency = 4096;
+	t = tt_test_ctx_new();
+	t->ifc.rss = &r;
+	t->ifc.extra_first = cfg.client.src_ip_first;
+	t->ifc.extra_last = cfg.client.src_ip_last;
+	ctx = tt_tcp_ctx_create(&cfg, &t->net, idx, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(ctx);
+	tt_tcp_set_time(ctx, tt_test_now_us);
+	g = tt_gen_create(&cfg, ctx, idx, n, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(g);
+	app = tt_app_ctx_create(ctx, tt_gen_meter(g), SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(app);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(tt_arp_learn(&t->net.arp[0], targets[i], &tt_test_mac_peer,
+					      tt_test_now_us), 0);
+	/* Open until the tuples run out (nothing closes). */
+	for (round = 0; round < 400; round++) {
+		tsc += hz / 1000;
+		tt_test_advance_us(t, 1000);
+		tt_tcp_set_time(ctx, tt_test_now_us);
+		tt_gen_poll(g, tsc);
+		tt_test_txq_flush(t);
+	}
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < ctx->n_conns; i++) {
+		const struct tt_conn *c = &ctx->conns[i];
+
+		if (c->state != TT_TCPS_SYN_SENT)
+			continue;
+		ck_assert_uint_ge(c->lport, 5000);
+		ck_assert_uint_le(c->lport, 5511);
+		s = c->laddr - cfg.client.src_ip_first;
+		k = c->raddr == targets[1];
+		ck_assert_uint_lt(s, 2);
+		ck_assert_uint_eq(c->rport, 80 + k);
+		ck_assert_msg(reply_queue(&r, c->laddr, c->lport, c->raddr, c->rport) == idx,
+			      "lcore %u opened a tuple whose reply goes to queue %u", idx,
+			      reply_queue(&r, c->laddr, c->lport, c->raddr, c->rport));
+		ck_assert_uint_eq(seen[s][k][c->lport - 5000], 0);
+		seen[s][k][c->lport - 5000] = 1;
+		got++;
+	}
+	for (s = 0; s < 2; s++)
+		for (k = 0; k < 2; k++)
+			for (i = 5000; i <= 5511; i++)
+				want += reply_queue(&r, cfg.client.src_ip_first + s, (uint16_t)i,
+						    targets[k], (uint16_t)(80 + k)) == idx;
+	ck_assert_uint_gt(want, 0);
+	ck_assert_uint_eq(got, want);
+	ck_assert_uint_eq(tt_gen_opened(g), want);
+	ck_assert_uint_gt(t->stats.c[TT_STAT_client_tuples_exhausted], 0);
+	tt_tcp_abort_all(ctx);
+	tt_tcp_ctx_free(ctx);
+	tt_app_ctx_free(app);
+	tt_gen_free(g);
+	tt_test_ctx_free(t);
+	ck_assert_uint_eq(tt_test_pool_in_use(), 0);
+}
+
+START_TEST(test_gen_hash_tuples)
+{
+	hash_tuples(0, 2);
+	hash_tuples(1, 2);
+	hash_tuples(2, 3);
+}
+END_TEST
+
 Suite *
 tt_test_suite(void)
 {
@@ -171,6 +296,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_softrss_linear);
 	tcase_add_test(tc, test_symmetric_key);
 	tcase_add_test(tc, test_owner);
+	tcase_add_test(tc, test_gen_hash_tuples);
 	suite_add_tcase(s, tc);
 	return s;
 }
