@@ -10,11 +10,19 @@
 # server is stopped, then the emulator (SIGTERM: it writes its counters).
 #
 # Cases, each with a fresh emulator and fresh processes:
-#   steer: client and server on 2 lcores (2 queues) each, the emulator
-#     with Microsoft's key, which tcpterm is not told ([port0] rss =
-#     steer): every connection completes, the client steered segments to
-#     their owners (steered_out beyond its ARP copies > 0), every queue of
-#     both ports carries frames in both directions.
+#   hash: client and server on 2 lcores (2 queues) each, the emulator's
+#     symmetric key given to both ([port0] rss = hash, rss_key): the
+#     hash-aware path. Every connection completes, nothing but ARP
+#     replies is steered between lcores (steered_out counts their copies
+#     too), every queue of both ports carries frames in
+#     both directions, and no TCP frame changes queue number in the
+#     emulator (client lcore j sends on queue j only tuples whose replies
+#     hash to queue j; with a symmetric key its segments reach the
+#     server's queue j too, whose lcore answers on it).
+#   steer: the same with Microsoft's key, which tcpterm is not told
+#     (rss = steer): every connection completes, the client steered
+#     segments to their owners (steered_out beyond its ARP copies > 0),
+#     every queue used.
 #   server2: server on 2 lcores (2 queues) behind the emulator, client on
 #     1 lcore (1 queue): the server's lcores own whatever their queue
 #     brings, so every connection completes; the emulator shows both of
@@ -46,6 +54,8 @@ cli_ini=$TT_SRCDIR/config/memif-client.ini
 N=100
 RATE=200
 MSL_MS=200
+# The emulator's default key, 0x6d5a repeated (symmetric).
+SYM=6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a6d5a
 d=$(tt_tmpdir)
 read -r -a cpus <<<"$(tt_cli_cpus)"
 cpu_a=${cpus[0]}
@@ -89,6 +99,12 @@ steered_tcp() {
 	arp=$(emu_get "$1" "d[\"ports\"][$port][\"non_ip\"] * ($3 - 1)")
 	tt_info "$1: $2 steered_out $out, of which ARP copies at most $arp" >&2
 	echo $((out > arp ? out - arp : 0))
+}
+
+# expect_steered_tcp CASE cli|srv LCORES N
+expect_steered_tcp() {
+	tt_cli_expect_eq "$1: $2: frames steered to another lcore beyond the ARP copies" \
+		"$(steered_tcp "$1" "$2" "$3")" "$4"
 }
 
 # run_case NAME EMU_QUEUES SRV_LCORES CLI_LCORES (EAL options) "EMU-ARGS" "SRV-SETS" "CLI-SETS":
@@ -206,6 +222,18 @@ expect_queues_used() {
 	emu_get "$1" "all(v > 0 for v in d[\"ports\"][$2][\"$3\"])" | grep -qx True ||
 		tt_fail "$1: emulator port $2: a queue carried no frame ($3 $per)"
 }
+
+# ---- the hash-aware path: both on 2 lcores, tcpterm told the key ----
+run_case hash 2 "$lcores2" "$lcores2" "--key $SYM" \
+	"--set port0.rss=hash --set port0.rss_key=$SYM" "--set port0.rss=hash --set port0.rss_key=$SYM"
+for p in 0 1; do
+	expect_queues_used hash $p rx
+	expect_queues_used hash $p tx
+	tt_cli_expect_eq "hash: emulator port $p: TCP frames moved to another queue number" \
+		"$(emu_get hash "d[\"ports\"][$p][\"tcp_queue_changed\"]")" 0
+done
+expect_steered_tcp hash cli 2 0
+expect_steered_tcp hash srv 2 0
 
 # ---- steering: both on 2 lcores, a key tcpterm was not told ----
 run_case steer 2 "$lcores2" "$lcores2" "--key microsoft" \
