@@ -97,6 +97,7 @@ worker_stack_create(struct tt_app *app, struct tt_worker *w)
 {
 	int sock = (int)rte_lcore_to_socket_id(w->lcore_id);
 	struct rte_malloc_socket_stats before, after;
+	size_t tw_bytes;
 	unsigned int p;
 
 	w->net.stats = &w->stats;
@@ -115,11 +116,15 @@ worker_stack_create(struct tt_app *app, struct tt_worker *w)
 		return -1;
 	}
 	rte_malloc_get_socket_stats(sock, &after);
+	/* The heap's growth, less the TIME_WAIT table, is the connections' share. */
+	tw_bytes = (size_t)w->tcp->tw.cap * sizeof(struct tt_tw_entry) +
+		   (size_t)w->tcp->tw.n_index * sizeof(*w->tcp->tw.index);
 	TT_LOG(INFO, "lcore %u: %u flows, %.1f bytes per connection "
-	       "(block %zu + flow table), %.1f MiB",
+	       "(block %zu + flow table), %u TIME_WAIT entries of %.1f bytes, %.1f MiB",
 	       w->lcore_id, app->cfg.tcp.max_flows,
-	       (double)(after.heap_allocsz_bytes - before.heap_allocsz_bytes) /
-	       app->cfg.tcp.max_flows, sizeof(struct tt_conn),
+	       (double)(after.heap_allocsz_bytes - before.heap_allocsz_bytes - tw_bytes) /
+	       app->cfg.tcp.max_flows, sizeof(struct tt_conn), w->tcp->tw.cap,
+	       (double)tw_bytes / w->tcp->tw.cap,
 	       (after.heap_allocsz_bytes - before.heap_allocsz_bytes) / 1048576.0);
 	if (app->cfg.client.enabled) {
 		w->gen = tt_gen_create(&app->cfg, w->tcp, w->queue, app->n_workers, sock);

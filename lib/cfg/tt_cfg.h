@@ -80,8 +80,9 @@ struct tt_tcp_cfg {
 	bool sack;		/**< offer/accept SACK-permitted */
 	bool timestamps;	/**< offer/accept timestamps */
 	uint32_t msl_ms;	/**< maximum segment lifetime; TIME_WAIT = 2*MSL */
-	uint32_t max_flows;	/**< connections per lcore */
-	bool tw_recycle;	/**< from 7/8 full, a SYN takes the oldest TIME_WAIT block */
+	uint32_t max_flows;	/**< connection blocks per lcore (TIME_WAIT needs none) */
+	uint32_t max_time_wait;	/**< TIME_WAIT entries per lcore */
+	bool tw_recycle;	/**< a full TIME_WAIT table ends its oldest entry early */
 	/** An active open may take one of our own TIME_WAIT tuples (with timestamps). */
 	bool tw_reuse;
 	uint32_t tw_reuse_delay_ms;	/**< after this long in TIME_WAIT */

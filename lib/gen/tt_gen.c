@@ -461,7 +461,7 @@ static uint32_t
 open_batch(struct tt_gen *g, uint32_t want)
 {
 	struct tt_flow_key keys[TT_GEN_BURST];
-	struct tt_conn *cs[TT_GEN_BURST];
+	int32_t waits[TT_GEN_BURST];
 	struct tt_gen_target *tg[TT_GEN_BURST];
 	struct tt_gen_pos at[TT_GEN_BURST];
 	struct tt_tcp_ctx *tcp = g->tcp;
@@ -488,14 +488,15 @@ open_batch(struct tt_gen *g, uint32_t want)
 			};
 			pos_next(g, &g->pos);
 		}
-		used = tt_tcp_flows_lookup(tcp, keys, n, cs);
+		used = tt_tcp_tuples_lookup(tcp, keys, n, waits);
 		for (i = 0; i < n; i++) {
 			struct tt_gen_target *t = tg[i];
-			struct tt_conn *c, *tw = NULL;
+			struct tt_conn *c;
+			bool tw = false;
 			int err;
 
 			if (used & (1ull << i)) {
-				int32_t wait = tt_tcp_tw_reuse_wait_ms(tcp, cs[i]);
+				int32_t wait = waits[i];
 
 				if (wait > 0) {
 					/* The oldest TIME_WAIT tuple: not yet, and none after it. */
@@ -504,7 +505,7 @@ open_batch(struct tt_gen *g, uint32_t want)
 					return opened;
 				}
 				if (wait == 0) {
-					tw = cs[i];
+					tw = true;
 				} else if (++probes >= TT_GEN_PROBES) {
 					/* TT_GEN_PROBES in a row in use: give up for now. */
 					if (i + 1 < n)

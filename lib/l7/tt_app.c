@@ -407,12 +407,12 @@ tt_tcp_ev_accepted(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 struct tt_conn *
 tt_app_connect(struct tt_tcp_ctx *tcp, uint16_t port, uint32_t laddr, uint16_t lport,
 	       uint32_t raddr, uint16_t rport, const struct rte_ether_addr *rmac,
-	       struct tt_conn *tw, int *err)
+	       bool tw_reuse, int *err)
 {
 	struct tt_app_conn *ac;
 	struct tt_conn *c;
 
-	c = tt_tcp_connect(tcp, port, laddr, lport, raddr, rport, rmac, tw, err);
+	c = tt_tcp_connect(tcp, port, laddr, lport, raddr, rport, rmac, tw_reuse, err);
 	if (c == NULL)
 		return NULL;
 	ac = tt_app_conn(c);

@@ -150,12 +150,12 @@ void tt_app_ctx_free(struct tt_app_ctx *a);
 
 /**
  * Open a client connection on the 4-tuple (the configured client
- * application) and send its SYN; @p tw as for tt_tcp_connect() (the
- * tuple's own reusable TIME_WAIT block, or NULL). NULL with -errno in
- * @p err when the flow table has no room.
+ * application) and send its SYN; @p tw_reuse as for tt_tcp_connect()
+ * (take over the tuple's own reusable TIME_WAIT entry). NULL with -errno
+ * in @p err when the flow table has no room.
  */
 struct tt_conn *tt_app_connect(struct tt_tcp_ctx *tcp, uint16_t port, uint32_t laddr,
 			       uint16_t lport, uint32_t raddr, uint16_t rport,
-			       const struct rte_ether_addr *rmac, struct tt_conn *tw, int *err);
+			       const struct rte_ether_addr *rmac, bool tw_reuse, int *err);
 
 #endif /* _TT_APP_H_ */

@@ -146,14 +146,11 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	for (i = 0; i < n; i++)
 		ctx->conns[i].tm.next = i + 1 < n ? i + 1 : TT_TIMER_NIL;
 	ctx->free_head = 0;
-	ctx->tw_ring = rte_malloc_socket("tt_tw_ring", (size_t)n * sizeof(uint32_t), 0, socket);
-	if (ctx->tw_ring == NULL) {
+	if (tt_tw_init(&ctx->tw, cfg->tcp.max_time_wait, socket) < 0) {
 		tt_tcp_ctx_free(ctx);
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	ctx->tw_rd = ctx->tw_wr = ctx->tw_cnt = 0;
-	ctx->tw_recycle_at = cfg->tcp.max_flows - cfg->tcp.max_flows / 8;
 	ctx->dack_head = ctx->dack_tail = TT_TIMER_NIL;
 	for (i = 0; i < 4; i++) {
 		ctx->isn_key[i] = (uint32_t)rte_rand();
@@ -212,7 +209,7 @@ tt_tcp_ctx_free(struct tt_tcp_ctx *ctx)
 	}
 	rte_hash_free(ctx->hash);
 	rte_free(ctx->conns);
-	rte_free(ctx->tw_ring);
+	tt_tw_free(&ctx->tw);
 	tt_synq_free(ctx);
 	rte_free(ctx);
 }
@@ -233,8 +230,8 @@ conn_init(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_flow_key *k
 
 	/*
 	 * A fresh block, except for its FIFO membership: a block freed while
-	 * still linked in the delayed-ACK or TIME_WAIT FIFO stays linked, and
-	 * the FIFO walkers skip or requeue it by its flags.
+	 * still linked in the delayed-ACK FIFO stays linked, and the FIFO
+	 * walker skips or requeues it by its flags.
 	 */
 	fifo_flags = c->flags & TT_CF_FIFO_MASK;
 	dack_next = c->dack_next;
@@ -318,20 +315,16 @@ conn_release(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 	ctx->stats->state[TT_TCPS_CLOSED]--;
 }
 
-/*
- * Release a connection block: timers, queues, the application's hold, the
- * flow table entry. Counts how it ended.
- */
-void
-tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
+/* Give a released block back: its flow table entry, the free list. */
+static void
+conn_unlink(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
 	uint32_t idx = tt_tcp_conn_idx(ctx, c);
 	struct tt_flow_key k;
 
-	conn_release(ctx, c, reason);
 	/*
-	 * The block may still sit in the delayed-ACK or TIME_WAIT FIFO: the
-	 * walkers drop entries whose state or flags say they left.
+	 * The block may still sit in the delayed-ACK FIFO: the walker drops
+	 * entries whose state or flags say they left.
 	 */
 	conn_key(c, &k);
 	rte_hash_del_key_with_hash(ctx->hash, &k, tt_tcp_flow_sig(ctx, &k));
@@ -339,6 +332,17 @@ tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 	c->tm.next = ctx->free_head;
 	ctx->free_head = idx;
 	ctx->in_use--;
+}
+
+/*
+ * Release a connection block: timers, queues, the application's hold, the
+ * flow table entry. Counts how it ended.
+ */
+void
+tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
+{
+	conn_release(ctx, c, reason);
+	conn_unlink(ctx, c);
 }
 
 struct tt_conn *
@@ -378,48 +382,60 @@ tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys, unsi
 	return hits;
 }
 
+uint64_t
+tt_tcp_tuples_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys, unsigned int n,
+		     int32_t *wait)
+{
+	uint64_t used = tt_tcp_flows_lookup(ctx, keys, n, NULL);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t pos;
+
+		if ((used >> i) & 1) {
+			wait[i] = -1;
+			continue;
+		}
+		pos = tt_tw_find(&ctx->tw, tt_tcp_flow_sig(ctx, &keys[i]), keys[i].raddr,
+				 keys[i].laddr, keys[i].rport, keys[i].lport);
+		if (pos != TT_TW_NIL) {
+			used |= 1ull << i;
+			wait[i] = tt_tw_reuse_wait(ctx, pos);
+		}
+	}
+	return used;
+}
+
 /*
  * RFC 6191 with RFC 7323 5.8, as Linux's tcp_tw_reuse: an active open may
  * take one of our own TIME_WAIT tuples before its 2*MSL are over when
- * timestamps were in use on the old connection, and it has been in
- * TIME_WAIT for tcp.tw_reuse_delay_ms (1 s: the peer's timestamp clock,
- * at least 1 Hz by RFC 7323 5.4, has moved past every TSval of the old
- * connection, and so has ours, the ms clock: the old connection's last
- * TSval is the time it entered TIME_WAIT). docs/tcp.md has the argument.
+ * timestamps were in use on the old connection, and nothing was sent or
+ * received on it for tcp.tw_reuse_delay_ms (1 s: the peer's timestamp
+ * clock, at least 1 Hz by RFC 7323 5.4, has moved past every TSval of the
+ * old connection, and so has ours, the ms clock). docs/tcp.md has the
+ * argument.
  */
 int32_t
-tt_tcp_tw_reuse_wait_ms(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+tt_tcp_tw_reuse_wait_ms(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k)
 {
-	const struct tt_tcp_cfg *tc = &ctx->cfg->tcp;
-	uint32_t entered;
-	int32_t in_tw;
+	uint32_t pos = tt_tw_find(&ctx->tw, tt_tcp_flow_sig(ctx, k), k->raddr, k->laddr,
+				  k->rport, k->lport);
 
-	if (c->state != TT_TCPS_TIME_WAIT || !tc->tw_reuse ||
-	    (c->flags & (TT_CF_TS | TT_CF_ACTIVE_OPEN)) != (TT_CF_TS | TT_CF_ACTIVE_OPEN))
-		return -1;
-	entered = c->dack_ms - 2 * tc->msl_ms;	/* dack_ms: the TIME_WAIT deadline */
-	in_tw = (int32_t)(ctx->now_ms - entered);
-	return in_tw >= (int32_t)tc->tw_reuse_delay_ms ? 0 :
-	       (int32_t)tc->tw_reuse_delay_ms - in_tw;
+	return pos == TT_TW_NIL ? -1 : tt_tw_reuse_wait(ctx, pos);
 }
 
-struct tt_conn *
-tt_tcp_tw_reuse(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t *iss)
+unsigned int
+tt_tcp_tuple_state(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport, uint32_t raddr,
+		   uint16_t rport)
 {
-	struct tt_flow_key k;
+	struct tt_flow_key k = { .raddr = raddr, .laddr = laddr, .rport = rport,
+				 .lport = lport };
+	struct tt_conn *c = tt_tcp_lookup(ctx, laddr, lport, raddr, rport);
 
-	/*
-	 * Past every sequence number of the old incarnation, as Linux does
-	 * (write_seq = tw_snd_nxt + 65535 + 2): a peer that still holds it
-	 * sees the SYN above its window.
-	 */
-	*iss = c->snd_nxt + TT_TW_REUSE_SEQ_GAP;
-	conn_key(c, &k);
-	TT_STAT_INC(ctx->stats, tw_reuse_connect);
-	/* The TIME_WAIT close was counted on entering it; the FIFO entry goes stale. */
-	conn_release(ctx, c, TT_CLOSE_R_TW_REUSE);
-	conn_init(ctx, c, &k);
-	return c;
+	if (c != NULL)
+		return c->state;
+	return tt_tw_find(&ctx->tw, tt_tcp_flow_sig(ctx, &k), raddr, laddr, rport, lport) !=
+	       TT_TW_NIL ? TT_TCPS_TIME_WAIT : TT_TCPS_CLOSED;
 }
 
 /* ---- Timers. ---- */
@@ -588,7 +604,7 @@ conn_timer_fired(void *arg, uint32_t idx)
 	struct tt_conn *c = &ctx->conns[idx];
 	uint32_t deadline;
 
-	if (c->state == TT_TCPS_CLOSED || c->state == TT_TCPS_TIME_WAIT)
+	if (c->state == TT_TCPS_CLOSED)
 		return;
 	/* The deadline may have moved later since the timer was armed. */
 	if (c->flags & TT_CF_RTO_ON) {
@@ -611,144 +627,27 @@ conn_timer_fired(void *arg, uint32_t idx)
 }
 
 /*
- * Enter TIME_WAIT (RFC 9293 3.10.7.4) for 2*MSL, kept in a FIFO since every
- * entry has the same duration; called again in TIME_WAIT, it restarts the
- * 2*MSL wait (a retransmitted FIN).
+ * Enter TIME_WAIT (RFC 9293 3.10.7.4) for 2*MSL: the connection is over
+ * for its application, and what TIME_WAIT needs goes to a compact entry
+ * of the TIME_WAIT table (tt_tw.c), which takes over its share of the
+ * TIME_WAIT gauge; the block and its flow table entry are freed at once.
  */
 void
 tt_tcp_enter_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	uint32_t idx = tt_tcp_conn_idx(ctx, c);
-
-	c->dack_ms = ctx->now_ms + 2 * ctx->cfg->tcp.msl_ms;	/* TIME_WAIT deadline */
-	if (c->state == TT_TCPS_TIME_WAIT) {
-		if (c->flags & TT_CF_IN_TW_FIFO)
-			c->flags |= TT_CF_TW_RESTART;
-		return;
-	}
 	if (c->state == TT_TCPS_CLOSING)
 		TT_STAT_INC(ctx->stats, conn_closed_simultaneous);
 	else
 		TT_STAT_INC(ctx->stats, conn_closed_active);
 	tt_tcp_set_state(ctx, c, TT_TCPS_TIME_WAIT);
-	tt_timer_cancel(&ctx->wheel, idx);
-	c->flags &= ~TT_CF_DELACK;
 	tt_tcp_ev_time_wait(ctx, c);
-	if (c->flags & TT_CF_IN_TW_FIFO)
-		c->flags |= TT_CF_TW_RESTART;	/* still linked from an earlier life */
-	else
-		tt_tcp_enter_time_wait_requeue(ctx, c);
-}
-
-/* The block at the TIME_WAIT FIFO head, or NULL when the FIFO is empty. */
-static inline struct tt_conn *
-tw_head(const struct tt_tcp_ctx *ctx)
-{
-	return ctx->tw_cnt ? &ctx->conns[ctx->tw_ring[ctx->tw_rd]] : NULL;
-}
-
-/*
- * Remove the block at the TIME_WAIT FIFO head (there must be one); a
- * restart mark goes with its entry (a stale one must not delay the
- * block's next TIME_WAIT).
- */
-static void
-tw_pop(struct tt_tcp_ctx *ctx, struct tt_conn *c)
-{
-	if (++ctx->tw_rd == ctx->n_conns)
-		ctx->tw_rd = 0;
-	ctx->tw_cnt--;
-	c->flags &= ~(TT_CF_IN_TW_FIFO | TT_CF_TW_RESTART);
-}
-
-/*
- * Free up to TT_TW_BATCH expired TIME_WAIT blocks from the FIFO head. A
- * TIME_WAIT block is 2*MSL old, and so are its flow table bucket and key:
- * long gone from the cache. Walking the ring, the blocks TT_TW_AHEAD places
- * ahead are prefetched; then one bulk lookup of the batch's keys (rte_hash
- * prefetches every bucket and key before it compares) brings the table
- * entries in together, so the rte_hash_del_key_with_hash() of each free
- * hits the cache instead of waiting for two misses in turn. Returns the
- * number of FIFO entries consumed (0: the head is not due yet).
- */
-#define TT_TW_BATCH 32
-#define TT_TW_AHEAD 8
-
-static void
-tw_prefetch(const struct tt_tcp_ctx *ctx, uint32_t ahead)
-{
-	const struct tt_conn *c;
-	uint32_t pos;
-
-	if (ahead >= ctx->tw_cnt)
-		return;
-	pos = ctx->tw_rd + ahead;
-	if (pos >= ctx->n_conns)
-		pos -= ctx->n_conns;
-	c = &ctx->conns[ctx->tw_ring[pos]];
-	rte_prefetch0(c);
-	rte_prefetch0((const uint8_t *)c + RTE_CACHE_LINE_SIZE);
-	rte_prefetch0((const uint8_t *)c + 2 * RTE_CACHE_LINE_SIZE);
-}
-
-static unsigned int
-tw_expire_batch(struct tt_tcp_ctx *ctx, unsigned int *budget)
-{
-	struct tt_flow_key keys[TT_TW_BATCH];
-	struct tt_conn *cs[TT_TW_BATCH];
-	unsigned int n = 0, used = 0, i;
-	struct tt_conn *c;
-
-	for (i = 0; i < TT_TW_AHEAD; i++)
-		tw_prefetch(ctx, i);
-	while ((c = tw_head(ctx)) != NULL && *budget > 0 && n < TT_TW_BATCH) {
-		if (c->state == TT_TCPS_TIME_WAIT && (int32_t)(c->dack_ms - ctx->now_ms) > 0) {
-			if (!(c->flags & TT_CF_TW_RESTART))
-				break;
-			/* Restarted by a retransmitted FIN: back of the queue. */
-			tw_pop(ctx, c);
-			tt_tcp_enter_time_wait_requeue(ctx, c);
-			(*budget)--;
-			used++;
-			continue;
-		}
-		tw_prefetch(ctx, TT_TW_AHEAD);
-		tw_pop(ctx, c);
-		(*budget)--;
-		used++;
-		if (c->state != TT_TCPS_TIME_WAIT)
-			continue;	/* freed early: a stale entry */
-		conn_key(c, &keys[n]);
-		cs[n++] = c;
-	}
-	if (n > 1)
-		(void)tt_tcp_flows_lookup(ctx, keys, n, NULL);	/* only to warm the cache */
-	for (i = 0; i < n; i++)
-		tt_tcp_conn_free(ctx, cs[i], TT_CLOSE_R_ACTIVE);
-	return used;
-}
-
-/*
- * The table is full and a SYN wants a block: free the oldest TIME_WAIT
- * connection, as Linux stops keeping TIME_WAIT sockets past
- * tcp_max_tw_buckets (its 4-tuple loses the protection of the rest of its
- * 2*MSL, RFC 9293 3.6.1 / RFC 1337). Stale FIFO entries (blocks freed or
- * reused since) are dropped on the way. Returns true when one was freed.
- */
-bool
-tt_tcp_tw_recycle(struct tt_tcp_ctx *ctx)
-{
-	struct tt_conn *c;
-
-	while ((c = tw_head(ctx)) != NULL) {
-		tw_pop(ctx, c);
-		if (c->state == TT_TCPS_TIME_WAIT) {
-			TT_STAT_INC(ctx->stats, tw_recycled);
-			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_ACTIVE);
-			return true;
-		}
-	}
-	return false;
+	tt_tw_enter(ctx, c);
+	/* conn_release() without its state change: the gauge is the entry's now. */
+	tt_timer_cancel(&ctx->wheel, tt_tcp_conn_idx(ctx, c));
+	c->flags &= ~TT_CF_DELACK;
+	c->state = TT_TCPS_CLOSED;
+	tt_tcp_ev_closed(ctx, c, TT_CLOSE_R_ACTIVE);
+	conn_unlink(ctx, c);
 }
 
 /* Queue a delayed ACK (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2). */
@@ -791,8 +690,7 @@ tt_tcp_timers(struct tt_tcp_ctx *ctx)
 	while (ctx->dack_head != TT_TIMER_NIL && budget > 0) {
 		uint32_t idx = ctx->dack_head;
 		struct tt_conn *c = &ctx->conns[idx];
-		bool pending = (c->flags & TT_CF_DELACK) && c->state != TT_TCPS_CLOSED &&
-			       c->state != TT_TCPS_TIME_WAIT;
+		bool pending = (c->flags & TT_CF_DELACK) && c->state != TT_TCPS_CLOSED;
 
 		if (pending && (int32_t)(c->dack_ms - ctx->now_ms) > 0 &&
 		    !(c->flags & TT_CF_DACK_REQUEUE))
@@ -817,23 +715,8 @@ tt_tcp_timers(struct tt_tcp_ctx *ctx)
 		tt_tcp_send_ack(ctx, c);
 	}
 	/* TIME_WAIT: 2*MSL after entry, also a FIFO. */
-	while (ctx->tw_cnt > 0 && budget > 0) {
-		if (tw_expire_batch(ctx, &budget) == 0)
-			break;
-	}
+	tt_tw_expire(ctx, &budget);
 	tt_timer_run(&ctx->wheel, ctx->now_ms, budget, conn_timer_fired, ctx);
-}
-
-/* Put a TIME_WAIT block at the tail of the FIFO (first time, or its deadline moved). */
-void
-tt_tcp_enter_time_wait_requeue(struct tt_tcp_ctx *ctx, struct tt_conn *c)
-{
-	/* Never full: a block is in the ring at most once (TT_CF_IN_TW_FIFO). */
-	c->flags |= TT_CF_IN_TW_FIFO;
-	ctx->tw_ring[ctx->tw_wr] = tt_tcp_conn_idx(ctx, c);
-	if (++ctx->tw_wr == ctx->n_conns)
-		ctx->tw_wr = 0;
-	ctx->tw_cnt++;
 }
 
 /* ---- Application interface. ---- */
@@ -861,7 +744,7 @@ tt_tcp_app_close(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 void
 tt_tcp_app_abort(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	if (c->state != TT_TCPS_SYN_SENT && c->state != TT_TCPS_TIME_WAIT)
+	if (c->state != TT_TCPS_SYN_SENT)
 		tt_tcp_send_rst(ctx, c);
 	tt_tcp_conn_free(ctx, c, TT_CLOSE_R_ABORT);
 }
@@ -875,8 +758,7 @@ tt_tcp_abort_all(struct tt_tcp_ctx *ctx)
 		struct tt_conn *c = &ctx->conns[i];
 
 		/* Only the generator's connections: a server in the same process keeps its own. */
-		if (c->state == TT_TCPS_CLOSED || c->state == TT_TCPS_TIME_WAIT ||
-		    !(c->flags & TT_CF_ACTIVE_OPEN))
+		if (c->state == TT_TCPS_CLOSED || !(c->flags & TT_CF_ACTIVE_OPEN))
 			continue;
 		tt_tcp_app_abort(ctx, c);
 		n++;

@@ -26,6 +26,7 @@
 #include "stats/tt_stats.h"
 #include "tcp/tt_seq.h"
 #include "tcp/tt_timer.h"
+#include "tcp/tt_tw.h"
 
 /*
  * RFC 9293 3.3.2 states, ordered as FreeBSD's tcp_fsm.h does so that range
@@ -122,15 +123,12 @@ struct tt_seg {
 #define TT_CF_RECOVERY	0x0080	/**< NewReno fast recovery */
 #define TT_CF_ACTIVE_OPEN 0x0100 /**< we sent the first SYN (tt_tcp_connect) */
 #define TT_CF_APP_HOLDS	0x0200	/**< the application holds received data (tt_tcp_ev_held) */
-#define TT_CF_IN_TW_FIFO 0x0400
 #define TT_CF_RTO_ON	0x2000	/**< retransmission/persist deadline rto_due runs */
 #define TT_CF_IN_DACK_FIFO 0x4000
-#define TT_CF_TW_RESTART 0x10000	/**< TIME_WAIT restarted while queued */
 #define TT_CF_DACK_REQUEUE 0x20000	/**< delayed ACK re-armed while queued */
 #define TT_CF_SYN_UNACKED 0x40000	/**< our SYN-ACK's SYN is not acknowledged yet */
-/* FIFO membership survives a block's reuse: the FIFOs are walked lazily. */
-#define TT_CF_FIFO_MASK (TT_CF_IN_TW_FIFO | TT_CF_IN_DACK_FIFO | TT_CF_TW_RESTART | \
-			 TT_CF_DACK_REQUEUE)
+/* FIFO membership survives a block's reuse: the delayed-ACK FIFO is walked lazily. */
+#define TT_CF_FIFO_MASK (TT_CF_IN_DACK_FIFO | TT_CF_DACK_REQUEUE)
 
 /**
  * Bytes at the end of every connection block that belong to the
@@ -193,7 +191,7 @@ struct tt_conn {
 	/* Cache line 2: FIFOs, stream offsets, the application's area. */
 	uint32_t rtt_ts;	/**< ms when rtt_seq was sent */
 	uint32_t last_ms;	/**< last segment received (idle timeout) */
-	uint32_t dack_ms;	/**< delayed ACK due, or TIME_WAIT end */
+	uint32_t dack_ms;	/**< delayed ACK due */
 	uint32_t dack_next;	/**< delayed-ACK FIFO link */
 	uint64_t tx_una_off;	/**< application stream offset of snd_una */
 	uint64_t rx_off;	/**< application bytes received in order */
@@ -256,8 +254,7 @@ struct tt_tcp_ctx {
 	struct rte_hash *hash;
 	struct tt_conn *conns;
 	uint32_t n_conns;
-	uint32_t in_use;
-	uint32_t tw_recycle_at;	/**< in_use from which a SYN recycles TIME_WAIT */
+	uint32_t in_use;	/**< blocks in use (TIME_WAIT has none: tw.live) */
 	uint32_t free_head;	/**< free blocks, last freed on top (linked by tm.next) */
 	uint32_t n_allocs;	/**< blocks ever allocated (to spot flows made mid-burst) */
 	/**
@@ -268,12 +265,8 @@ struct tt_tcp_ctx {
 	struct rte_mbuf *spare;
 	bool spare_taken;	/**< the spare went out as a reply */
 	struct tt_timer_wheel wheel;
-	/*
-	 * TIME_WAIT FIFO: a ring of block indices (each block at most once,
-	 * TT_CF_IN_TW_FIFO), so the expiry walk can prefetch blocks ahead.
-	 */
-	uint32_t *tw_ring;
-	uint32_t tw_rd, tw_wr, tw_cnt;
+	/** TIME_WAIT: compact entries, no blocks (tt_tw.h). */
+	struct tt_tw_table tw;
 	uint32_t dack_head, dack_tail;	/**< delayed-ACK FIFO */
 	uint32_t isn_key[4];
 	uint32_t cookie_key[4];	/**< secret of the SYN cookies (tt_syncookie.c) */
@@ -311,23 +304,30 @@ void tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 /** Run expired timers; bounded work. */
 void tt_tcp_timers(struct tt_tcp_ctx *ctx);
 
-/** Flows currently allocated (any state but CLOSED). */
+/** Connection blocks in use (any state but CLOSED and TIME_WAIT). */
 static inline uint32_t
 tt_tcp_flows_in_use(const struct tt_tcp_ctx *ctx)
 {
 	return ctx->in_use;
 }
 
+/** Connections in TIME_WAIT (entries of the TIME_WAIT table, no blocks). */
+static inline uint32_t
+tt_tcp_time_wait_count(const struct tt_tcp_ctx *ctx)
+{
+	return ctx->tw.live;
+}
+
 /* Used by the client generator (lib/gen). */
 /**
  * Open a connection on a 4-tuple (SYN_SENT; tt_tcp_connect_start sends the
- * SYN). @p tw: NULL for a free tuple, or the tuple's own TIME_WAIT block
- * when tt_tcp_tw_reuse_wait_ms() says 0. NULL with -ENOSPC in
- * @p err when the flow table is full.
+ * SYN). @p tw_reuse: false for a free tuple, true to take over the
+ * tuple's own TIME_WAIT entry, when tt_tcp_tw_reuse_wait_ms() says 0.
+ * NULL with -ENOSPC in @p err when the flow table is full.
  */
 struct tt_conn *tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr,
 			       uint16_t lport, uint32_t raddr, uint16_t rport,
-			       const struct rte_ether_addr *rmac, struct tt_conn *tw, int *err);
+			       const struct rte_ether_addr *rmac, bool tw_reuse, int *err);
 /** Send the SYN of a connection made by tt_tcp_connect, once its application set it up. */
 void tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 /**
@@ -339,13 +339,26 @@ void tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 uint64_t tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys,
 			     unsigned int n, struct tt_conn **conns);
 /**
- * Whether a new active open of connection @p c's 4-tuple may take its
- * block over (tcp.tw_reuse, RFC 6191): 0 when it may now (one of our own
- * TIME_WAIT connections, with timestamps, tcp.tw_reuse_delay_ms old), the
- * milliseconds left when it will, -1 when it will not (in use, or no
- * timestamps, or reuse off: only the end of TIME_WAIT frees the tuple).
+ * Which of @p n (at most 64) 4-tuples are taken, by a flow or by a
+ * TIME_WAIT entry, one bit each, with for each taken one in @p wait[i]
+ * what tt_tcp_tw_reuse_wait_ms() says of it (-1 for a live flow). One
+ * bulk flow table lookup, as tt_tcp_flows_lookup(), then the TIME_WAIT
+ * table for the misses.
  */
-int32_t tt_tcp_tw_reuse_wait_ms(const struct tt_tcp_ctx *ctx, const struct tt_conn *c);
+uint64_t tt_tcp_tuples_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys,
+			      unsigned int n, int32_t *wait);
+/**
+ * Whether a new active open of 4-tuple @p k may take over its TIME_WAIT
+ * entry (tcp.tw_reuse, RFC 6191): 0 when it may now (one of our own
+ * TIME_WAIT connections, with timestamps, nothing sent or received on it
+ * for tcp.tw_reuse_delay_ms), the milliseconds left when it will, -1 when
+ * it will not (no entry, or no timestamps, or reuse off: only the end of
+ * TIME_WAIT frees the tuple).
+ */
+int32_t tt_tcp_tw_reuse_wait_ms(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k);
+/** The state of a 4-tuple: its flow's, TIME_WAIT for an entry there, else CLOSED. */
+unsigned int tt_tcp_tuple_state(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
+				uint32_t raddr, uint16_t rport);
 /** Look a flow up (tests, generator). */
 struct tt_conn *tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 			      uint32_t raddr, uint16_t rport);
@@ -400,7 +413,6 @@ enum tt_close_reason {
 	TT_CLOSE_R_IDLE,	/**< idle or lifetime timeout */
 	TT_CLOSE_R_REFUSED,	/**< RST in answer to our SYN */
 	TT_CLOSE_R_ABORT,	/**< we sent RST (application or drain) */
-	TT_CLOSE_R_TW_REUSE,	/**< TIME_WAIT ended early (new incarnation, RST) */
 };
 
 #endif /* _TT_TCP_H_ */

@@ -26,8 +26,8 @@
  * each second's allowance is drawn at random from [limit/2, limit/2 +
  * limit), as Linux does since that paper.
  */
-void
-tt_tcp_challenge_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+bool
+tt_tcp_challenge_allowed(struct tt_tcp_ctx *ctx)
 {
 	/* The second of the clock, + 1 (0 until the first challenge). */
 	uint32_t sec = ctx->now_ms / 1000 + 1;
@@ -40,11 +40,18 @@ tt_tcp_challenge_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	}
 	if (ctx->chack_left == 0) {
 		TT_STAT_INC(ctx->stats, challenge_acks_limited);
-		return;
+		return false;
 	}
 	ctx->chack_left--;
 	TT_STAT_INC(ctx->stats, challenge_acks);
-	tt_tcp_send_ack(ctx, c);
+	return true;
+}
+
+void
+tt_tcp_challenge_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	if (tt_tcp_challenge_allowed(ctx))
+		tt_tcp_send_ack(ctx, c);
 }
 
 /*

@@ -19,6 +19,8 @@
  * counted either way.
  */
 void tt_tcp_challenge_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/** Whether a challenge ACK may go now (the same allowance, counted either way). */
+bool tt_tcp_challenge_allowed(struct tt_tcp_ctx *ctx);
 
 /**
  * RFC 5961 5.2: an ACK at or below SND.UNA is acceptable only from

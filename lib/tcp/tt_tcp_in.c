@@ -123,13 +123,6 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 				 .lport = s->dport };
 	struct tt_conn *c;
 
-	/*
-	 * Recycle from 7/8 full on, not only when full: rte_hash's cuckoo
-	 * displacement search makes inserts several times dearer near a
-	 * full table (docs/benchmarks.md, "Changes and their effect").
-	 */
-	if (unlikely(ctx->in_use >= ctx->tw_recycle_at) && ctx->cfg->tcp.tw_recycle)
-		tt_tcp_tw_recycle(ctx);
 	/* Without cookies, SYN_RCVD is bounded by dropping its oldest (tt_synq.c). */
 	if (unlikely(ctx->synq.e != NULL) &&
 	    ctx->stats->state[TT_TCPS_SYN_RCVD] >= (int64_t)ctx->syn_rcvd_max)
@@ -261,6 +254,9 @@ static void
 no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, struct rx_ref *ref,
 	const struct tt_seg *s)
 {
+	/* TIME_WAIT has no flow, only an entry (tt_tw.c), which answers first. */
+	if (unlikely(ctx->tw.live > 0) && tt_tw_input(ctx, ifc, s, listening(ctx, s->dport)))
+		return;
 	if (s->flags & TT_TH_RST) {
 		TT_DROP(ctx->stats, TT_DROP_tcp_no_flow);
 		return;
@@ -290,33 +286,6 @@ no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, struct rx_ref *ref,
 		TT_DROP(ctx->stats, TT_DROP_tcp_no_flow);
 	}
 	tt_tcp_send_rst_reply(ctx, ifc, s);
-}
-
-/* A new connection on a 4-tuple in TIME_WAIT (RFC 6191, RFC 1122 4.2.2.13). */
-static bool
-time_wait_reuse(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
-{
-	bool newer;
-
-	if ((s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_RST)) != TT_TH_SYN ||
-	    !listening(ctx, s->dport) || (c->flags & TT_CF_ACTIVE_OPEN))
-		return false;
-	/*
-	 * RFC 6191 2: with timestamps on both, a higher TSval proves a new
-	 * incarnation; otherwise (RFC 1122) a sequence number above the end
-	 * of the old one does.
-	 */
-	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) &&
-	    s->opts.tsval != c->ts_recent)
-		newer = TT_SEQ_GT(s->opts.tsval, c->ts_recent);
-	else
-		newer = TT_SEQ_GT(s->seq, c->rcv_nxt);	/* also for an equal TSval */
-	if (!newer)
-		return false;
-	TT_STAT_INC(ctx->stats, tw_reuse);
-	tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TW_REUSE);
-	passive_open(ctx, s);
-	return true;
 }
 
 /* SYN_SENT (RFC 9293 3.10.7.3). */
@@ -733,27 +702,14 @@ seq_check_done(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 			return true;
 		}
 	}
-	if ((s->flags & (TT_TH_SYN | TT_TH_RST)) == TT_TH_SYN &&
-	    c->state != TT_TCPS_TIME_WAIT) {
+	if ((s->flags & (TT_TH_SYN | TT_TH_RST)) == TT_TH_SYN) {
 		/* RFC 5961 4.2: a SYN, whatever its sequence number. */
 		TT_DROP(ctx->stats, TT_DROP_tcp_syn_synced);
 		tt_tcp_challenge_ack(ctx, c);
 		return true;
 	}
-	if (!(s->flags & TT_TH_RST)) {
+	if (!(s->flags & TT_TH_RST))
 		tt_tcp_send_ack(ctx, c);
-		/*
-		 * RFC 9293 3.10.7.4 (TIME-WAIT): only a retransmission of the
-		 * peer's FIN, ending exactly at RCV.NXT, is acknowledged with a
-		 * new 2 MSL; any other old segment is just acknowledged, so
-		 * that no forged or stray FIN can hold the 4-tuple for ever.
-		 */
-		if (c->state == TT_TCPS_TIME_WAIT && fin &&
-		    s->seq + s->len + 1 == c->rcv_nxt) {
-			tt_tcp_enter_time_wait(ctx, c);
-			return true;
-		}
-	}
 	TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
 	return true;
 }
@@ -770,11 +726,6 @@ rst_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	bool after_fin = c->state == TT_TCPS_CLOSE_WAIT || c->state == TT_TCPS_LAST_ACK ||
 			 c->state == TT_TCPS_CLOSING;
 
-	/* RFC 1337 4 (tcp.rfc1337): no TIME-WAIT assassination by an RST. */
-	if (c->state == TT_TCPS_TIME_WAIT && ctx->cfg->tcp.rfc1337) {
-		TT_STAT_INC(ctx->stats, tw_rst_ignored);
-		return;
-	}
 	if (s->seq != c->rcv_nxt && !(after_fin && s->seq == c->rcv_nxt - 1)) {
 		/* In the window but not exact: challenge ACK (RFC 5961 3.2). */
 		TT_DROP(ctx->stats, TT_DROP_tcp_rst_inexact);
@@ -782,15 +733,7 @@ rst_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 		return;
 	}
 	TT_STAT_INC(ctx->stats, tcp_rst_in);
-	if (c->state == TT_TCPS_TIME_WAIT) {
-		/*
-		 * RFC 9293 3.10.7.4: an acceptable RST ends TIME_WAIT too. The
-		 * connection itself was closed (and counted) when it entered
-		 * TIME_WAIT; only the early end is counted here.
-		 */
-		TT_STAT_INC(ctx->stats, tw_ended_by_rst);
-		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TW_REUSE);
-	} else if ((c->flags & TT_CF_ACTIVE_OPEN) && c->state == TT_TCPS_SYN_RCVD) {
+	if ((c->flags & TT_CF_ACTIVE_OPEN) && c->state == TT_TCPS_SYN_RCVD) {
 		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_REFUSED);
 	} else {
 		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_RESET);
@@ -915,8 +858,9 @@ fin_input(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 		break;
 	case TT_TCPS_FIN_WAIT_2:
 		tt_tcp_send_ack(ctx, c);
-		tt_tcp_enter_time_wait(ctx, c);
 		tt_tcp_ev_eof(ctx, c);
+		if (c->state != TT_TCPS_CLOSED)
+			tt_tcp_enter_time_wait(ctx, c);	/* the block goes */
 		return false;
 	default:
 		break;
@@ -954,8 +898,6 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		tt_tcp_send_ack(ctx, c);
 		return;
 	}
-	if (c->state == TT_TCPS_TIME_WAIT && time_wait_reuse(ctx, c, s))
-		return;
 	/* First: sequence number acceptability. */
 	if (seq_check_done(ctx, c, m, s, rcv_wnd, kept))
 		return;
@@ -994,15 +936,6 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	    TT_SEQ_LEQ(s->seq, c->rcv_adv) && TT_SEQ_GEQ(s->opts.tsval, c->ts_recent) &&
 	    TT_SEQ_LEQ(s->seq, c->rcv_nxt))
 		c->ts_recent = s->opts.tsval;
-	if (c->state == TT_TCPS_TIME_WAIT) {
-		/*
-		 * In the window, so not the retransmitted FIN (that ends at
-		 * RCV.NXT, seq_check_done()): ACK it, with no new 2 MSL.
-		 */
-		if (t.fin || t.len > 0)
-			tt_tcp_send_ack(ctx, c);
-		return;
-	}
 	if (ack_input(ctx, c, s) != 0)
 		return;
 	/* Seventh: the segment text (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2). */
@@ -1063,8 +996,11 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 		for (i = 0; i < cnt; i++)
 			sigs[i] = tt_tcp_flow_sig(ctx, &keys[i]);
 		rte_hash_lookup_with_hash_bulk_data(ctx->hash, kp, sigs, cnt, &hits, data);
-		for (i = 0; i < cnt; i++)
+		for (i = 0; i < cnt; i++) {
 			pos[i] = (hits >> i) & 1 ? (int32_t)(uintptr_t)data[i] : -1;
+			if (pos[i] < 0)
+				tt_tw_prefetch(&ctx->tw, sigs[i]);	/* no_flow() looks there */
+		}
 		allocs = ctx->n_allocs;
 		for (i = 0; i < cnt; i++) {
 			struct rte_mbuf *mb = m[base + i];
@@ -1126,25 +1062,24 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 struct tt_conn *
 tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr, uint16_t lport,
 	       uint32_t raddr, uint16_t rport, const struct rte_ether_addr *rmac,
-	       struct tt_conn *tw, int *err)
+	       bool tw_reuse, int *err)
 {
 	struct tt_flow_key k = { .raddr = raddr, .laddr = laddr, .rport = rport,
 				 .lport = lport };
+	uint32_t sig = tt_tcp_flow_sig(ctx, &k), iss, tw = TT_TW_NIL;
 	struct tt_conn *c;
-	uint32_t iss;
 
-	if (tw != NULL) {
-		RTE_ASSERT(tw->laddr == laddr && tw->lport == lport && tw->raddr == raddr &&
-			   tw->rport == rport && tt_tcp_tw_reuse_wait_ms(ctx, tw) == 0);
-		c = tt_tcp_tw_reuse(ctx, tw, &iss);
-	} else {
-		c = tt_tcp_conn_alloc(ctx, &k, tt_tcp_flow_sig(ctx, &k));
-		if (c == NULL) {
-			*err = -ENOSPC;
-			return NULL;
-		}
-		iss = tt_tcp_isn(ctx, laddr, lport, raddr, rport);
+	if (tw_reuse) {
+		tw = tt_tw_find(&ctx->tw, sig, raddr, laddr, rport, lport);
+		RTE_ASSERT(tw != TT_TW_NIL && tt_tw_reuse_wait(ctx, tw) == 0);
 	}
+	c = tt_tcp_conn_alloc(ctx, &k, sig);
+	if (c == NULL) {
+		*err = -ENOSPC;
+		return NULL;
+	}
+	/* Our own TIME_WAIT tuple (tcp.tw_reuse): the old incarnation ends now. */
+	iss = tw != TT_TW_NIL ? tt_tw_take(ctx, tw) : tt_tcp_isn(ctx, laddr, lport, raddr, rport);
 	c->port = (uint8_t)port;
 	rte_ether_addr_copy(rmac, &c->rmac);
 	c->iss = iss;

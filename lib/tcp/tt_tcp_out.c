@@ -347,17 +347,24 @@ tt_tcp_send_probe(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	}
 }
 
-void
-tt_tcp_send_rst_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
-		      const struct tt_seg *seg)
+/* The addresses and ports of a reply to @p seg, sent from no block. */
+static inline struct seg_hdr
+seg_hdr_reply(const struct tt_seg *seg)
 {
-	struct seg_hdr h = {
+	return (struct seg_hdr){
 		.dmac = seg->smac,
 		.saddr = seg->daddr,
 		.daddr = seg->saddr,
 		.sport = seg->dport,
 		.dport = seg->sport,
 	};
+}
+
+void
+tt_tcp_send_rst_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
+		      const struct tt_seg *seg)
+{
+	struct seg_hdr h = seg_hdr_reply(seg);
 	struct seg_out so;
 
 	/* RFC 9293 3.10.7.1: never answer an RST. */
@@ -378,24 +385,37 @@ tt_tcp_send_rst_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 }
 
 void
+tt_tcp_send_ack_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
+		      const struct tt_seg *seg, uint32_t seq, uint32_t ack, uint16_t wnd,
+		      const struct tt_tcp_opts *o)
+{
+	struct seg_hdr h = seg_hdr_reply(seg);
+	struct seg_out so;
+
+	h.seq = seq;
+	h.ack = ack;
+	h.flags = TT_TH_ACK;
+	h.wnd = wnd;
+	h.opts = o;
+	if (seg_alloc(ctx, ifc, &h, 0, &so) < 0)
+		return;
+	seg_send(ctx, ifc, &so, 0);
+}
+
+void
 tt_tcp_send_synack_stateless(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			     const struct tt_seg *syn, uint32_t iss,
 			     const struct tt_tcp_opts *o)
 {
-	struct seg_hdr h = {
-		.dmac = syn->smac,
-		.saddr = syn->daddr,
-		.daddr = syn->saddr,
-		.sport = syn->dport,
-		.dport = syn->sport,
-		.seq = iss,
-		.ack = syn->seq + 1,
-		.flags = TT_TH_SYN | TT_TH_ACK,
-		/* RFC 7323 2.2: the window of a SYN is never scaled. */
-		.wnd = (uint16_t)RTE_MIN(ctx->cfg->tcp.rcv_wnd, 65535u),
-		.opts = o,
-	};
+	struct seg_hdr h = seg_hdr_reply(syn);
 	struct seg_out so;
+
+	h.seq = iss;
+	h.ack = syn->seq + 1;
+	h.flags = TT_TH_SYN | TT_TH_ACK;
+	/* RFC 7323 2.2: the window of a SYN is never scaled. */
+	h.wnd = (uint16_t)RTE_MIN(ctx->cfg->tcp.rcv_wnd, 65535u);
+	h.opts = o;
 
 	if (seg_alloc(ctx, ifc, &h, 0, &so) < 0)
 		return;

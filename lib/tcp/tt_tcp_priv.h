@@ -70,7 +70,6 @@ uint32_t tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport
 		    uint32_t raddr, uint16_t rport);
 struct tt_conn *tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key,
 				  uint32_t sig);
-bool tt_tcp_tw_recycle(struct tt_tcp_ctx *ctx);
 void tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason);
 /* SYN cookies (tt_syncookie.c, RFC 4987). */
 struct tt_syncookie {
@@ -95,16 +94,29 @@ void tt_tcp_send_synack_stateless(struct tt_tcp_ctx *ctx, const struct tt_iface 
 
 /* Sequence space between an old incarnation's SND.NXT and a reusing SYN's ISS. */
 #define TT_TW_REUSE_SEQ_GAP (65535u + 2)
-/*
- * Take over TIME_WAIT block @p c (tt_tcp_tw_reuse_wait_ms() == 0) for a new active
- * open of its 4-tuple: the old incarnation ends, the block and its flow
- * table entry stay; the new ISS is in @p iss.
+
+/* The TIME_WAIT table (tt_tw.c). */
+/** Keep block @p c, just in TIME_WAIT, as an entry (the block is freed after). */
+void tt_tw_enter(struct tt_tcp_ctx *ctx, const struct tt_conn *c);
+/**
+ * A segment that has no flow, against the TIME_WAIT table (RFC 9293
+ * 3.10.7.4 TIME-WAIT). Returns true when an entry dealt with it; false
+ * when there is none, or the segment is a SYN of a new incarnation (RFC
+ * 6191: the entry is gone, process it as in LISTEN; @p listening says
+ * whether its port is served).
  */
-struct tt_conn *tt_tcp_tw_reuse(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t *iss);
+bool tt_tw_input(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct tt_seg *s,
+		 bool listening);
+/** End the TIME_WAIT entries whose 2*MSL are over, one @p budget unit each. */
+void tt_tw_expire(struct tt_tcp_ctx *ctx, unsigned int *budget);
+/** tt_tcp_tw_reuse_wait_ms() of the entry at ring slot @p pos. */
+int32_t tt_tw_reuse_wait(const struct tt_tcp_ctx *ctx, uint32_t pos);
+/** End the entry at ring slot @p pos for a new active open; returns the new ISS. */
+uint32_t tt_tw_take(struct tt_tcp_ctx *ctx, uint32_t pos);
 void tt_tcp_rtt_sample(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t rtt_ms);
 void tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart);
+/* Enter TIME_WAIT: the block becomes a TIME_WAIT entry and is freed. */
 void tt_tcp_enter_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c);
-void tt_tcp_enter_time_wait_requeue(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 void tt_tcp_delack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 
 /**
@@ -115,6 +127,10 @@ void tt_tcp_delack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 void tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment);
 void tt_tcp_send_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 void tt_tcp_send_rst(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/** An ACK in answer to @p seg, from no block (TIME_WAIT entries); @p o may be NULL. */
+void tt_tcp_send_ack_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
+			   const struct tt_seg *seg, uint32_t seq, uint32_t ack, uint16_t wnd,
+			   const struct tt_tcp_opts *o);
 /** SYN (@p synack false) or SYN-ACK, with our options. */
 void tt_tcp_send_syn(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool synack);
 void tt_tcp_send_probe(struct tt_tcp_ctx *ctx, struct tt_conn *c);

@@ -19,7 +19,7 @@
  * then operations until the input ends (at most 256):
  *   op % 8 = 0: the client opens the tuple (tt_app_connect(); when the
  *   tuple is in TIME_WAIT, only when tt_tcp_tw_reuse_wait_ms() says 0, taking
- *   the block over); 1: 1-8 client frames to the server, 2: 1-8 server
+ *   its entry over); 1: 1-8 client frames to the server, 2: 1-8 server
  *   frames to the client, with a byte of fate (drop the first, duplicate
  *   it, reverse the order); 3: a clock step, both sides' timers; 4: every
  *   frame in flight delivered, both ways; 5: the server drains
@@ -148,18 +148,21 @@ load_cli(struct tt_config *cfg, uint32_t key)
 	return load_sets(cfg, s, n, "port0.ip=198.18.0.1/24", "client.target=198.18.0.2:80");
 }
 
-/* The client opens the tuple, or takes over its reusable TIME_WAIT block. */
+/* The client opens the tuple, or takes over its reusable TIME_WAIT entry. */
 static void
 client_open(struct tt_tcp_ctx *cli)
 {
-	struct tt_conn *c = tt_tcp_lookup(cli, TT_TEST_IP_PEER, CLI_PORT, TT_TEST_IP_US,
-					  SRV_PORT);
+	struct tt_flow_key k = { .raddr = TT_TEST_IP_US, .laddr = TT_TEST_IP_PEER,
+				 .rport = SRV_PORT, .lport = CLI_PORT };
+	unsigned int st = tt_tcp_tuple_state(cli, TT_TEST_IP_PEER, CLI_PORT, TT_TEST_IP_US,
+					     SRV_PORT);
+	bool reuse = st == TT_TCPS_TIME_WAIT && tt_tcp_tw_reuse_wait_ms(cli, &k) == 0;
 	int err = 0;
 
-	if (c != NULL && !(c->state == TT_TCPS_TIME_WAIT && tt_tcp_tw_reuse_wait_ms(cli, c) == 0))
+	if (st != TT_TCPS_CLOSED && !reuse)
 		return;
 	tt_app_connect(cli, TT_TEST_PORT, TT_TEST_IP_PEER, CLI_PORT, TT_TEST_IP_US, SRV_PORT,
-		       &tt_test_mac_us, c, &err);
+		       &tt_test_mac_us, reuse, &err);
 }
 
 /* Up to @p n frames from @p from's TX queue into @p to, their fate read from the input. */

@@ -100,6 +100,10 @@ tt_fuzz_check_gauges(const struct tt_tcp_ctx *ctx, const struct tt_stats *st,
 		}
 	}
 	TT_FUZZ_CHECK(used == ctx->in_use, "%u blocks used, in_use %u", used, ctx->in_use);
+	/* TIME_WAIT has entries, not blocks (tt_tw.h). */
+	TT_FUZZ_CHECK(cnt[TT_TCPS_TIME_WAIT] == 0, "%" PRId64 " blocks in TIME_WAIT",
+		      cnt[TT_TCPS_TIME_WAIT]);
+	cnt[TT_TCPS_TIME_WAIT] = tt_tcp_time_wait_count(ctx);
 	TT_FUZZ_CHECK(st->state[TT_TCPS_LISTEN] == (int64_t)n_listen, "%" PRId64,
 		      st->state[TT_TCPS_LISTEN]);
 	TT_FUZZ_CHECK(st->state[TT_TCPS_CLOSED] == 0, "%" PRId64, st->state[TT_TCPS_CLOSED]);

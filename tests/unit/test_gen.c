@@ -53,6 +53,7 @@ gfix_setup(struct gfix *f, uint16_t sport_first, uint16_t sport_last, uint32_t c
 	f->cfg.port[0].prefix = 24;
 	f->cfg.port[0].mtu = 1500;
 	f->cfg.tcp.max_flows = 1024;
+	f->cfg.tcp.max_time_wait = 1024;
 	f->cfg.tcp.msl_ms = 100;
 	f->cfg.client.enabled = true;
 	f->cfg.client.n_target = 1;
@@ -213,7 +214,9 @@ START_TEST(test_time_wait_incarnation)
 	/* The connection ends in TIME_WAIT on our side (active close). */
 	tt_tcp_set_state(f.ctx, c, TT_TCPS_FIN_WAIT_2);
 	tt_tcp_enter_time_wait(f.ctx, c);
-	ck_assert_uint_eq(c->state, TT_TCPS_TIME_WAIT);
+	ck_assert_uint_eq(tt_tcp_tuple_state(f.ctx, TT_TEST_IP_US, 4000, TT_TEST_IP_PEER, 80),
+			  TT_TCPS_TIME_WAIT);
+	ck_assert_ptr_null(tt_tcp_lookup(f.ctx, TT_TEST_IP_US, 4000, TT_TEST_IP_PEER, 80));
 	ck_assert_uint_eq(tt_gen_active(f.g), 0);
 	/* While TIME_WAIT lasts (2 * 100 ms), no new incarnation starts. */
 	opened = tt_gen_opened(f.g);
@@ -221,7 +224,8 @@ START_TEST(test_time_wait_incarnation)
 	gfix_poll(&f, 100);
 	ck_assert_uint_eq(tt_gen_opened(f.g), opened);
 	ck_assert_uint_gt(f.t->stats.c[TT_STAT_client_tuples_exhausted], 0);
-	ck_assert_uint_eq(c->state, TT_TCPS_TIME_WAIT);
+	ck_assert_uint_eq(tt_tcp_tuple_state(f.ctx, TT_TEST_IP_US, 4000, TT_TEST_IP_PEER, 80),
+			  TT_TCPS_TIME_WAIT);
 	/* After 2 * MSL the flow is gone and the tuple is used again. */
 	gfix_poll(&f, 60);
 	gfix_poll(&f, 1);

@@ -39,7 +39,7 @@ fp_client_connect(struct fp *f)
 	int err = -1;
 
 	c = tt_app_connect(f->ctx, TT_TEST_PORT, TT_TEST_IP_US, f->lport, f->addr, f->pc.port,
-			   &tt_test_mac_peer, NULL, &err);
+			   &tt_test_mac_peer, false, &err);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(err, 0);
 	ck_assert(c->flags & TT_CF_ACTIVE_OPEN);
@@ -134,12 +134,25 @@ START_TEST(test_client_http)
 }
 END_TEST
 
-/* Open, one request and response, active close: the client ends in TIME_WAIT. */
-static struct tt_conn *
+/* The current connection's 4-tuple, as the flow table keys it. */
+static struct tt_flow_key
+client_key(const struct fp *f)
+{
+	return (struct tt_flow_key){ .raddr = f->addr, .laddr = TT_TEST_IP_US,
+				     .rport = f->pc.port, .lport = f->lport };
+}
+
+/*
+ * Open, one request and response, active close: the client ends in
+ * TIME_WAIT (an entry: the block is free again). Returns SND.NXT as the
+ * block had it, past our FIN.
+ */
+static uint32_t
 client_to_time_wait(struct fp *f)
 {
 	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
 	struct tt_conn *c = fp_client_connect(f);
+	uint32_t in_use = f->ctx->in_use, snd_nxt;
 
 	fp_expect(f, SYN);
 	fp_send_synack(f);
@@ -148,23 +161,28 @@ client_to_time_wait(struct fp *f)
 	fp_send(f, ACK | PSH, resp, (uint16_t)strlen(resp));
 	fp_expect(f, FIN | ACK);
 	fp_ack(f);
+	snd_nxt = c->snd_nxt;
 	fp_send(f, FIN | ACK, NULL, 0);
 	fp_expect(f, ACK);
 	ck_state(f, TT_TCPS_TIME_WAIT);
-	return c;
+	ck_assert_ptr_null(fp_conn(f));
+	ck_assert_uint_eq(f->ctx->in_use, in_use - 1);
+	ck_assert_uint_eq(tt_tcp_time_wait_count(f->ctx), 1);
+	return snd_nxt;
 }
 
 /*
  * tcp.tw_reuse (RFC 6191, Linux's tcp_tw_reuse): our own TIME_WAIT tuple
  * is taken over by a new active open only with timestamps and after
- * tw_reuse_delay_ms; the new SYN starts 65,537 above the old SND.NXT, in
- * the same block, and the new incarnation runs normally.
+ * tw_reuse_delay_ms without a segment; the new SYN starts 65,537 above the
+ * old SND.NXT, and the new incarnation runs normally.
  */
 START_TEST(test_client_tw_reuse)
 {
 	struct fp *f = fp_cur;
 	const struct fp_seg *s;
-	struct tt_conn *c, *c2;
+	struct tt_flow_key k;
+	struct tt_conn *c2;
 	uint32_t old_nxt, delay;
 	int err = -1;
 
@@ -174,27 +192,34 @@ START_TEST(test_client_tw_reuse)
 	delay = f->cfg.tcp.tw_reuse_delay_ms;
 	ck_assert_uint_eq(delay, 1000);
 	ck_assert(f->cfg.tcp.tw_reuse);
-	c = client_to_time_wait(f);
-	old_nxt = c->snd_nxt;
-	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), (int32_t)delay);
+	old_nxt = client_to_time_wait(f);
+	k = client_key(f);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, &k), (int32_t)delay);
+	fp_time(f, delay / 2);
+	/* A segment of the peer in TIME_WAIT, answered: the delay starts again. */
+	fp_send(f, ACK, "x", 1);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, old_nxt);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, &k), (int32_t)delay);
 	fp_time(f, delay - 1);
-	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), 1);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, &k), 1);
 	fp_time(f, 1);
-	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), 0);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, &k), 0);
 	ck_state(f, TT_TCPS_TIME_WAIT);
 
-	/* The same block, a new incarnation: SYN_SENT, the SYN above the old sequence space. */
+	/* A new incarnation: SYN_SENT, the SYN above the old sequence space. */
 	c2 = tt_app_connect(f->ctx, TT_TEST_PORT, TT_TEST_IP_US, f->lport, f->addr, f->pc.port,
-			    &tt_test_mac_peer, c, &err);
-	ck_assert_ptr_eq(c2, c);
+			    &tt_test_mac_peer, true, &err);
+	ck_assert_ptr_nonnull(c2);
 	ck_assert_int_eq(err, 0);
+	ck_assert_uint_eq(tt_tcp_time_wait_count(f->ctx), 0);
 	ck_state(f, TT_TCPS_SYN_SENT);
 	ck_assert_uint_eq(ST(f, tw_reuse_connect), 1);
 	ck_assert_uint_eq(TRANS(f, TIME_WAIT, CLOSED), 1);
 	s = fp_expect(f, SYN);
 	ck_assert_uint_eq(s->seq, old_nxt + 65537);
 	ck_assert(s->opts & TT_OPT_TS);
-	ck_assert_uint_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), -1);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, &k), -1);
 	/* The peer (a new incarnation on its side too) accepts it. */
 	f->pc.iss += 1000000;
 	fp_send_synack(f);
@@ -212,17 +237,17 @@ END_TEST
 START_TEST(test_client_tw_reuse_needs_ts)
 {
 	struct fp *f = fp_cur;
-	struct tt_conn *c;
+	struct tt_flow_key k;
 
 	fp_client_setup(f);
 	f->cfg.tcp.msl_ms = 30000;
 	f->cfg.tcp.timestamps = false;
 	fp_start(f);
-	c = client_to_time_wait(f);
-	ck_assert(!(c->flags & TT_CF_TS));
+	client_to_time_wait(f);
+	k = client_key(f);
 	fp_time(f, 10 * f->cfg.tcp.tw_reuse_delay_ms);
 	ck_state(f, TT_TCPS_TIME_WAIT);
-	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), -1);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, &k), -1);
 	fp_time(f, 2 * f->cfg.tcp.msl_ms);
 	ck_state(f, TT_TCPS_CLOSED);
 	fp_end(f);
@@ -233,10 +258,10 @@ START_TEST(test_client_tw_reuse_needs_ts)
 	f->cfg.tcp.tw_reuse = false;
 	f->lport++;
 	fp_start(f);
-	c = client_to_time_wait(f);
-	ck_assert(c->flags & TT_CF_TS);
+	client_to_time_wait(f);
+	k = client_key(f);
 	fp_time(f, 10 * f->cfg.tcp.tw_reuse_delay_ms);
-	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, c), -1);
+	ck_assert_int_eq(tt_tcp_tw_reuse_wait_ms(f->ctx, &k), -1);
 	fp_time(f, 2 * f->cfg.tcp.msl_ms);
 	ck_state(f, TT_TCPS_CLOSED);
 	ck_assert_uint_eq(ST(f, tw_reuse_connect), 0);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the TCP engine through the fake peer (tt_fake_peer.h).
- * TIME_WAIT: new incarnations of a tuple (RFC 6191), the TIME_WAIT and
- * delayed-ACK FIFOs, recycling of TIME_WAIT blocks for a full table.
+ * TIME_WAIT: new incarnations of a tuple (RFC 6191), the compact TIME_WAIT
+ * table (tt_tw.h: its ring, index and expiry, a full table), RST in
+ * TIME_WAIT, the delayed-ACK FIFO.
  */
 
 #include <check.h>
@@ -143,78 +144,140 @@ START_TEST(test_tw_equal_ts_lower_seq)
 END_TEST
 
 /*
- * The TIME_WAIT FIFO when blocks are reused: flow A enters TIME_WAIT, then
- * B; A is reset (so its block is freed while still queued); the block is
- * reused by a connection C that enters TIME_WAIT too. After 2*MSL every
- * TIME_WAIT flow must be gone.
+ * Entering TIME_WAIT gives the block and its flow table entry back at once
+ * (tt_tw.h): the tuple is in TIME_WAIT for the gauges and for lookups, the
+ * blocks in use drop to none, and a new connection gets the same block.
+ * The entry ends exactly 2*MSL after our last ACK.
  */
-START_TEST(test_tw_fifo_block_reuse)
+START_TEST(test_tw_compact)
 {
 	struct fp *f = fp_cur;
-	struct fp_pc filler;
-	struct tt_conn *c;
-	uint32_t idx_a;
-	uint16_t port = 41000;
-	unsigned int k;
+	uint32_t idx, msl;
 
-	f->cfg.tcp.max_flows = 8;
 	fp_start(f);
-	fp_new_conn(f, 40000, 1000);
+	msl = f->cfg.tcp.msl_ms;
+	idx = f->ctx->free_head;	/* the block the connection gets */
 	fp_to_time_wait(f);
-	idx_a = tt_tcp_conn_idx(f->ctx, fp_conn(f));
-	/* A is reset in TIME_WAIT. */
-	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
-	ck_state(f, TT_TCPS_CLOSED);
-	/* A filler takes A's block (the last freed is reused first), B another. */
-	fp_new_conn(f, 39999, 500);
-	ck_assert_uint_eq(tt_tcp_conn_idx(f->ctx, fp_open(f)), idx_a);
-	filler = f->pc;
-	fp_new_conn(f, 40001, 2000);
-	fp_to_time_wait(f);
-	ck_assert_uint_ne(tt_tcp_conn_idx(f->ctx, fp_conn(f)), idx_a);
-	f->pc = filler;
-	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
-	ck_state(f, TT_TCPS_CLOSED);
-
-	/* Open and reset connections until A's block is handed out again. */
-	for (k = 0; k < 64; k++) {
-		fp_new_conn(f, port++, 3000 + k * 1000);
-		c = fp_open(f);
-		if (tt_tcp_conn_idx(f->ctx, c) == idx_a)
-			break;
-		fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
-		ck_state(f, TT_TCPS_CLOSED);
-	}
-	ck_assert_msg(k < 64, "block %u never reused", idx_a);
-	/* C (in A's block) goes to TIME_WAIT. */
-	fp_send_str(f, REQ10);
-	fp_expect(f, ACK | PSH | FIN);
-	fp_ack(f);
-	fp_send(f, FIN | ACK, NULL, 0);
-	fp_expect(f, ACK);
-	ck_state(f, TT_TCPS_TIME_WAIT);
-	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 2);
-
-	/*
-	 * Regression test (found by this test, since fixed): the block must
-	 * not be queued again while still linked in the TIME_WAIT FIFO from
-	 * its previous life (TT_CF_IN_TW_FIFO survives tt_tcp_conn_alloc);
-	 * overwriting its tw_next with NIL cut the FIFO there and the flows
-	 * queued after it (B here) stayed in TIME_WAIT forever.
-	 */
-	fp_time(f, 2 * f->cfg.tcp.msl_ms + 10);
-	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 0);
+	ck_assert_ptr_null(fp_conn(f));
 	ck_assert_uint_eq(f->ctx->in_use, 0);
+	ck_assert_uint_eq(tt_tcp_time_wait_count(f->ctx), 1);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 1);
+	ck_assert_uint_eq(ST(f, conn_closed_active), 1);
+	/* The next connection gets the block back (the last freed first). */
+	fp_new_conn(f, 40001, 5000);
+	ck_assert_uint_eq(tt_tcp_conn_idx(f->ctx, fp_open(f)), idx);
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+	fp_new_conn(f, 40000, 0x10000000);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	fp_time(f, 2 * msl - 1);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	fp_time(f, 1);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(tt_tcp_time_wait_count(f->ctx), 0);
+	ck_assert_uint_eq(TRANS(f, TIME_WAIT, CLOSED), 1);
 	fp_end(f);
 }
 END_TEST
 
 /*
- * The TIME_WAIT FIFO is a ring of block indices, expired in batches (a bulk
- * flow table lookup, then the frees): 40 connections that entered
- * TIME_WAIT in the same millisecond all end together, more than one batch;
- * one restarted by a retransmitted FIN waits out its new 2*MSL; over ten
- * rounds the ring's read and write positions wrap (48 slots).
+ * The index under deletions (Knuth's Algorithm R): a table of 8 entries
+ * has 16 index slots, so their probe runs meet. Entries ended in every
+ * order (RSTs, with tcp.rfc1337 off) leave the others found, and the ended
+ * ones gone; the freed room takes new entries. Over the rounds the ring
+ * wraps and dead slots reach the head.
+ */
+START_TEST(test_tw_index_deletes)
+{
+	static const uint8_t order[8] = { 3, 0, 7, 4, 1, 6, 2, 5 };
+	struct fp *f = fp_cur;
+	struct fp_pc pcs[8];
+	bool ended[8];
+	unsigned int round, i, j, k;
+
+	f->cfg.tcp.max_time_wait = 8;
+	fp_start(f);
+	for (round = 0; round < 6; round++) {
+		for (i = 0; i < 8; i++) {
+			fp_new_conn(f, (uint16_t)(30000 + round * 8 + i), 1000 + i * 100000);
+			fp_to_time_wait(f);
+			pcs[i] = f->pc;
+			ended[i] = false;
+		}
+		ck_assert_uint_eq(tt_tcp_time_wait_count(f->ctx), 8);
+		ck_assert_uint_eq(ST(f, tw_recycled), 0);
+		/* End some (a different subset each round), in a scattered order. */
+		for (j = 0; j < 8; j++) {
+			i = order[(j + round) % 8];
+			if ((i + round) % 3 == 0)
+				continue;
+			f->pc = pcs[i];
+			fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+			ended[i] = true;
+			for (k = 0; k < 8; k++) {
+				f->pc = pcs[k];
+				ck_state(f, ended[k] ? TT_TCPS_CLOSED : TT_TCPS_TIME_WAIT);
+			}
+		}
+		fp_time(f, 2 * f->cfg.tcp.msl_ms);
+		ck_assert_uint_eq(tt_tcp_time_wait_count(f->ctx), 0);
+	}
+	/* 48 entries, each ended once: by an RST or by its 2*MSL. */
+	ck_assert_uint_eq(TRANS(f, TIME_WAIT, CLOSED), 6 * 8);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * RST in TIME_WAIT (RFC 9293 3.10.7.4, RFC 5961 3.2, RFC 1337): an exact
+ * one ends the entry, an inexact one in the window gets a challenge ACK;
+ * with tcp.rfc1337 none does anything.
+ */
+START_TEST(test_tw_rst)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t tw_ack;
+
+	fp_start(f);
+	fp_to_time_wait(f);
+	tw_ack = f->pc.snd_nxt;
+	fp_raw(f, RST, tw_ack + 10, 0, 0, NULL, 0, NULL, 0);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, tw_ack);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	fp_raw(f, RST, tw_ack, 0, 0, NULL, 0, NULL, 0);
+	fp_none(f);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, tw_ended_by_rst), 1);
+	ck_assert_uint_eq(ST(f, tcp_rst_in), 1);
+	fp_end(f);
+}
+END_TEST
+
+START_TEST(test_tw_rst_rfc1337)
+{
+	struct fp *f = fp_cur;
+
+	f->cfg.tcp.rfc1337 = true;
+	fp_start(f);
+	fp_to_time_wait(f);
+	fp_raw(f, RST, f->pc.snd_nxt, 0, 0, NULL, 0, NULL, 0);
+	fp_none(f);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	ck_assert_uint_eq(ST(f, tw_rst_ignored), 1);
+	ck_assert_uint_eq(ST(f, tw_ended_by_rst), 0);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * The TIME_WAIT ring: 40 connections that entered TIME_WAIT in the same
+ * millisecond all end together; one restarted by a retransmitted FIN
+ * (moved to the tail, its old slot dead) waits out its new 2*MSL; over ten
+ * rounds the ring's head and tail wrap (48 slots).
  */
 START_TEST(test_tw_ring_batches)
 {
@@ -223,7 +286,7 @@ START_TEST(test_tw_ring_batches)
 	unsigned int round, i;
 	uint32_t msl;
 
-	f->cfg.tcp.max_flows = 48;
+	f->cfg.tcp.max_time_wait = 48;
 	fp_start(f);
 	msl = f->cfg.tcp.msl_ms;
 	memset(&keep, 0, sizeof(keep));
@@ -256,18 +319,18 @@ START_TEST(test_tw_ring_batches)
 END_TEST
 
 /*
- * A 7/8 full table and a SYN (tcp.tw_recycle): the oldest TIME_WAIT block
- * is freed for it; live connections still fill the table to the last
- * block, and then a SYN is refused; with recycling off, a table full of
- * TIME_WAIT refuses too.
+ * A full TIME_WAIT table (tcp.max_time_wait): the oldest entry ends early
+ * for the new one (tcp.tw_recycle, counted tw_recycled), as Linux past
+ * tcp_max_tw_buckets; its tuple then meets no state. With recycling off
+ * the new one is not kept instead. The connection table is not involved.
  */
 static void
-tw_fill(struct fp *f, unsigned int n)
+tw_fill(struct fp *f, unsigned int n, uint16_t port0)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		fp_new_conn(f, (uint16_t)(40000 + i), 1000 + i * 1000);
+		fp_new_conn(f, (uint16_t)(port0 + i), 1000 + i * 1000);
 		fp_to_time_wait(f);
 		fp_time(f, 1);
 	}
@@ -276,39 +339,29 @@ tw_fill(struct fp *f, unsigned int n)
 START_TEST(test_tw_recycle)
 {
 	struct fp *f = fp_cur;
-	unsigned int i;
 
 	f->cfg.tcp.max_flows = 8;
+	f->cfg.tcp.max_time_wait = 8;
 	fp_start(f);
-	tw_fill(f, 7);
-	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 7);
+	tw_fill(f, 8, 40000);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 8);
 	ck_assert_uint_eq(ST(f, tw_recycled), 0);
-	/* 7 of 8 in use: the next SYN takes the block of 40000, the oldest. */
-	fp_new_conn(f, 50000, 90000);
-	fp_open(f);
-	ck_assert_uint_eq(ST(f, tw_recycled), 1);
-	ck_assert_uint_eq(ST(f, refused_table_full), 0);
-	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 6);
-	ck_assert_ptr_null(tt_tcp_lookup(f->ctx, TT_TEST_IP_US, f->lport, f->addr, 40000));
-	ck_assert_ptr_nonnull(tt_tcp_lookup(f->ctx, TT_TEST_IP_US, f->lport, f->addr, 40001));
-	/* 40000 is gone: its retransmitted FIN now meets no flow (RST). */
+	/* More TIME_WAIT than blocks: the table is not the limit. */
+	tw_fill(f, 3, 50000);
+	ck_assert_uint_eq(ST(f, tw_recycled), 3);
+	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 8);
+	ck_assert_uint_eq(tt_tcp_time_wait_count(f->ctx), 8);
+	ck_assert_uint_eq(TRANS(f, TIME_WAIT, CLOSED), 3);
+	/* 40000-40002 are gone, 40003 is not; a retransmitted FIN of 40000 gets an RST. */
+	ck_assert_uint_eq(tt_tcp_tuple_state(f->ctx, TT_TEST_IP_US, f->lport, f->addr, 40002),
+			  TT_TCPS_CLOSED);
+	ck_assert_uint_eq(tt_tcp_tuple_state(f->ctx, TT_TEST_IP_US, f->lport, f->addr, 40003),
+			  TT_TCPS_TIME_WAIT);
 	fp_new_conn(f, 40000, 1000);
 	fp_raw(f, FIN | ACK, 1001 + 10, 12345, 0, NULL, 0, NULL, 0);
 	fp_expect(f, RST);
-	/* Replace the other six TIME_WAIT blocks, then fill the last one. */
-	for (i = 1; i < 8; i++) {
-		fp_new_conn(f, (uint16_t)(50000 + i), 90000 + i * 1000);
-		fp_open(f);
-	}
-	ck_assert_uint_eq(ST(f, tw_recycled), 7);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms);
 	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 0);
-	ck_assert_int_eq(GAUGE(f, ESTABLISHED), 8);
-	/* Nothing left to recycle: a SYN cookie (syn_cookies = auto), no flow. */
-	fp_new_conn(f, 60000, 1000);
-	fp_send_syn(f);
-	fp_expect(f, SYN | ACK);
-	ck_assert_uint_eq(ST(f, syncookies_sent), 1);
-	ck_assert_uint_eq(tt_tcp_flows_in_use(f->ctx), 8);
 	fp_end(f);
 }
 END_TEST
@@ -316,22 +369,31 @@ END_TEST
 START_TEST(test_tw_recycle_off)
 {
 	struct fp *f = fp_cur;
+	unsigned int i;
 
-	f->cfg.tcp.max_flows = 8;
+	f->cfg.tcp.max_time_wait = 8;
 	f->cfg.tcp.tw_recycle = false;
-	f->cfg.tcp.syn_cookies = TT_SYNCOOKIE_OFF;	/* a full table then refuses silently */
 	fp_start(f);
-	tw_fill(f, 8);
-	fp_new_conn(f, 50000, 90000);
-	fp_send_syn(f);
-	fp_none(f);
-	ck_assert_uint_eq(ST(f, refused_table_full), 1);
-	ck_assert_uint_eq(ST(f, tw_recycled), 0);
+	tw_fill(f, 8, 40000);
+	/* Two more: FIN_WAIT_2, the peer's FIN, our ACK, and no entry. */
+	for (i = 0; i < 2; i++) {
+		fp_new_conn(f, (uint16_t)(40008 + i), 900000 + i * 1000);
+		fp_reach_state(f, TT_TCPS_FIN_WAIT_2);
+		fp_send(f, FIN | ACK, NULL, 0);
+		fp_expect(f, ACK);
+		ck_state(f, TT_TCPS_CLOSED);
+	}
+	ck_assert_uint_eq(ST(f, tw_recycled), 2);
+	ck_assert_uint_eq(ST(f, conn_closed_active), 10);
 	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 8);
-	/* After 2*MSL the table is free again and the SYN gets in. */
+	ck_assert_uint_eq(TRANS(f, TIME_WAIT, CLOSED), 2);
+	/* The oldest stay, the newest were not kept. */
+	ck_assert_uint_eq(tt_tcp_tuple_state(f->ctx, TT_TEST_IP_US, f->lport, f->addr, 40000),
+			  TT_TCPS_TIME_WAIT);
+	ck_assert_uint_eq(tt_tcp_tuple_state(f->ctx, TT_TEST_IP_US, f->lport, f->addr, 40009),
+			  TT_TCPS_CLOSED);
 	fp_time(f, 2 * f->cfg.tcp.msl_ms + 10);
 	ck_assert_int_eq(GAUGE(f, TIME_WAIT), 0);
-	fp_open(f);
 	fp_end(f);
 }
 END_TEST
@@ -420,7 +482,10 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_tw_reuse_seq);
 	tcase_add_test(tc, test_tw_reuse_equal_ts);
 	tcase_add_test(tc, test_tw_equal_ts_lower_seq);
-	tcase_add_test(tc, test_tw_fifo_block_reuse);
+	tcase_add_test(tc, test_tw_compact);
+	tcase_add_test(tc, test_tw_index_deletes);
+	tcase_add_test(tc, test_tw_rst);
+	tcase_add_test(tc, test_tw_rst_rfc1337);
 	tcase_add_test(tc, test_tw_ring_batches);
 	tcase_add_test(tc, test_tw_recycle);
 	tcase_add_test(tc, test_tw_recycle_off);

@@ -85,6 +85,7 @@ fp_setup(void)
 	f->cfg.server.app = TT_APP_HTTP;
 	f->cfg.tcp.msl_ms = 100;
 	f->cfg.tcp.max_flows = 64;
+	f->cfg.tcp.max_time_wait = 64;
 	f->addr = TT_TEST_IP_PEER;
 	f->lport = 80;
 	f->syn_opts = TT_OPT_MSS | TT_OPT_WS | TT_OPT_TS | TT_OPT_SACKOK;
@@ -182,9 +183,7 @@ fp_conn(struct fp *f)
 unsigned int
 fp_state(struct fp *f)
 {
-	struct tt_conn *c = fp_conn(f);
-
-	return c != NULL ? c->state : TT_TCPS_CLOSED;
+	return tt_tcp_tuple_state(f->ctx, TT_TEST_IP_US, f->lport, f->addr, f->pc.port);
 }
 
 
@@ -580,6 +579,9 @@ fp_check_gauges(struct fp *f)
 	}
 	ck_assert_uint_eq(used, f->ctx->in_use);
 	ck_assert_uint_eq(used, tt_tcp_flows_in_use(f->ctx));
+	/* TIME_WAIT has entries, not blocks (tt_tw.h). */
+	ck_assert_int_eq(cnt[TT_TCPS_TIME_WAIT], 0);
+	cnt[TT_TCPS_TIME_WAIT] = tt_tcp_time_wait_count(f->ctx);
 	ck_assert_int_eq(st->state[TT_TCPS_LISTEN], (int64_t)f->cfg.server.n_listen);
 	ck_assert_int_eq(st->state[TT_TCPS_CLOSED], 0);
 	for (i = TT_TCPS_SYN_SENT; i < TT_TCPS_MAX; i++) {
