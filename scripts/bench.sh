@@ -32,6 +32,9 @@
 #     1 and 2 lcores per side, hash-aware and steering (not run with
 #     --quick; 2 lcores per side need 5 CPUs; scripts/bench/device_scaling.sh
 #     runs it for 1 to 14 lcores)
+#  10 TIME_WAIT out of the box (issue 13), over net_memif: default keys
+#     with one source address; 241 sources with the server closing first,
+#     default MSL against msl_ms=100, interleaved (not run with --quick)
 #
 # Needs root (hugepages, /var/run/dpdk). Uses scripts/setup.sh for the
 # packages, the build and the memory mode (hugepages, or --no-huge when
@@ -85,6 +88,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/scripts/bench/s8_dperf.sh"
 # shellcheck source=scripts/bench/s9_rss.sh
 . "$root/scripts/bench/s9_rss.sh"
+# shellcheck source=scripts/bench/s10_tw.sh
+. "$root/scripts/bench/s10_tw.sh"
 
 quick=0
 S2_FRAME=
@@ -240,6 +245,7 @@ else
 	send1_bytes=1073741824 send64_bytes=4194304 fixed_conns=256
 	cg_small=2000 cg_big=20000
 	d_s8=15
+	d_s10=10 s10_tw_big=16777216
 fi
 
 # ---- The table's rows, declared up front. ----
@@ -259,6 +265,7 @@ b_row 5e "5. Held connections (server, net_memif)" "memory per connection slot (
 b_row 5f "5. Held connections (server, net_memif)" "heap growth per held connection" "bytes"
 b_row 5g "5. Held connections (server, net_memif)" "most held: as many as memory allows" "connections"
 b_row 5h "5. Held connections (server, net_memif)" "opening rate to get there" "conn/s"
+b_row 5i "5. Held connections (server, net_memif)" "most held: established ends, server + holder" "connections"
 b_row 6a "6. Bulk, net_ring" "send -> discard, 1 connection" "Gbit/s"
 b_row 6b "6. Bulk, net_ring" "send -> discard, 64 connections" "Gbit/s"
 b_row 6c "6. Bulk, net_ring" "fixed 1 MiB responses, 64 connections" "Gbit/s"
@@ -278,6 +285,7 @@ b_row 8i "8. dperf side by side, net_memif, 3M/s offered" "goodput tcpterm pair 
 b_row 8j "8. dperf side by side, net_memif, 1M/s offered" "dperf -> dperf: dperf's errors + tcpDrop per connection" "%"
 b_row 8k "8. dperf side by side, net_memif, 1M/s offered" "dperf -> tcpterm: dperf's errors + tcpDrop per connection" "%"
 s9_rows
+s10_rows
 
 # ---- Machine. ----
 
@@ -288,7 +296,7 @@ log "work directory $W; client CPU $CA, server CPU $CB; $runs run(s) per figure$
 
 # ---- Run. ----
 
-for s in 1 2 3 4 5 6 7 8 9; do
+for s in 1 2 3 4 5 6 7 8 9 10; do
 	if ! b_want $s; then
 		case $s in
 		1) b_note 1 "not run (--only)" ;;
@@ -300,6 +308,7 @@ for s in 1 2 3 4 5 6 7 8 9; do
 		7) b_note 7 "not run (--only)" ;;
 		8) b_note 8a "not run (--only)" ;;
 		9) for l in $S9_LCORES; do s9_note "$l" "not run (--only)"; done ;;
+		10) b_note 10a "not run (--only)"; b_note 10c "not run (--only)" ;;
 		esac
 		continue
 	fi
@@ -314,6 +323,7 @@ for s in 1 2 3 4 5 6 7 8 9; do
 	7) s7_callgrind ;;
 	8) s8_dperf ;;
 	9) s9_rss ;;
+	10) s10_tw ;;
 	esac
 	b_dpdk_leftovers
 done
