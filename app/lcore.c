@@ -128,13 +128,11 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 }
 
 /*
- * Receive a burst on @p port and dispatch it. A connection-opening SYN (no
- * ACK, no RST) takes one of the @p syn_left this poll admits, or is dropped
- * before the flow lookup (tcp/tt_admit.h).
+ * Receive a burst on @p port and dispatch it. A connection-opening SYN is
+ * admitted (tt_admit_syn) by the lcore that owns its flow, after steering.
  */
 static uint16_t
-rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst,
-	uint16_t *syn_left)
+rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 {
 	struct rte_mbuf *pkts[TT_MAX_BURST];
 	struct rte_mbuf *tcp_m[TT_MAX_BURST];
@@ -167,17 +165,10 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst,
 		}
 		switch (pkt->kind) {
 		case TT_PKT_TCP:
-			if (unlikely((pkt->tcp->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
-							    RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG)) {
-				if (*syn_left == 0) {
-					TT_DROP(&w->stats, TT_DROP_syn_overload);
-					rte_pktmbuf_free(m);
-					break;
-				}
-				(*syn_left)--;
-			}
 			if (unlikely(steer_tcp) && tt_steer_tcp(w->steer, m, pkt))
 				break;	/* another lcore's */
+			if (unlikely(!tt_admit_syn(w, m, pkt)))
+				break;
 			tcp_m[n_tcp++] = m;
 			break;
 		case TT_PKT_ARP:
@@ -327,12 +318,12 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 	unsigned int iter = 0;
 	uint64_t prev;
 	bool busy = false;
-	uint16_t p, nb_rx, syn_left, n_polled = 0;
+	uint16_t p, nb_rx, n_polled = 0;
 
 	for (p = 0; p < app->n_ports; p++)
 		n_polled += app->ports[p].used;
 	tt_admit_init(&w->admit, burst * RTE_MAX(n_polled, 1), app->cfg.general.overload_control);
-	syn_left = w->admit.quota;
+	w->syn_left = w->admit.quota;
 
 	w->tx_deadline = rte_rdtsc() + drain_tsc;
 	prev = rte_rdtsc();
@@ -354,7 +345,7 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		nb_rx = 0;
 		for (p = 0; p < app->n_ports; p++)
 			if (app->ports[p].used && app->ports[p].link_up)
-				nb_rx += rx_port(app, w, p, burst, &syn_left);
+				nb_rx += rx_port(app, w, p, burst);
 		if (unlikely(w->steer != NULL))
 			nb_rx += tt_steer_rx(app, w);
 
@@ -384,7 +375,7 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		 * the sign: a closed-loop run at full speed has those all the
 		 * time, and shedding its SYNs would only slow it down.
 		 */
-		syn_left = tt_admit_update(&w->admit, w->txq.n >= TT_ADMIT_TXQ_MARK, now_us);
+		w->syn_left = tt_admit_update(&w->admit, w->txq.n >= TT_ADMIT_TXQ_MARK, now_us);
 
 		if (unlikely(++iter % TT_CTL_EVERY == 0)) {
 			if (now >= next_house) {

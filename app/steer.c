@@ -113,7 +113,8 @@ steer_dispatch(struct tt_app *app, struct tt_worker *w, struct rte_mbuf **pkts, 
 			continue;
 		}
 		if (likely(pkt->kind == TT_PKT_TCP)) {
-			tcp_m[n_tcp++] = m;
+			if (tt_admit_syn(w, m, pkt))
+				tcp_m[n_tcp++] = m;
 		} else if (pkt->kind == TT_PKT_ARP &&
 			   tt_arp_known(&w->net.arp[port],
 					rte_be_to_cpu_32(pkt->arp->arp_data.arp_sip))) {

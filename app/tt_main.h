@@ -41,6 +41,7 @@ struct tt_worker {
 	uint64_t loop_tsc;		/**< TSC cycles in the loop */
 	uint64_t busy_tsc;		/**< of which in iterations that received or sent */
 	struct tt_admit admit;		/**< new SYNs per poll under overload */
+	uint16_t syn_left;		/**< of which this poll has not used yet */
 	volatile bool done;		/**< the worker's loop has returned */
 } __rte_cache_aligned;
 
@@ -103,5 +104,26 @@ void tt_report_summary(struct tt_app *app, FILE *f);
 int tt_report_json(struct tt_app *app, const char *path);
 void tt_stats_collect(struct tt_app *app, struct tt_stats *sum);
 void tt_report_telemetry_init(void);
+
+/*
+ * Whether the segment @p pkt (in @p m) may go on: a connection-opening SYN
+ * (no ACK, no RST) takes one of the SYNs this poll admits, or is dropped
+ * and counted before the flow lookup (tcp/tt_admit.h). Called by the lcore
+ * that owns the flow: for a steered segment, after it crossed.
+ */
+static inline bool
+tt_admit_syn(struct tt_worker *w, struct rte_mbuf *m, const struct tt_pkt *pkt)
+{
+	if (likely((pkt->tcp->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+					   RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG))
+		return true;
+	if (unlikely(w->syn_left == 0)) {
+		TT_DROP(&w->stats, TT_DROP_syn_overload);
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	w->syn_left--;
+	return true;
+}
 
 #endif /* _TT_MAIN_H_ */
