@@ -49,7 +49,8 @@
 	X(steer_full)		/* the ring to the lcore owning the segment's flow was full */ \
 	X(tcp_paws)		/* RFC 7323 5.3 PAWS rejected */ \
 	X(tcp_out_of_window)	/* RFC 9293 3.10.7.4 unacceptable segment */ \
-	X(tcp_ooo)		/* out-of-order data dropped (no reassembly) */ \
+	X(tcp_ooo)		/* out-of-order data not held (tcp.reass_mbufs reached, or none) */ \
+	X(tcp_ooo_dup)		/* out-of-order data we already held */ \
 	X(tcp_bad_ack)		/* ACK for data not yet sent */ \
 	X(tcp_no_flow)		/* segment without SYN for no known flow */ \
 	X(tcp_rst_inexact)	/* RST in the window, not at RCV.NXT (RFC 5961 3.2) */ \
@@ -73,6 +74,7 @@
 	X(tx_mbuf_reused) X(tx_refused) \
 	X(retrans_syn) X(retrans_synack) X(retrans_data) X(retrans_fin) \
 	X(retrans_fast) X(retrans_timeout_reset) X(dup_acks) \
+	X(ooo_queued) X(ooo_merged) X(sack_out) X(dsack_out) \
 	X(delayed_acks) X(persist_probes) X(tw_reuse) X(tw_reuse_connect) X(tw_ended_by_rst) X(tw_rst_ignored) X(idle_timeouts) \
 	X(http_requests) X(http_responses) X(http_bad_requests) \
 	X(client_completed) X(client_requests) X(client_responses) \

@@ -18,6 +18,7 @@
 #include "tt_common.h"
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
+#include "tcp/tt_tcp_reass.h"
 #include "tcp/tt_siphash.h"
 #include "tcp/tt_tcp_events.h"
 #include "tcp/tt_tcp_guard.h"
@@ -151,6 +152,12 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	ctx->reass = tt_reass_create(cfg, socket);
+	if (ctx->reass == NULL) {
+		tt_tcp_ctx_free(ctx);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
 	ctx->dack_head = ctx->dack_tail = TT_TIMER_NIL;
 	for (i = 0; i < 4; i++) {
 		ctx->isn_key[i] = (uint32_t)rte_rand();
@@ -178,7 +185,8 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	ctx->syn_opts.wscale = cfg->tcp.wscale;
 	if (cfg->tcp.timestamps)
 		ctx->syn_opts.present |= TT_OPT_TS;
-	if (cfg->tcp.sack)
+	/* Only while we hold out-of-order data, so that we have SACK blocks to send. */
+	if (cfg->tcp.sack && cfg->tcp.reass_mbufs > 0)
 		ctx->syn_opts.present |= TT_OPT_SACKOK;
 
 	for (i = 0; i < cfg->server.n_listen; i++) {
@@ -207,6 +215,7 @@ tt_tcp_ctx_free(struct tt_tcp_ctx *ctx)
 			if (ctx->conns[i].state != TT_TCPS_CLOSED)
 				tt_tcp_ev_closed(ctx, &ctx->conns[i], TT_CLOSE_R_ABORT);
 	}
+	tt_reass_destroy(ctx->reass);
 	rte_hash_free(ctx->hash);
 	rte_free(ctx->conns);
 	tt_tw_free(&ctx->tw);
@@ -309,6 +318,8 @@ conn_release(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 	}
 	tt_timer_cancel(&ctx->wheel, tt_tcp_conn_idx(ctx, c));
 	c->flags &= ~TT_CF_DELACK;
+	if (c->flags & TT_CF_REASS)
+		tt_reass_free(ctx, c);
 	if (c->state != TT_TCPS_CLOSED)
 		tt_tcp_set_state(ctx, c, TT_TCPS_CLOSED);
 	tt_tcp_ev_closed(ctx, c, reason);
@@ -645,6 +656,8 @@ tt_tcp_enter_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	/* conn_release() without its state change: the gauge is the entry's now. */
 	tt_timer_cancel(&ctx->wheel, tt_tcp_conn_idx(ctx, c));
 	c->flags &= ~TT_CF_DELACK;
+	if (c->flags & TT_CF_REASS)
+		tt_reass_free(ctx, c);
 	c->state = TT_TCPS_CLOSED;
 	tt_tcp_ev_closed(ctx, c, TT_CLOSE_R_ACTIVE);
 	conn_unlink(ctx, c);

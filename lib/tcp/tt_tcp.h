@@ -80,14 +80,14 @@ struct tt_tcp_opts {
 	uint32_t tsval;
 	uint32_t tsecr;
 	uint8_t nsack;		/**< SACK blocks at sack (TT_OPT_SACK), 1 to 4 */
-	/** The first SACK block in the received header, as sent (two 32-bit edges each). */
+	/** The first SACK block in the received header (or to send), as on the wire: two big-endian edges each. */
 	const uint8_t *sack;
 };
 
 /** Parse the options of a TCP header. Returns 0 or -EINVAL if malformed. */
 int tt_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct tt_tcp_opts *o);
-/** Most option words tt_tcp_opts_words() writes (MSS, SACK-permitted + TS, WS). */
-#define TT_TCP_OPT_WORDS 5
+/** Most option words tt_tcp_opts_words() writes (40 bytes: TS and 3 SACK blocks). */
+#define TT_TCP_OPT_WORDS 10
 /** Options as 32-bit words in host order; returns the number of words. */
 unsigned int tt_tcp_opts_words(uint32_t *w, const struct tt_tcp_opts *o);
 /** Write options; returns the length written (a multiple of 4). */
@@ -127,6 +127,7 @@ struct tt_seg {
 #define TT_CF_IN_DACK_FIFO 0x4000
 #define TT_CF_DACK_REQUEUE 0x20000	/**< delayed ACK re-armed while queued */
 #define TT_CF_SYN_UNACKED 0x40000	/**< our SYN-ACK's SYN is not acknowledged yet */
+#define TT_CF_REASS	0x80000	/**< holds out-of-order data (tt_tcp_reass.c) */
 /* FIFO membership survives a block's reuse: the delayed-ACK FIFO is walked lazily. */
 #define TT_CF_FIFO_MASK (TT_CF_IN_DACK_FIFO | TT_CF_DACK_REQUEUE)
 
@@ -279,6 +280,7 @@ struct tt_tcp_ctx {
 	/** The application's context (tt_tcp_events.h), set by whoever creates it. */
 	struct tt_app_ctx *app;
 	struct tt_tcp_opts syn_opts;	/**< what our SYN / SYN-ACK offers */
+	struct tt_reass *reass;	/**< out-of-order queues (tt_tcp_reass.h) */
 };
 
 /** Create the context of worker @p idx of @p n_workers. NULL and rte_errno on error. */

@@ -19,6 +19,7 @@
 #include "tcp/tt_tcp_priv.h"
 #include "tcp/tt_tcp_events.h"
 #include "tcp/tt_tcp_guard.h"
+#include "tcp/tt_tcp_reass.h"
 
 /* Fill a tt_seg from a validated frame. Returns 0 or -1 on bad options. */
 static int
@@ -80,7 +81,7 @@ syn_options(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 		/* TS takes 12 bytes of every segment (RFC 7323 3.2, RFC 6691). */
 		c->mss -= 12;
 	}
-	if ((s->opts.present & TT_OPT_SACKOK) && tc->sack)
+	if ((s->opts.present & TT_OPT_SACKOK) && (ctx->syn_opts.present & TT_OPT_SACKOK))
 		c->flags |= TT_CF_SACK;
 }
 
@@ -191,7 +192,7 @@ syncookie_send(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct 
 			o.present |= TT_OPT_WS;
 			o.wscale = tc->wscale;
 		}
-		if ((s->opts.present & TT_OPT_SACKOK) && tc->sack)
+		if ((s->opts.present & TT_OPT_SACKOK) && (ctx->syn_opts.present & TT_OPT_SACKOK))
 			o.present |= TT_OPT_SACKOK;
 	}
 	TT_STAT_INC(ctx->stats, syncookies_sent);
@@ -240,7 +241,7 @@ syncookie_open(struct tt_tcp_ctx *ctx, struct rx_ref *ref, const struct tt_seg *
 		c->ts_recent = s->opts.tsval;
 		c->mss -= 12;	/* RFC 7323 3.2, RFC 6691 */
 	}
-	if (ck.sack && tc->sack)
+	if (ck.sack && (ctx->syn_opts.present & TT_OPT_SACKOK))
 		c->flags |= TT_CF_SACK;
 	c->cwnd = tc->init_cwnd * c->mss;
 	c->flags |= TT_CF_SYN_UNACKED;
@@ -708,8 +709,11 @@ seq_check_done(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		tt_tcp_challenge_ack(ctx, c);
 		return true;
 	}
-	if (!(s->flags & TT_TH_RST))
+	if (!(s->flags & TT_TH_RST)) {
+		if (TT_SEQ_LEQ(s->seq + s->len, c->rcv_nxt))	/* a duplicate: D-SACK */
+			tt_reass_dsack(ctx, c, s->seq, s->seq + s->len);
 		tt_tcp_send_ack(ctx, c);
+	}
 	TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
 	return true;
 }
@@ -771,11 +775,11 @@ struct seg_text {
 
 /*
  * Seventh step, first half: keep what is new and fits the window. Returns
- * false when the segment is out of order (dropped, a duplicate ACK sent).
+ * false when the segment is out of order (held or dropped, a duplicate ACK sent).
  */
 static bool
 text_trim(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
-	  uint32_t rcv_wnd, struct seg_text *t)
+	  uint32_t rcv_wnd, struct seg_text *t, struct rx_ref *ref)
 {
 	uint32_t seq = s->seq;
 
@@ -783,6 +787,7 @@ text_trim(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
 		/* Trim what we already have (retransmission overlap). */
 		uint32_t dup = c->rcv_nxt - seq;
 
+		tt_reass_dsack(ctx, c, seq, seq + RTE_MIN(dup, t->len));
 		if (dup >= t->len) {
 			t->data = NULL;
 			if (dup > t->len)
@@ -796,8 +801,9 @@ text_trim(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
 		c->flags |= TT_CF_ACK_NOW;
 	}
 	if (seq != c->rcv_nxt) {
-		/* Out of order: no reassembly yet; a duplicate ACK asks for the hole. */
-		TT_DROP(ctx->stats, TT_DROP_tcp_ooo);
+		/* Out of order: held; a duplicate ACK at once, with SACK blocks (RFC 5681 4.2). */
+		if (tt_reass_insert(ctx, c, ref->m, seq, t->data, t->len, t->fin, rcv_wnd))
+			*ref->kept = true;
 		tt_tcp_send_ack(ctx, c);
 		return false;
 	}
@@ -939,14 +945,20 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	if (ack_input(ctx, c, s) != 0)
 		return;
 	/* Seventh: the segment text (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2). */
-	if ((t.len > 0 || t.fin) && !text_trim(ctx, c, s, rcv_wnd, &t))
+	if ((t.len > 0 || t.fin) && !text_trim(ctx, c, s, rcv_wnd, &t, &(struct rx_ref){ m, kept }))
 		return;
 	if (unlikely(c->flags & TT_CF_APP_HOLDS) && t.len > 0 && !tt_tcp_hold_room(ctx, c))
 		t.len = 0, t.fin = false;
 	if (t.len > 0 && !text_deliver(ctx, c, m, &t, spare, kept))
 		return;
-	/* Eighth: FIN, unless the application left text unread (tt_tcp_app_unread()). */
-	if (t.fin && c->rcv_nxt == s->seq + s->len && !fin_input(ctx, c))
+	if ((c->flags & TT_CF_REASS) && (t.len > 0 || t.fin) && !tt_reass_deliver(ctx, c, &t.fin))
+		return;
+	/*
+	 * Eighth: FIN, unless the application left text unread
+	 * (tt_tcp_app_unread()); one the queue held is reached exactly.
+	 */
+	if (t.fin && (c->rcv_nxt == s->seq + s->len || !(s->flags & TT_TH_FIN)) &&
+	    !fin_input(ctx, c))
 		return;
 	tt_tcp_output(ctx, c, false);
 	tt_tcp_timer_update(ctx, c, false);

@@ -142,6 +142,15 @@ tt_tcp_opts_words(uint32_t *w, const struct tt_tcp_opts *o)
 	if (o->present & TT_OPT_WS)
 		w[n++] = (uint32_t)TCPOPT_NOP << 24 | (uint32_t)TCPOPT_WS << 16 | 3u << 8 |
 			 o->wscale;
+	if (o->present & TT_OPT_SACK) {
+		/* RFC 2018 3, after two NOPs as Linux writes it (never on a SYN). */
+		unsigned int i;
+
+		w[n++] = (uint32_t)TCPOPT_NOP << 24 | (uint32_t)TCPOPT_NOP << 16 |
+			 (uint32_t)TCPOPT_SACK << 8 | (2u + 8u * o->nsack);
+		for (i = 0; i < 2u * o->nsack; i++)
+			w[n++] = get32(&o->sack[4 * i]);
+	}
 	return n;
 }
 

@@ -18,6 +18,7 @@
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
 #include "tcp/tt_tcp_events.h"
+#include "tcp/tt_tcp_reass.h"
 
 uint32_t
 tt_tcp_rcv_window(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
@@ -31,6 +32,8 @@ tt_tcp_rcv_window(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 		return 0;
 	/* Data the application still holds (echo) closes the window. */
 	wnd = held >= wnd ? 0 : wnd - held;
+	if (c->flags & TT_CF_REASS)
+		wnd = tt_reass_window(ctx, c, wnd);
 	return RTE_MIN(wnd, max);
 }
 
@@ -226,16 +229,23 @@ seg_send(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, struct seg_out *so,
 	tt_txq_push(ctx->net, so->m);
 }
 
-/* Options of a non-SYN segment: timestamps when in use (RFC 7323 3.2). */
+/*
+ * Options of a non-SYN segment with @p len bytes of payload: timestamps
+ * when in use (RFC 7323 3.2), SACK blocks while data is held out of order
+ * or a duplicate was received (RFC 2018 4, RFC 2883).
+ */
 static const struct tt_tcp_opts *
-conn_opts(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct tt_tcp_opts *o)
+conn_opts(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct tt_tcp_opts *o, uint32_t len)
 {
-	if (!(c->flags & TT_CF_TS))
-		return NULL;
-	o->present = TT_OPT_TS;
-	o->tsval = ctx->now_ms;
-	o->tsecr = c->ts_recent;
-	return o;
+	o->present = 0;
+	if (c->flags & TT_CF_TS) {
+		o->present = TT_OPT_TS;
+		o->tsval = ctx->now_ms;
+		o->tsecr = c->ts_recent;
+	}
+	if ((c->flags & TT_CF_SACK) && unlikely((c->flags & TT_CF_REASS) || tt_reass_dsack_for(ctx, c)))
+		tt_reass_sack_opts(ctx, c, o, len);
+	return o->present != 0 ? o : NULL;
 }
 
 /* Build and queue one segment of connection @p c. */
@@ -253,7 +263,7 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 	h.ack = c->rcv_nxt;
 	h.flags = flags;
 	h.wnd = (uint16_t)(wnd >> c->rcv_ws);
-	h.opts = conn_opts(ctx, c, &o);
+	h.opts = conn_opts(ctx, c, &o, len);
 	if (seg_alloc(ctx, ifc, &h, len, &so) < 0)
 		return -1;
 	if (len > 0)

@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      o.sack + 8 * o.nsack <= data + size,
 				      "%u SACK blocks at offset %td of %zu bytes", o.nsack,
 				      o.sack - data, size);
-		/* The writer writes no SACK blocks (only a receiver would). */
+		/* SACK blocks reach the writer from tt_tcp_reass.c only (test_tcp_reass.c). */
 		o.present &= ~TT_OPT_SACK;
 		round_trip(&o, &back);
 		check_same(&o, &back);

@@ -76,13 +76,13 @@ START_TEST(test_seq_wrap_peer)
 	s = fp_expect(f, ACK);
 	ck_assert_uint_eq(s->ack, 0xfffffff1u + 500);
 	ck_assert_uint_eq(ST(f, tcp_bytes_in), 500);
-	/* Out of order after the wrap: dropped, duplicate ACK. */
+	/* Out of order after the wrap: held (test_tcp_reass.c), duplicate ACK. */
 	before = f->pc.snd_nxt;
 	f->pc.snd_nxt += 100;
 	fp_send(f, ACK, data, 100);
 	s = fp_expect(f, ACK);
 	ck_assert_uint_eq(s->ack, before);
-	ck_assert_uint_eq(DROPS(f, tcp_ooo), 1);
+	ck_assert_uint_eq(ST(f, ooo_queued), 1);
 	/* An old duplicate from before the wrap: ACKed at once, not counted. */
 	fp_raw(f, ACK, 0xfffffff1u, f->pc.rcv_nxt, f->win, NULL, 0, data, 100);
 	/* (no timestamps in that one: PAWS does not apply without TS) */
@@ -199,25 +199,29 @@ START_TEST(test_out_of_order)
 	fp_start(f);
 	c = fp_open(f);
 	seq = f->pc.snd_nxt;
-	/* The second segment first: dropped, an immediate duplicate ACK. */
+	/* The second segment first: held, an immediate duplicate ACK with its SACK block. */
 	f->pc.snd_nxt = seq + 100;
 	fp_send(f, ACK, b, 100);
 	s = fp_expect(f, ACK);
 	ck_assert_uint_eq(s->ack, seq);
-	ck_assert_uint_eq(DROPS(f, tcp_ooo), 1);
+	ck_assert_uint_eq(s->nsack, 1);
+	ck_assert_uint_eq(ST(f, ooo_queued), 1);
 	ck_assert_uint_eq(c->rx_off, 0);
-	/* Then the first: in order, a delayed ACK. */
+	/* Then the first: it fills the hole, both delivered, ACKed at once (RFC 5681 4.2). */
 	f->pc.snd_nxt = seq;
 	fp_send(f, ACK, a, 100);
-	fp_none(f);
-	ck_assert_uint_eq(c->rx_off, 100);
-	/* The retransmitted second one completes it. */
-	fp_send(f, ACK, b, 100);
-	ck_assert_uint_eq(c->rx_off, 200);
-	fp_none(f);
-	fp_time(f, f->cfg.tcp.delack_ms);
 	s = fp_expect(f, ACK);
 	ck_assert_uint_eq(s->ack, seq + 200);
+	ck_assert_uint_eq(s->nsack, 0);
+	ck_assert_uint_eq(c->rx_off, 200);
+	/* A retransmission of the second one: a duplicate, ACKed at once with D-SACK. */
+	fp_send(f, ACK, b, 100);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq + 200);
+	ck_assert_uint_eq(s->nsack, 1);
+	ck_assert_uint_eq(s->sack[0][0], seq + 100);
+	ck_assert_uint_eq(c->rx_off, 200);
+	ck_assert_uint_eq(DROPS(f, tcp_ooo), 0);
 	fp_end(f);
 }
 END_TEST

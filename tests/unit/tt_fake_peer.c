@@ -193,6 +193,7 @@ fp_parse_opts(const uint8_t *o, unsigned int len, struct fp_seg *s)
 	unsigned int i = 0;
 
 	s->opts = 0;
+	s->nsack = 0;
 	while (i < len) {
 		unsigned int ol;
 
@@ -221,6 +222,20 @@ fp_parse_opts(const uint8_t *o, unsigned int len, struct fp_seg *s)
 			ck_assert_uint_eq(ol, 2);
 			s->opts |= TT_OPT_SACKOK;
 			break;
+		case 5: {
+			unsigned int k;
+
+			/* RFC 2018 3: 1 to 4 blocks of two edges. */
+			ck_assert_msg(ol >= 10 && ol <= 34 && (ol - 2) % 8 == 0,
+				      "engine sent a SACK option of length %u", ol);
+			s->opts |= TT_OPT_SACK;
+			s->nsack = (uint8_t)((ol - 2) / 8);
+			for (k = 0; k < s->nsack; k++) {
+				s->sack[k][0] = get32(&o[i + 2 + 8 * k]);
+				s->sack[k][1] = get32(&o[i + 6 + 8 * k]);
+			}
+			break;
+		}
 		case 8:
 			ck_assert_uint_eq(ol, 10);
 			s->opts |= TT_OPT_TS;

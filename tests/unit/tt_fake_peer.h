@@ -87,6 +87,8 @@ struct fp_seg {
 	uint8_t ws;
 	uint32_t tsval;
 	uint32_t tsecr;
+	uint8_t nsack;		/**< SACK blocks (TT_OPT_SACK), in the order sent */
+	uint32_t sack[4][2];	/**< left and right edges */
 	uint8_t data[FP_DATA_MAX];
 };
 
