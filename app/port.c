@@ -20,6 +20,7 @@
 
 #include "tt_common.h"
 #include "gen/tt_gen.h"
+#include "net/tt_impair.h"
 #include "tt_main.h"
 #include "tt_steer.h"
 
@@ -419,6 +420,13 @@ port_init(struct tt_app *app, uint16_t port_id)
 			TT_LOG(ERR, "port %u: tx queue %u: %s", port_id, q, strerror(-ret));
 			return -1;
 		}
+		/* Queue q is polled by worker q (workers_alloc()). */
+		ret = tt_impair_attach(port_id, q, pc, &app->workers[q]->stats);
+		if (ret < 0) {
+			TT_LOG(ERR, "port %u: impairment of rx queue %u: %s", port_id, q,
+			       strerror(-ret));
+			return -1;
+		}
 	}
 	ret = rte_eth_macaddr_get(port_id, &p->ifc.mac);
 	if (ret < 0) {
@@ -560,6 +568,9 @@ tt_ports_drain(struct tt_app *app)
 				app->workers[q]->stats.c[TT_STAT_rx_discarded_at_exit] += n;
 				left -= RTE_MIN(left, (unsigned int)n);
 			} while (n > 0 && left > 0);
+			/* And a frame the test impairment still holds back. */
+			app->workers[q]->stats.c[TT_STAT_rx_discarded_at_exit] +=
+				tt_impair_flush(p, q);
 		}
 	}
 	tt_steer_drain(app);

@@ -72,6 +72,11 @@ struct tt_port_cfg {
 	bool rss_key_set;	/**< rss_key was given (else tcpterm's symmetric key) */
 	uint8_t rss_key[TT_RSS_KEY_LEN];	/**< Toeplitz key, as the NIC takes it */
 	uint16_t rss_reta_size;	/**< RETA entries of a port tcpterm cannot query */
+	/* Test impairment of what the port receives (lib/net/tt_impair.c); all 0: none. */
+	double impair_drop_pct;
+	double impair_dup_pct;
+	double impair_reorder_pct;
+	uint32_t impair_seed;
 };
 
 struct tt_tcp_cfg {

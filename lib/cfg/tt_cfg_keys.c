@@ -669,6 +669,10 @@ static const struct tt_cfg_key tt_port_keys[] = {
 	KEY_FIELD(tt_port_cfg, rss, cfg_parse_rss, cfg_fmt_rss, "auto"),
 	KEY_CUSTOM("rss_key", cfg_parse_rss_key, cfg_fmt_rss_key, ""),
 	KEY_FIELD(tt_port_cfg, rss_reta_size, cfg_parse_reta_size, cfg_fmt_reta_size, "128"),
+	KEY_DOUBLE(tt_port_cfg, impair_drop_pct, 0, 100, "0"),
+	KEY_DOUBLE(tt_port_cfg, impair_dup_pct, 0, 100, "0"),
+	KEY_DOUBLE(tt_port_cfg, impair_reorder_pct, 0, 100, "0"),
+	KEY_UINT(tt_port_cfg, impair_seed, 0, 4294967295u, "1"),
 };
 
 static const struct tt_cfg_key tt_tcp_keys[] = {

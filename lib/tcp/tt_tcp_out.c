@@ -280,7 +280,15 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 void
 tt_tcp_send_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
-	conn_send(ctx, c, c->snd_nxt, 0, TT_TH_ACK);
+	/*
+	 * SND.MAX, not SND.NXT: after an RTO pulled SND.NXT back, a peer that
+	 * holds more than SND.UNA (its ACKs lost) would find SEG.SEQ below
+	 * RCV.NXT, drop the ACK unprocessed (RFC 9293 3.10.7.4 first) and
+	 * answer with its own, which we would drop the same way: both sides
+	 * then wait for each other's RTO, backing off. FreeBSD's tcp_output()
+	 * does the same for segments without data, SYN or FIN.
+	 */
+	conn_send(ctx, c, c->snd_max, 0, TT_TH_ACK);
 }
 
 void

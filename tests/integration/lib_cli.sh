@@ -221,3 +221,17 @@ tt_cli_wait_log() {
 	esac
 	return 1
 }
+
+# tt_cli_loopback_init: what a test of tcpterm against itself over
+# config/loopback.ini needs: sets ini (the file), d (a scratch directory),
+# eal (the file's EAL arguments without -l) and cpu (the idlest CPU).
+tt_cli_loopback_init() {
+	tt_require_tcpterm
+	ini=$TT_SRCDIR/config/loopback.ini
+	[ -f "$ini" ] || tt_fail "missing $ini"
+	d=$(tt_tmpdir)
+	eal=$(tt_cli_eal_from_ini "$ini")
+	[ -n "$eal" ] || eal="-l 0 --no-pci"
+	eal=$(tt_cli_eal_strip "$eal")
+	cpu=$(tt_cli_idlest_cpu)
+}

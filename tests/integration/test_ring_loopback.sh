@@ -26,15 +26,8 @@
 # shellcheck source=tests/integration/lib_cli.sh
 . "$(dirname "$0")/lib_cli.sh"
 
-tt_require_tcpterm
-ini=$TT_SRCDIR/config/loopback.ini
-[ -f "$ini" ] || tt_fail "missing $ini"
-d=$(tt_tmpdir)
-eal=$(tt_cli_eal_from_ini "$ini")
-[ -n "$eal" ] || eal="-l 0 --no-pci"
 # One lcore: the CPU that is idlest now (others may be testing too).
-cpu=$(tt_cli_idlest_cpu)
-eal=$(tt_cli_eal_strip "$eal")
+tt_cli_loopback_init
 t0=$(date +%s.%N)
 
 # run NAME N [--set K=V ...]: one run; leaves its summary in $d/NAME.json.

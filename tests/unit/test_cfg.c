@@ -224,6 +224,7 @@ START_TEST(test_defaults)
 	cfg.port[0].rx_desc = 1024;
 	cfg.port[0].tx_desc = 1024;
 	cfg.port[0].rss_reta_size = 128;
+	cfg.port[0].impair_seed = 1;
 	memset(cfg.file, 0, sizeof(cfg.file));
 	ck_assert(memcmp(&cfg, &cfg2, sizeof(cfg)) == 0);
 }

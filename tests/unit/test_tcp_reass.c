@@ -444,6 +444,39 @@ START_TEST(test_reass_rst)
 }
 END_TEST
 
+/*
+ * After an RTO pulled SND.NXT back, a pure ACK carries SND.MAX: a peer
+ * that holds more (its ACKs lost, or data it merged) must not find it
+ * below RCV.NXT and drop it unprocessed; with both sides doing that the
+ * connection waited for RTO after RTO (test_ring_impair.sh found it).
+ */
+START_TEST(test_reass_ack_seq_after_rto)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint32_t b, max;
+
+	f->cfg.server.response_bytes = 20000;
+	c = open_app(f, TT_APP_HTTP, &b);
+	fp_send_str(f, REQ11);
+	b = f->pc.snd_nxt;
+	tt_test_txq_flush(f->t);
+	max = c->snd_max;
+	ck_assert_uint_gt(max - c->snd_una, 2u * c->mss);
+	/* Nothing acknowledged: the RTO resends the first segment only. */
+	ck_assert_uint_eq(fp_wait_output(f, 1000), f->cfg.tcp.rto_min_ms);
+	tt_test_txq_flush(f->t);
+	ck_assert(TT_SEQ_LT(c->snd_nxt, max));
+	/* A segment that asks for an ACK at once (out of order). */
+	send_at(f, b, 100, 100, false);
+	s = expect_sack(f, b, 1);
+	ck_assert_uint_eq(s->seq, max);
+	fp_raw(f, RST, b, 0, 0, NULL, 0, NULL, 0);
+	fp_end(f);
+}
+END_TEST
+
 Suite *
 tt_test_suite(void)
 {
@@ -466,6 +499,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_reass_off);
 	tcase_add_test(tc, test_reass_fin);
 	tcase_add_test(tc, test_reass_rst);
+	tcase_add_test(tc, test_reass_ack_seq_after_rto);
 	suite_add_tcase(s, tc);
 	return s;
 }
