@@ -121,7 +121,12 @@ for c in echo_lcore_cap echo_conn_cap persist_timeouts persist_probes conn_close
 done
 tt_info "drops tcp_held_full = $(tt_json_get "$TT_SRV_JSON" 'd["drops"]["tcp_held_full"]')"
 tt_expect_ge echo_lcore_cap "$(tt_srv_c echo_lcore_cap)" 1
-tt_srv_expect_eq "persist_timeouts + retrans_timeout_reset" \
-	$(($(tt_srv_c persist_timeouts) + $(tt_srv_c retrans_timeout_reset))) "$N"
+# Each slow reader ends by one of the three bounds: persist's (probes or
+# time), the retransmission limit (Linux prunes what its full buffer cannot
+# take rather than advertise 0), or the idle timeout, which applies during
+# persist too (one of 24 in a CI run of the final main).
+tt_srv_expect_eq "persist_timeouts + retrans_timeout_reset + idle_timeouts" \
+	$(($(tt_srv_c persist_timeouts) + $(tt_srv_c retrans_timeout_reset) + \
+	   $(tt_srv_c idle_timeouts))) "$N"
 tt_info "PASS"
 exit 0
