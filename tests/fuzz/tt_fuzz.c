@@ -20,6 +20,7 @@
 #include "l7/tt_app.h"
 #include "net/tt_net.h"
 #include "stats/tt_stats.h"
+#include "tcp/tt_tcp_reass.h"
 
 const uint8_t *
 tt_fuzz_bytes(struct tt_fuzz_in *in, size_t max, size_t *len)
@@ -148,7 +149,8 @@ tt_fuzz_check_tcp(const struct tt_tcp_ctx *ctx, const struct tt_stats *st,
 			      "%s: snd_max %" PRIu32 " past the stream's end %" PRIu32,
 			      tt_tcp_state_name(c->state), c->snd_max, end);
 	}
-	return txq->n + tt_fuzz_echo_held(ctx);
+	/* Out-of-order segments held for reassembly are the received mbufs too. */
+	return txq->n + tt_fuzz_echo_held(ctx) + tt_reass_held(ctx->reass);
 }
 
 int

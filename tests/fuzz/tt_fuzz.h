@@ -121,8 +121,8 @@ unsigned int tt_fuzz_echo_held(const struct tt_tcp_ctx *ctx);
  *   space), nothing was sent past the end of the queued stream (snd_end,
  *   and the FIN once queued), and that stream, from snd_una, is below 2^31;
  * - no mbuf is left in ctx->spare outside an input burst.
- * Returns the mbufs the context holds (queued for TX plus held by echo)
- * for the caller to compare with the pool.
+ * Returns the mbufs the context holds (queued for TX, held by echo, held
+ * out of order for reassembly) for the caller to compare with the pool.
  */
 unsigned int tt_fuzz_check_tcp(const struct tt_tcp_ctx *ctx, const struct tt_stats *st,
 			       const struct tt_txq *txq, unsigned int n_listen);
