@@ -9,9 +9,10 @@
  * path reads when nothing is held, and a per-lcore side array indexed by
  * block gives the 16-bit slot (2 bytes a flow) in a per-lcore array of
  * queues, as many as the lcore may hold segments (tcp.reass_mbufs, at most
- * 65,535): a slot is taken by the first segment a connection holds and
- * given back when its queue empties. A slot has the list's head and tail,
- * what it holds, and the SACK history RFC 2018 4 asks for.
+ * 65,535) and no more than its blocks (tcp.max_flows: a connection takes
+ * one slot at most): a slot is taken by the first segment a connection
+ * holds and given back when its queue empties. A slot has the list's
+ * head and tail, what it holds, and the SACK history RFC 2018 4 asks for.
  *
  * How segments are linked. The received mbufs are kept (no copy) and
  * linked through m->next: a held mbuf is a single-segment one (the
@@ -85,7 +86,7 @@ static const struct rte_mbuf_dynfield tt_reass_seq_desc = {
 struct tt_reass *
 tt_reass_create(const struct tt_config *cfg, int socket)
 {
-	uint32_t n = RTE_MIN(cfg->tcp.reass_mbufs, TT_REASS_MAX_SLOTS);
+	uint32_t n = RTE_MIN(RTE_MIN(cfg->tcp.reass_mbufs, cfg->tcp.max_flows), TT_REASS_MAX_SLOTS);
 	struct tt_reass *r;
 	uint32_t i;
 

@@ -372,6 +372,35 @@ START_TEST(test_reass_cap)
 }
 END_TEST
 
+/*
+ * The queues are as many as the blocks when tcp.max_flows is below
+ * tcp.reass_mbufs (a connection takes one at most): with every block in
+ * use, each connection holds a segment, none is refused.
+ */
+START_TEST(test_reass_slot_per_block)
+{
+	struct fp *f = fp_cur;
+	uint32_t i, b;
+
+	f->cfg.tcp.max_flows = 64;
+	ck_assert_uint_gt(f->cfg.tcp.reass_mbufs, f->cfg.tcp.max_flows);
+	open_app(f, TT_APP_DISCARD, &b);
+	for (i = 0; i < f->cfg.tcp.max_flows; i++) {
+		if (i > 0) {
+			fp_new_conn(f, (uint16_t)(41000 + i), 1000 + i * 100000);
+			fp_open(f);
+			b = f->pc.snd_nxt;
+		}
+		send_at(f, b, 100, 100, false);
+		expect_sack(f, b, 1);
+	}
+	ck_assert_uint_eq(f->ctx->in_use, f->cfg.tcp.max_flows);
+	ck_assert_uint_eq(held(f), f->cfg.tcp.max_flows);
+	ck_assert_uint_eq(DROPS(f, tcp_ooo), 0);
+	fp_end(f);
+}
+END_TEST
+
 START_TEST(test_reass_off)
 {
 	struct fp *f = fp_cur;
@@ -496,6 +525,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_reass_sack_no_ts);
 	tcase_add_test(tc, test_reass_sack_off);
 	tcase_add_test(tc, test_reass_cap);
+	tcase_add_test(tc, test_reass_slot_per_block);
 	tcase_add_test(tc, test_reass_off);
 	tcase_add_test(tc, test_reass_fin);
 	tcase_add_test(tc, test_reass_rst);
