@@ -116,6 +116,7 @@ load_cfg(struct tt_config *cfg, uint32_t key)
 	sets[n++] = "server.listen=80";
 	sets[n++] = "tcp.msl_ms=100";
 	sets[n++] = "tcp.max_flows=64";
+	sets[n++] = "tcp.max_time_wait=64";
 	sets[n] = NULL;
 	return tt_fuzz_cfg(cfg, sets);
 }

@@ -91,6 +91,7 @@ common_sets(char (*s)[64], uint32_t key)
 	/* With reuse, a TIME_WAIT (4 s) that outlives the reuse delay (1 s). */
 	snprintf(s[n++], 64, "tcp.msl_ms=%s", (b2 & 0x10) ? "2000" : "100");
 	snprintf(s[n++], 64, "tcp.max_flows=64");
+	snprintf(s[n++], 64, "tcp.max_time_wait=64");
 	return n;
 }
 
