@@ -95,6 +95,7 @@ struct tt_tcp_cfg {
 	enum tt_syncookie_mode syn_cookies;	/**< SYN cookies (RFC 4987) */
 	uint32_t rcv_wnd;	/**< receive window, bytes */
 	uint32_t reass_mbufs;	/**< out-of-order segments held per lcore (tt_tcp_reass.c); 0: none */
+	uint32_t sack_scoreboards;	/**< SACK scoreboards per lcore (tt_tcp_sack.c); 0: NewReno only */
 	uint32_t rto_init_ms;	/**< initial RTO (RFC 6298 2.1) */
 	uint32_t rto_min_ms;	/**< lower bound of RTO */
 	uint32_t rto_max_ms;	/**< upper bound of RTO */

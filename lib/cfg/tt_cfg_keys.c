@@ -691,6 +691,7 @@ static const struct tt_cfg_key tt_tcp_keys[] = {
 		  cfg_fmt_syn_cookies, "auto"),
 	KEY_UINT(tt_tcp_cfg, rcv_wnd, 1024, 1073741823, "262144"),
 	KEY_UINT(tt_tcp_cfg, reass_mbufs, 0, 1048576, "2048"),
+	KEY_UINT(tt_tcp_cfg, sack_scoreboards, 0, 65535, "1024"),
 	KEY_UINT(tt_tcp_cfg, rto_init_ms, 1, 600000, "1000"),
 	KEY_UINT(tt_tcp_cfg, rto_min_ms, 1, 600000, "200"),
 	KEY_UINT(tt_tcp_cfg, rto_max_ms, 1, 600000, "60000"),

@@ -19,6 +19,7 @@
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
 #include "tcp/tt_tcp_reass.h"
+#include "tcp/tt_tcp_sack.h"
 #include "tcp/tt_siphash.h"
 #include "tcp/tt_tcp_events.h"
 #include "tcp/tt_tcp_guard.h"
@@ -153,7 +154,8 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 		return NULL;
 	}
 	ctx->reass = tt_reass_create(cfg, socket);
-	if (ctx->reass == NULL) {
+	ctx->sack = tt_sack_create(cfg, socket);
+	if (ctx->reass == NULL || ctx->sack == NULL) {
 		tt_tcp_ctx_free(ctx);
 		rte_errno = ENOMEM;
 		return NULL;
@@ -216,6 +218,7 @@ tt_tcp_ctx_free(struct tt_tcp_ctx *ctx)
 				tt_tcp_ev_closed(ctx, &ctx->conns[i], TT_CLOSE_R_ABORT);
 	}
 	tt_reass_destroy(ctx->reass);
+	tt_sack_destroy(ctx->sack);
 	rte_hash_free(ctx->hash);
 	rte_free(ctx->conns);
 	tt_tw_free(&ctx->tw);
@@ -320,6 +323,7 @@ conn_release(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 	c->flags &= ~TT_CF_DELACK;
 	if (c->flags & TT_CF_REASS)
 		tt_reass_free(ctx, c);
+	tt_sack_free(ctx, c);
 	if (c->state != TT_TCPS_CLOSED)
 		tt_tcp_set_state(ctx, c, TT_TCPS_CLOSED);
 	tt_tcp_ev_closed(ctx, c, reason);
@@ -567,6 +571,8 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	c->rto_ms = RTE_MIN(c->rto_ms * 2, tc->rto_max_ms);
 	c->flags &= ~(TT_CF_RTT | TT_CF_RECOVERY);
 	c->dupacks = 0;
+	/* RFC 2018 8: after a timeout, prior SACK information is ignored. */
+	tt_sack_free(ctx, c);
 
 	switch (c->state) {
 	case TT_TCPS_SYN_SENT:
@@ -658,6 +664,7 @@ tt_tcp_enter_time_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	c->flags &= ~TT_CF_DELACK;
 	if (c->flags & TT_CF_REASS)
 		tt_reass_free(ctx, c);
+	tt_sack_free(ctx, c);
 	c->state = TT_TCPS_CLOSED;
 	tt_tcp_ev_closed(ctx, c, TT_CLOSE_R_ACTIVE);
 	conn_unlink(ctx, c);

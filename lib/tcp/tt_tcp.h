@@ -128,6 +128,7 @@ struct tt_seg {
 #define TT_CF_DACK_REQUEUE 0x20000	/**< delayed ACK re-armed while queued */
 #define TT_CF_SYN_UNACKED 0x40000	/**< our SYN-ACK's SYN is not acknowledged yet */
 #define TT_CF_REASS	0x80000	/**< holds out-of-order data (tt_tcp_reass.c) */
+#define TT_CF_SACK_SB	0x100000	/**< has a SACK scoreboard (tt_tcp_sack.c) */
 /* FIFO membership survives a block's reuse: the delayed-ACK FIFO is walked lazily. */
 #define TT_CF_FIFO_MASK (TT_CF_IN_DACK_FIFO | TT_CF_DACK_REQUEUE)
 
@@ -281,6 +282,7 @@ struct tt_tcp_ctx {
 	struct tt_app_ctx *app;
 	struct tt_tcp_opts syn_opts;	/**< what our SYN / SYN-ACK offers */
 	struct tt_reass *reass;	/**< out-of-order queues (tt_tcp_reass.h) */
+	struct tt_sack *sack;	/**< SACK scoreboards (tt_tcp_sack.h) */
 };
 
 /** Create the context of worker @p idx of @p n_workers. NULL and rte_errno on error. */

@@ -20,6 +20,7 @@
 #include "tcp/tt_tcp_events.h"
 #include "tcp/tt_tcp_guard.h"
 #include "tcp/tt_tcp_reass.h"
+#include "tcp/tt_tcp_sack.h"
 
 /* Fill a tt_seg from a validated frame. Returns 0 or -1 on bad options. */
 static int
@@ -391,35 +392,6 @@ retransmit_first(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 }
 
 /*
- * Bytes above the ACK of @p s that its SACK blocks report held by the
- * receiver (RFC 2018 3). A block that is not within (ack, snd_max] counts
- * nothing: a D-SACK (RFC 2883) lies at or below the ACK. The blocks of one
- * ACK are disjoint, the most recent first; with up to three holes above
- * the ACK they cover all the receiver holds, else this counts less.
- */
-static uint32_t
-sacked_bytes(const struct tt_conn *c, const struct tt_seg *s)
-{
-	const uint8_t *b = s->opts.sack;
-	uint32_t sum = 0;
-	unsigned int i;
-
-	if (!(s->opts.present & TT_OPT_SACK) || !(c->flags & TT_CF_SACK))
-		return 0;
-	for (i = 0; i < s->opts.nsack; i++, b += 8) {
-		uint32_t le, re;
-
-		memcpy(&le, b, 4);
-		memcpy(&re, b + 4, 4);
-		le = rte_be_to_cpu_32(le);
-		re = rte_be_to_cpu_32(re);
-		if (TT_SEQ_GT(le, s->ack) && TT_SEQ_GT(re, le) && TT_SEQ_LEQ(re, c->snd_max))
-			sum += re - le;
-	}
-	return RTE_MIN(sum, c->snd_max - c->snd_una);
-}
-
-/*
  * An ACK at or below snd_una: count duplicates (RFC 5681 2, RFC 6675 2),
  * fast retransmit and recovery (RFC 6582 3.2), limited transmit (RFC 3042).
  */
@@ -445,15 +417,16 @@ dup_ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
 	 * duplicate ACKs are not duplicates and a third of the losses waited
 	 * for the RTO (docs/loss.md).
 	 */
-	sacked = sacked_bytes(c, s);
+	sacked = tt_sack_seg_bytes(c, s);
 	if (wnd != c->snd_wnd && sacked == 0)
 		return;
 	TT_STAT_INC(ctx->stats, dup_acks);
 	if (c->dupacks < UINT8_MAX)
 		c->dupacks++;
 	if (c->flags & TT_CF_RECOVERY) {
-		/* RFC 6582 3.2 step 3: inflate for each further dup ACK. */
-		c->cwnd += c->mss;
+		/* RFC 6675 5 (C): send by the pipe; else RFC 6582 3.2 step 3, inflate. */
+		if (!tt_sack_recovery_ack(ctx, c))
+			c->cwnd += c->mss;
 		return;
 	}
 	/*
@@ -470,6 +443,8 @@ dup_ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
 		c->recover = c->snd_max;
 		c->flags |= TT_CF_RECOVERY;
 		c->flags &= ~TT_CF_RTT;
+		if (tt_sack_recovery_enter(ctx, c))
+			return;
 		retransmit_first(ctx, c);
 		c->cwnd = c->ssthresh + 3u * c->mss;
 	} else if (c->snd_nxt == c->snd_max) {
@@ -498,7 +473,8 @@ cc_new_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t ack, uint32_t ack
 			c->cwnd = RTE_MIN(c->ssthresh, RTE_MAX(flight, (uint32_t)c->mss) + c->mss);
 			c->flags &= ~TT_CF_RECOVERY;
 			c->dupacks = 0;
-		} else {
+			tt_sack_recovery_end(ctx, c);
+		} else if (!tt_sack_recovery_ack(ctx, c)) {
 			/* Partial ACK: retransmit the next hole, deflate by what was acked. */
 			uint32_t cw = c->cwnd;
 
@@ -578,6 +554,9 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 		return -1;
 	}
 	wnd = (uint32_t)s->wnd << c->snd_ws;
+	if ((c->flags & TT_CF_SACK) && unlikely((s->opts.present & TT_OPT_SACK) ||
+						(c->flags & TT_CF_SACK_SB)))
+		tt_sack_ack(ctx, c, s);
 	if (TT_SEQ_LEQ(s->ack, c->snd_una)) {
 		/* RFC 5961 5.2: older than SND.UNA - MAX.SND.WND: challenge ACK, drop. */
 		if (unlikely(tt_tcp_ack_too_old(c, s->ack))) {

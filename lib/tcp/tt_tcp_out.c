@@ -277,6 +277,13 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 	return 0;
 }
 
+int
+tt_tcp_send_seq(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len, bool fin)
+{
+	return conn_send(ctx, c, seq, len, TT_TH_ACK | (fin ? TT_TH_FIN : 0) |
+			 (seq + len == c->snd_end ? TT_TH_PSH : 0));
+}
+
 void
 tt_tcp_send_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {

@@ -126,6 +126,9 @@ void tt_tcp_delack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
  */
 void tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment);
 void tt_tcp_send_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/** Send [@p seq, @p seq + @p len) again (SACK recovery), with our FIN after it if @p fin. */
+int tt_tcp_send_seq(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
+		    bool fin);
 void tt_tcp_send_rst(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 /** An ACK in answer to @p seg, from no block (TIME_WAIT entries); @p o may be NULL. */
 void tt_tcp_send_ack_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,

@@ -21,6 +21,7 @@
 #include <rte_tcp.h>
 
 #include "tt_fake_peer.h"
+#include "tcp/tt_tcp_sack.h"
 #include "l7/tt_app.h"
 #include "l7/tt_http.h"
 #include "l7/tt_pattern.h"
@@ -594,6 +595,10 @@ fp_check_gauges(struct fp *f)
 	}
 	ck_assert_uint_eq(used, f->ctx->in_use);
 	ck_assert_uint_eq(used, tt_tcp_flows_in_use(f->ctx));
+	for (i = 0, j = 0; i < f->ctx->n_conns; i++)
+		j += !!(f->ctx->conns[i].flags & TT_CF_SACK_SB);
+	/* SACK scoreboards: one per block that says it has one (tt_tcp_sack.h). */
+	ck_assert_uint_eq(j, tt_sack_in_use(f->ctx->sack));
 	/* TIME_WAIT has entries, not blocks (tt_tw.h). */
 	ck_assert_int_eq(cnt[TT_TCPS_TIME_WAIT], 0);
 	cnt[TT_TCPS_TIME_WAIT] = tt_tcp_time_wait_count(f->ctx);

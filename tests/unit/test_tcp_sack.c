@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the TCP engine through the fake peer (tt_fake_peer.h):
+ * the sender's SACK scoreboard and RFC 6675 loss recovery,
+ * lib/tcp/tt_tcp_sack.c. The server sends a response of 1000-byte
+ * segments; the peer ACKs with the SACK blocks it chooses, and every
+ * byte the engine sends is kept by offset, so the response is checked
+ * byte-exact at the end whatever was retransmitted.
+ */
+
+#include <check.h>
+
+#include "tt_fake_peer.h"
+#include "tcp/tt_tcp_sack.h"
+
+#define SEG 1000u
+
+/* The sequence number of the response's first byte. */
+static uint32_t base;
+
+/* Keep what a segment carries at its offset in fp_rxbuf. */
+static void
+keep(const struct fp_seg *s)
+{
+	uint32_t off = s->seq - base;
+
+	ck_assert_uint_le(off + s->len, sizeof(fp_rxbuf));
+	memcpy(fp_rxbuf + off, s->data, s->len);
+}
+
+/* Pop what the engine sent: the sequence numbers (at most @p max) into @p seqs; returns how many. */
+static unsigned int
+pop_all(struct fp *f, uint32_t *seqs, unsigned int max)
+{
+	struct fp_seg s;
+	unsigned int n = 0;
+
+	while (fp_pop(f, &s)) {
+		ck_assert_uint_lt(n, max);
+		if (s.len > 0)
+			keep(&s);
+		seqs[n++] = s.seq;
+	}
+	return n;
+}
+
+/* Segment @p i of the response (its sequence number). */
+#define S(i) (base + (uint32_t)(i) * SEG)
+
+/*
+ * An ACK of @p ack with @p n SACK blocks [b[i][0], b[i][1]) (sequence
+ * numbers), and the peer's window.
+ */
+static void
+sack_ack(struct fp *f, uint32_t ack, const uint32_t (*b)[2], unsigned int n)
+{
+	uint8_t o[40];
+	unsigned int i, k = 0;
+
+	o[k++] = 1;
+	o[k++] = 1;
+	o[k++] = 5;
+	o[k++] = (uint8_t)(2 + 8 * n);
+	for (i = 0; i < n; i++) {
+		uint32_t e[2] = { b[i][0], b[i][1] };
+		unsigned int j;
+
+		for (j = 0; j < 2; j++) {
+			o[k++] = (uint8_t)(e[j] >> 24);
+			o[k++] = (uint8_t)(e[j] >> 16);
+			o[k++] = (uint8_t)(e[j] >> 8);
+			o[k++] = (uint8_t)e[j];
+		}
+	}
+	fp_raw(f, ACK, f->pc.snd_nxt, ack, f->win, o, (uint8_t)k, NULL, 0);
+}
+
+/*
+ * A response of @p body bytes, SACK negotiated, MSS 1000: the first ten
+ * segments out, the first ACKed, two more out (S(0) to S(11) sent, S(1)
+ * is SND.UNA).
+ */
+static struct tt_conn *
+open_12(struct fp *f, uint32_t body)
+{
+	struct fp_seg seg;
+	struct tt_conn *c;
+	uint32_t n = 0;
+
+	f->cfg.server.response_bytes = body;
+	f->syn_opts = TT_OPT_MSS | TT_OPT_SACKOK;
+	f->mss = SEG;
+	fp_start(f);
+	c = fp_open(f);
+	ck_assert(c->flags & TT_CF_SACK);
+	fp_send_str(f, REQ11);
+	base = c->snd_una;
+	while (fp_pop(f, &seg)) {
+		ck_assert_uint_eq(seg.len, SEG);
+		keep(&seg);
+		n++;
+	}
+	ck_assert_uint_eq(n, f->cfg.tcp.init_cwnd);
+	f->pc.rcv_nxt = S(1);
+	fp_ack(f);
+	while (fp_pop(f, &seg)) {
+		keep(&seg);
+		n++;
+	}
+	ck_assert_uint_eq(n, 12);
+	ck_assert_uint_eq(c->snd_max, S(12));
+	return c;
+}
+
+/* The scoreboard of @p c is exactly the @p n ranges @p want. */
+static void
+ck_ranges(struct fp *f, const struct tt_conn *c, const uint32_t (*want)[2], unsigned int n)
+{
+	uint32_t r[32][2];
+	unsigned int i, got = tt_sack_ranges(f->ctx, c, r, 32);
+
+	ck_assert_uint_eq(got, n);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(r[i][0] == want[i][0] && r[i][1] == want[i][1],
+			      "range %u: [%u, %u), expected [%u, %u)", i, r[i][0] - base,
+			      r[i][1] - base, want[i][0] - base, want[i][1] - base);
+}
+
+/* The peer ACKs everything in order: the rest of the response, checked byte-exact. */
+static void
+finish(struct fp *f, struct tt_conn *c, uint32_t body)
+{
+	uint32_t total, sent = c->snd_max - base;
+
+	f->pc.rcv_nxt = c->snd_max;
+	fp_ack(f);
+	total = sent + fp_exchange(f, fp_rxbuf + sent, sizeof(fp_rxbuf) - sent);
+	fp_check_http_response(fp_rxbuf, total, body, true);
+	ck_assert(!(c->flags & (TT_CF_RECOVERY | TT_CF_SACK_SB)));
+	ck_assert_uint_eq(tt_sack_in_use(f->ctx->sack), 0);
+}
+
+/*
+ * RFC 6675 4 Update(): blocks above the ACK are recorded, merged with
+ * those they meet or touch; D-SACK blocks (RFC 2883: at or below the
+ * ACK), blocks past SND.MAX and empty or inverted ones are ignored; a
+ * block across the ACK keeps only what lies above it. The cumulative
+ * ACK forgets what it covers, and past every range gives the scoreboard
+ * back.
+ */
+START_TEST(test_sack_scoreboard_update)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c = open_12(f, 30000);
+	uint32_t seqs[32];
+
+	/*
+	 * Each ACK acknowledges 100 more bytes, so none is a duplicate ACK
+	 * and recovery stays out of it. Bogus blocks only: no scoreboard.
+	 */
+	{
+		const uint32_t b[3][2] = {
+			{ S(0), S(1) },		/* D-SACK: below the ACK */
+			{ S(11), S(40) },	/* past SND.MAX */
+			{ S(5), S(5) },		/* empty */
+		};
+
+		sack_ack(f, S(1) + 100, b, 3);
+		ck_assert(!(c->flags & TT_CF_SACK_SB));
+		ck_assert_uint_eq(tt_sack_in_use(f->ctx->sack), 0);
+	}
+	pop_all(f, seqs, 32);
+	{
+		const uint32_t b[2][2] = { { S(3), S(4) }, { S(6), S(7) } };
+		const uint32_t w[2][2] = { { S(3), S(4) }, { S(6), S(7) } };
+
+		sack_ack(f, S(1) + 200, b, 2);
+		ck_assert(c->flags & TT_CF_SACK_SB);
+		ck_assert_uint_eq(tt_sack_in_use(f->ctx->sack), 1);
+		ck_ranges(f, c, w, 2);
+	}
+	pop_all(f, seqs, 32);
+	{
+		/* Touching S(4) and meeting S(6): one range; a D-SACK and an inverted block. */
+		const uint32_t b[3][2] = { { S(0), S(1) }, { S(4), S(6) }, { S(9), S(8) } };
+		const uint32_t w[1][2] = { { S(3), S(7) } };
+
+		sack_ack(f, S(1) + 300, b, 3);
+		ck_ranges(f, c, w, 1);
+	}
+	pop_all(f, seqs, 32);
+	{
+		/* Below and above, and one inside (a D-SACK of held data): three ranges. */
+		const uint32_t b[3][2] = { { S(9), S(11) }, { S(2), S(3) - 500 }, { S(4), S(5) } };
+		const uint32_t w[3][2] = { { S(2), S(3) - 500 }, { S(3), S(7) }, { S(9), S(11) } };
+
+		sack_ack(f, S(1) + 400, b, 3);
+		ck_ranges(f, c, w, 3);
+		pop_all(f, seqs, 32);
+		/* No block: nothing changes. */
+		sack_ack(f, S(1) + 500, NULL, 0);
+		ck_ranges(f, c, w, 3);
+	}
+	pop_all(f, seqs, 32);
+	{
+		/* The ACK forgets what it covers; a block across it keeps what lies above. */
+		const uint32_t b[1][2] = { { S(5), S(8) } };
+		const uint32_t w[2][2] = { { S(6), S(8) }, { S(9), S(11) } };
+
+		sack_ack(f, S(6), b, 1);
+		ck_ranges(f, c, w, 2);
+	}
+	pop_all(f, seqs, 32);
+	/* Past every range the scoreboard goes back. */
+	sack_ack(f, S(11), NULL, 0);
+	ck_assert(!(c->flags & TT_CF_SACK_SB));
+	ck_assert_uint_eq(tt_sack_in_use(f->ctx->sack), 0);
+	ck_assert_uint_eq(ST(f, retrans_fast), 0);
+	ck_assert_uint_eq(ST(f, dup_acks), 0);
+	ck_assert(!(c->flags & TT_CF_RECOVERY));
+	pop_all(f, seqs, 32);
+	finish(f, c, 30000);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * RFC 6675 5: two holes (S(1) and S(4)) under one ACK whose blocks make
+ * both lost (IsLost: more than 2 SMSS SACKed above each). Recovery
+ * retransmits S(1), then S(4), then sends new data while the pipe is
+ * below cwnd = ssthresh = FlightSize / 2; never a SACKed segment. A
+ * partial ACK sends by the pipe again, the full ACK ends recovery.
+ */
+START_TEST(test_sack_recovery_holes)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c = open_12(f, 40000);
+	const uint32_t b[2][2] = { { S(5), S(12) }, { S(2), S(4) } };
+	uint32_t seqs[32];
+	unsigned int n, i;
+
+	sack_ack(f, S(1), b, 2);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	ck_assert_uint_eq(ST(f, sack_recoveries), 1);
+	ck_assert_uint_eq(c->ssthresh, 11 * SEG / 2);
+	ck_assert_uint_eq(c->cwnd, 11 * SEG / 2);
+	ck_assert_uint_eq(c->recover, S(12));
+	n = pop_all(f, seqs, 32);
+	/* S(1), S(4) (pipe 2000), then new data up to the pipe's 5000 bytes. */
+	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(seqs[0], S(1));
+	ck_assert_uint_eq(seqs[1], S(4));
+	for (i = 2; i < n; i++)
+		ck_assert_uint_eq(seqs[i], S(12 + i - 2));
+	ck_assert_uint_eq(ST(f, retrans_fast), 2);
+	ck_assert_uint_eq(tt_sack_high_rxt(f->ctx, c), S(5));
+	ck_assert_uint_eq(tt_sack_pipe(f->ctx, c), 5 * SEG);
+	/* A duplicate ACK with nothing new: nothing goes (the pipe is full). */
+	sack_ack(f, S(1), b, 2);
+	fp_none(f);
+	/*
+	 * S(1)'s retransmission arrives, S(4)'s is on its way: a partial ACK
+	 * up to S(4). The pipe is 4000 (S(4), S(12)-S(14)): one new segment.
+	 */
+	{
+		const uint32_t b3[1][2] = { { S(5), S(12) } };
+
+		sack_ack(f, S(4), b3, 1);
+		ck_assert(c->flags & TT_CF_RECOVERY);
+		ck_assert_uint_eq(tt_sack_high_rxt(f->ctx, c), S(5));
+		n = pop_all(f, seqs, 32);
+		ck_assert_uint_eq(n, 1);
+		ck_assert_uint_eq(seqs[0], S(15));
+	}
+	ck_assert_uint_eq(ST(f, retrans_fast), 2);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	/* The full ACK (RecoveryPoint S(12) and beyond) ends recovery. */
+	sack_ack(f, S(13), NULL, 0);
+	ck_assert(!(c->flags & TT_CF_RECOVERY));
+	ck_assert(!(c->flags & TT_CF_SACK_SB));
+	pop_all(f, seqs, 32);
+	finish(f, c, 40000);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * A lost retransmission: once data sent after the last retransmission is
+ * SACKed while a retransmitted hole is not, the hole is lost again and
+ * goes at once, without waiting for the RTO.
+ */
+START_TEST(test_sack_lost_retransmission)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c = open_12(f, 40000);
+	const uint32_t b[1][2] = { { S(2), S(12) } };
+	uint32_t seqs[32];
+	unsigned int n;
+
+	sack_ack(f, S(1), b, 1);
+	n = pop_all(f, seqs, 32);
+	/* S(1) again, and new data S(12)..S(15) (pipe 5000 of cwnd 5500). */
+	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(seqs[0], S(1));
+	ck_assert_uint_eq(seqs[1], S(12));
+	/* S(1)'s retransmission is lost; S(12) and S(13), sent after it, arrive. */
+	{
+		const uint32_t b2[1][2] = { { S(2), S(14) } };
+
+		sack_ack(f, S(1), b2, 1);
+	}
+	ck_assert_uint_eq(ST(f, sack_rxt_lost), 1);
+	n = pop_all(f, seqs, 32);
+	ck_assert_uint_ge(n, 1);
+	ck_assert_uint_eq(seqs[0], S(1));
+	ck_assert_uint_eq(ST(f, retrans_fast), 2);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	/* A further ACK with nothing new SACKed above the mark: not lost again. */
+	{
+		const uint32_t b3[1][2] = { { S(2), S(14) } };
+
+		sack_ack(f, S(1), b3, 1);
+	}
+	ck_assert_uint_eq(ST(f, sack_rxt_lost), 1);
+	pop_all(f, seqs, 32);
+	finish(f, c, 40000);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * The RTO stays the fallback: recovery whose ACKs stop ends with a
+ * timeout that forgets the scoreboard (RFC 2018 8) and goes back to
+ * SND.UNA with cwnd = 1 SMSS.
+ */
+START_TEST(test_sack_rto_fallback)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c = open_12(f, 30000);
+	const uint32_t b[1][2] = { { S(3), S(12) } };
+	uint32_t seqs[32];
+	const struct fp_seg *s;
+
+	sack_ack(f, S(1), b, 1);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	ck_assert(c->flags & TT_CF_SACK_SB);
+	pop_all(f, seqs, 32);
+	ck_assert_uint_eq(seqs[0], S(1));
+	fp_wait_output(f, 5000);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->seq, S(1));
+	keep(s);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, retrans_data), 1);
+	ck_assert(!(c->flags & (TT_CF_RECOVERY | TT_CF_SACK_SB)));
+	ck_assert_uint_eq(tt_sack_in_use(f->ctx->sack), 0);
+	ck_assert_uint_eq(c->cwnd, SEG);
+	finish(f, c, 30000);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * No scoreboard left (tcp.sack_scoreboards = 0): counted, and recovery
+ * is NewReno's as before (the hole at SND.UNA, cwnd inflated).
+ */
+START_TEST(test_sack_pool_exhausted)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c;
+	uint32_t seqs[32];
+	unsigned int n;
+
+	f->cfg.tcp.sack_scoreboards = 0;
+	c = open_12(f, 30000);
+	sack_ack(f, S(1), (const uint32_t[1][2]){ { S(3), S(12) } }, 1);
+	ck_assert_uint_ge(ST(f, sack_sb_full), 1);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	ck_assert(!(c->flags & TT_CF_SACK_SB));
+	ck_assert_uint_eq(ST(f, sack_recoveries), 0);
+	n = pop_all(f, seqs, 32);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(seqs[0], S(1));
+	ck_assert_uint_eq(c->cwnd, c->ssthresh + 3 * SEG);
+	finish(f, c, 30000);
+	fp_end(f);
+}
+END_TEST
+
+Suite *
+tt_test_suite(void)
+{
+	Suite *s = suite_create("tcp_sack");
+	TCase *tc;
+
+	tt_test_eal_init();
+
+	tc = fp_tcase("sack");
+	tcase_add_test(tc, test_sack_scoreboard_update);
+	tcase_add_test(tc, test_sack_recovery_holes);
+	tcase_add_test(tc, test_sack_lost_retransmission);
+	tcase_add_test(tc, test_sack_rto_fallback);
+	tcase_add_test(tc, test_sack_pool_exhausted);
+	suite_add_tcase(s, tc);
+	return s;
+}
