@@ -72,7 +72,8 @@ struct tt_sack {
 struct tt_sack *
 tt_sack_create(const struct tt_config *cfg, int socket)
 {
-	uint32_t n = RTE_MIN(cfg->tcp.sack_scoreboards, TT_SACK_MAX_SLOTS);
+	/* A connection takes one at most: never more than the blocks (tcp.max_flows). */
+	uint32_t n = RTE_MIN(RTE_MIN(cfg->tcp.sack_scoreboards, cfg->tcp.max_flows), TT_SACK_MAX_SLOTS);
 	struct tt_sack *sk;
 	uint32_t i;
 
