@@ -90,6 +90,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/scripts/bench/s9_rss.sh"
 # shellcheck source=scripts/bench/s10_tw.sh
 . "$root/scripts/bench/s10_tw.sh"
+# shellcheck source=scripts/bench/s11_loss.sh
+. "$root/scripts/bench/s11_loss.sh"
 
 quick=0
 S2_FRAME=
@@ -286,6 +288,7 @@ b_row 8j "8. dperf side by side, net_memif, 1M/s offered" "dperf -> dperf: dperf
 b_row 8k "8. dperf side by side, net_memif, 1M/s offered" "dperf -> tcpterm: dperf's errors + tcpDrop per connection" "%"
 s9_rows
 s10_rows
+s11_rows
 
 # ---- Machine. ----
 
@@ -296,7 +299,7 @@ log "work directory $W; client CPU $CA, server CPU $CB; $runs run(s) per figure$
 
 # ---- Run. ----
 
-for s in 1 2 3 4 5 6 7 8 9 10; do
+for s in 1 2 3 4 5 6 7 8 9 10 11; do
 	if ! b_want $s; then
 		case $s in
 		1) b_note 1 "not run (--only)" ;;
@@ -309,6 +312,7 @@ for s in 1 2 3 4 5 6 7 8 9 10; do
 		8) b_note 8a "not run (--only)" ;;
 		9) for l in $S9_LCORES; do s9_note "$l" "not run (--only)"; done ;;
 		10) b_note 10a "not run (--only)"; b_note 10c "not run (--only)" ;;
+		11) b_note 11a "not run (--only)"; b_note 11f "not run (--only)" ;;
 		esac
 		continue
 	fi
@@ -324,6 +328,7 @@ for s in 1 2 3 4 5 6 7 8 9 10; do
 	8) s8_dperf ;;
 	9) s9_rss ;;
 	10) s10_tw ;;
+	11) s11_loss ;;
 	esac
 	b_dpdk_leftovers
 done
