@@ -69,7 +69,7 @@
 	X(conn_accepted) X(conn_established) X(conn_attempted) \
 	X(conn_closed_passive) X(conn_closed_active) X(conn_closed_reset) \
 	X(conn_closed_timeout) X(conn_closed_simultaneous) \
-	X(refused_no_listener) X(refused_table_full) X(syncookies_sent) \
+	X(refused_no_listener) X(refused_table_full) X(flow_index_full) X(syncookies_sent) \
 	X(syncookies_ok) X(syncookies_failed) X(syn_rcvd_evicted) X(tw_recycled) \
 	X(tx_mbuf_reused) X(tx_refused) \
 	X(retrans_syn) X(retrans_synack) X(retrans_data) X(retrans_fin) \

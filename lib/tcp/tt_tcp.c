@@ -10,7 +10,6 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_errno.h>
-#include <rte_hash.h>
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 #include <rte_random.h>
@@ -89,9 +88,7 @@ struct tt_tcp_ctx *
 tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int idx,
 		  int socket)
 {
-	struct rte_hash_parameters hp = { 0 };
 	struct tt_tcp_ctx *ctx;
-	char name[RTE_HASH_NAMESIZE];
 	unsigned int i;
 	uint32_t n;
 
@@ -107,30 +104,18 @@ tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net *net, unsigned int 
 	n = cfg->tcp.max_flows;
 
 	/*
-	 * The flow table: an rte_hash without concurrency flags (one writer,
-	 * the owning lcore), mapping the 4-tuple to the index of the
-	 * connection block (the key's data). Extendable buckets guarantee
-	 * room for all max_flows keys. The blocks come from our own free
-	 * list, not from the key's position: rte_hash hands out the slot
-	 * freed longest ago, a block long gone from the cache, where the
-	 * list gives the one freed last (docs/benchmarks.md).
+	 * The flow table: our own index (tt_flowidx.h), mapping the 4-tuple
+	 * to the index of the connection block, the key compared in the
+	 * block. The blocks come from our own free list, the one freed last
+	 * on top, a block still in the cache (docs/benchmarks.md).
 	 */
-	snprintf(name, sizeof(name), "tt_flows_%u_%u", idx, (unsigned int)rte_rand() & 0xffff);
-	hp.name = name;
-	hp.entries = n;
-	hp.key_len = sizeof(struct tt_flow_key);
 	if (tt_flow_secret[0] == 0 && tt_flow_secret[1] == 0) {
 		/* Drawn once: every lcore's table hashes alike (and so may a test). */
 		for (i = 0; i < 4; i++)
 			tt_flow_secret[i] = (uint32_t)rte_rand();
 		tt_flow_secret[0] |= 1;
 	}
-	hp.hash_func = tt_tcp_flow_hash;
-	hp.hash_func_init_val = 0;
-	hp.socket_id = socket;
-	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-	ctx->hash = rte_hash_create(&hp);
-	if (ctx->hash == NULL) {
+	if (tt_flowidx_init(&ctx->fidx, n, socket) < 0) {
 		tt_tcp_ctx_free(ctx);
 		rte_errno = ENOMEM;
 		return NULL;
@@ -219,7 +204,7 @@ tt_tcp_ctx_free(struct tt_tcp_ctx *ctx)
 	}
 	tt_reass_destroy(ctx->reass);
 	tt_sack_destroy(ctx->sack);
-	rte_hash_free(ctx->hash);
+	tt_flowidx_free(&ctx->fidx);
 	rte_free(ctx->conns);
 	tt_tw_free(&ctx->tw);
 	tt_synq_free(ctx);
@@ -265,19 +250,20 @@ conn_init(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_flow_key *k
 }
 
 struct tt_conn *
-tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key, uint32_t sig)
+tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key, uint64_t hash)
 {
 	struct tt_conn *c;
 	uint32_t idx;
 
-	/* Full: say so before rte_hash tries (and fails at) displacing keys. */
 	if (unlikely(ctx->in_use >= ctx->n_conns || ctx->free_head == TT_TIMER_NIL))
 		return NULL;
 	idx = ctx->free_head;
 	c = &ctx->conns[idx];
-	if (unlikely(rte_hash_add_key_with_hash_data(ctx->hash, key, sig,
-						     (void *)(uintptr_t)idx) < 0))
+	/* Both buckets and every displacement path full: a collision flood (tt_flowidx.h). */
+	if (unlikely(tt_flowidx_insert(&ctx->fidx, hash, idx) < 0)) {
+		TT_STAT_INC(ctx->stats, flow_index_full);
 		return NULL;
+	}
 	/* Popped from the free list: its link is the disarmed timer's. */
 	ctx->free_head = c->tm.next;
 	conn_init(ctx, c, key);
@@ -342,7 +328,7 @@ conn_unlink(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	 * entries whose state or flags say they left.
 	 */
 	conn_key(c, &k);
-	rte_hash_del_key_with_hash(ctx->hash, &k, tt_tcp_flow_sig(ctx, &k));
+	tt_flowidx_remove(&ctx->fidx, tt_tcp_flow_hash64(&k), idx);
 	/* On top of the free list: the next connection gets a warm block. */
 	c->tm.next = ctx->free_head;
 	ctx->free_head = idx;
@@ -366,34 +352,33 @@ tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport, uint32_t r
 {
 	struct tt_flow_key k = { .raddr = raddr, .laddr = laddr, .rport = rport,
 				 .lport = lport };
-	void *data;
+	uint32_t idx = tt_flowidx_lookup(&ctx->fidx, tt_tcp_flow_hash64(&k), ctx->conns, &k);
 
-	if (rte_hash_lookup_with_hash_data(ctx->hash, &k, tt_tcp_flow_sig(ctx, &k), &data) < 0)
-		return NULL;
-	return &ctx->conns[(uintptr_t)data];
+	return idx == TT_FLOWIDX_NIL ? NULL : &ctx->conns[idx];
 }
 
 uint64_t
 tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys, unsigned int n,
 		    struct tt_conn **conns)
 {
-	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
-	uint32_t sigs[RTE_HASH_LOOKUP_BULK_MAX];
-	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t hs[TT_TCP_LOOKUP_MAX];
 	uint64_t hits = 0;
 	unsigned int i;
 
-	RTE_ASSERT(n <= RTE_HASH_LOOKUP_BULK_MAX);
-	if (n == 0)
-		return 0;
+	RTE_ASSERT(n <= TT_TCP_LOOKUP_MAX);
+	/* Every key's buckets on their way into the cache before the first lookup. */
 	for (i = 0; i < n; i++) {
-		kp[i] = &keys[i];
-		sigs[i] = tt_tcp_flow_sig(ctx, &keys[i]);
+		hs[i] = tt_tcp_flow_hash64(&keys[i]);
+		tt_flowidx_prefetch(&ctx->fidx, hs[i]);
 	}
-	rte_hash_lookup_with_hash_bulk_data(ctx->hash, kp, sigs, n, &hits, data);
-	if (conns != NULL)
-		for (i = 0; i < n; i++)
-			conns[i] = (hits >> i) & 1 ? &ctx->conns[(uintptr_t)data[i]] : NULL;
+	for (i = 0; i < n; i++) {
+		uint32_t idx = tt_flowidx_lookup(&ctx->fidx, hs[i], ctx->conns, &keys[i]);
+
+		if (idx != TT_FLOWIDX_NIL)
+			hits |= 1ull << i;
+		if (conns != NULL)
+			conns[i] = idx != TT_FLOWIDX_NIL ? &ctx->conns[idx] : NULL;
+	}
 	return hits;
 }
 

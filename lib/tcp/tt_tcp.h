@@ -18,12 +18,12 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
-#include <rte_hash.h>
 #include <rte_mbuf.h>
 
 #include "cfg/tt_cfg.h"
 #include "net/tt_net.h"
 #include "stats/tt_stats.h"
+#include "tcp/tt_flowidx.h"
 #include "tcp/tt_seq.h"
 #include "tcp/tt_timer.h"
 #include "tcp/tt_tw.h"
@@ -102,7 +102,7 @@ struct tt_seg {
 	uint8_t flags;
 	uint8_t port;
 	uint8_t trimmed;	/**< data or FIN removed (not a duplicate ACK, RFC 5681 2) */
-	uint32_t sig;		/**< flow table hash of the 4-tuple (tt_tcp_flow_sig) */
+	uint64_t hash;		/**< flow hash of the 4-tuple (tt_tcp_flow_hash64) */
 	uint32_t saddr;
 	uint32_t daddr;
 	uint16_t sport;
@@ -208,10 +208,9 @@ static_assert(sizeof(struct tt_conn) == 3 * RTE_CACHE_LINE_SIZE,
 	      "the connection block is three cache lines, the application's area last");
 
 /**
- * Key of the per-lcore flow table (host order). Padded to 16 bytes, always
- * zero: rte_hash compares 16-byte keys with two SSE instructions
- * (rte_hash_k16_cmp_eq) and other sizes with memcmp(); the key store
- * entry is 32 bytes either way.
+ * A 4-tuple as the flow hash reads it (host order), padded to 16 bytes,
+ * always zero. The flow index keeps no keys: it compares them with the
+ * block's own laddr, raddr, lport and rport (tt_flowidx.h).
  */
 struct tt_flow_key {
 	uint32_t raddr;
@@ -223,10 +222,10 @@ struct tt_flow_key {
 static_assert(sizeof(struct tt_flow_key) == 16, "16-byte flow key");
 
 /**
- * The flow table's keyed hash of a key (tt_tcp_flow_sig() in
- * tt_tcp_priv.h), in the form rte_hash takes as its own hash function;
- * also what spreads server flows over the lcores under software steering
- * (app/steer.c). Its secret is drawn by the first tt_tcp_ctx_create().
+ * The flow table's keyed signature of a key (tt_tcp_flow_sig() in
+ * tt_tcp_priv.h), in the form of an rte_hash hash function: what spreads
+ * server flows over the lcores under software steering (app/steer.c). Its
+ * secret is drawn by the first tt_tcp_ctx_create().
  */
 uint32_t tt_tcp_flow_hash(const void *key, uint32_t key_len, uint32_t init_val);
 
@@ -253,7 +252,7 @@ struct tt_tcp_ctx {
 	const struct tt_config *cfg;
 	struct tt_net *net;
 	struct tt_stats *stats;
-	struct rte_hash *hash;
+	struct tt_flowidx fidx;	/**< 4-tuple -> block (tt_flowidx.h) */
 	struct tt_conn *conns;
 	uint32_t n_conns;
 	uint32_t in_use;	/**< blocks in use (TIME_WAIT has none: tw.live) */
@@ -336,10 +335,11 @@ struct tt_conn *tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t l
 void tt_tcp_connect_start(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 /**
  * Which of @p n (at most 64) 4-tuples have a flow, one bit each (bit i for
- * keys[i]). One bulk lookup: rte_hash prefetches every key's buckets first,
- * so a tt_tcp_connect() of a free tuple that follows finds them in the
- * cache (the generator checks the tuples it will open this way).
+ * keys[i]). Every key's index buckets are prefetched first, so a
+ * tt_tcp_connect() of a free tuple that follows finds them in the cache
+ * (the generator checks the tuples it will open this way).
  */
+#define TT_TCP_LOOKUP_MAX 64
 uint64_t tt_tcp_flows_lookup(struct tt_tcp_ctx *ctx, const struct tt_flow_key *keys,
 			     unsigned int n, struct tt_conn **conns);
 /**

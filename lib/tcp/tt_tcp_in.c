@@ -10,7 +10,6 @@
 
 #include <rte_byteorder.h>
 #include <rte_common.h>
-#include <rte_hash.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
@@ -129,7 +128,7 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	if (unlikely(ctx->synq.e != NULL) &&
 	    ctx->stats->state[TT_TCPS_SYN_RCVD] >= (int64_t)ctx->syn_rcvd_max)
 		tt_synq_evict_oldest(ctx);
-	c = tt_tcp_conn_alloc(ctx, &k, s->sig);
+	c = tt_tcp_conn_alloc(ctx, &k, s->hash);
 	if (c == NULL)
 		return false;
 	accept_from_listen(ctx, c, s);
@@ -216,7 +215,7 @@ syncookie_open(struct tt_tcp_ctx *ctx, struct rx_ref *ref, const struct tt_seg *
 
 	if (!tt_syncookie_check(ctx, s, &ck))
 		return false;
-	c = tt_tcp_conn_alloc(ctx, &k, s->sig);
+	c = tt_tcp_conn_alloc(ctx, &k, s->hash);
 	if (c == NULL) {
 		TT_STAT_INC(ctx->stats, refused_table_full);
 		return true;	/* a valid cookie, but no room: the peer retransmits */
@@ -947,14 +946,22 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 
 /* Whether keys[i]'s 4-tuple is also that of an earlier segment of the burst. */
 static inline bool
-tuple_earlier_in_burst(const struct tt_flow_key *keys, const hash_sig_t *sigs, unsigned int i)
+tuple_earlier_in_burst(const struct tt_flow_key *keys, const uint64_t *hs, unsigned int i)
 {
 	unsigned int j;
 
 	for (j = 0; j < i; j++)
-		if (sigs[j] == sigs[i] && memcmp(&keys[j], &keys[i], sizeof(keys[i])) == 0)
+		if (hs[j] == hs[i] && memcmp(&keys[j], &keys[i], sizeof(keys[i])) == 0)
 			return true;
 	return false;
+}
+
+/* Bring what the processing of block @p c reads first into the cache. */
+static inline void
+conn_prefetch(const struct tt_conn *c)
+{
+	rte_prefetch0(c);
+	rte_prefetch0(&c->laddr);
 }
 
 void
@@ -962,17 +969,15 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 		   struct rte_mbuf **m, struct tt_pkt *p, unsigned int n)
 {
 	struct tt_flow_key keys[TT_TCP_BULK];
-	const void *kp[TT_TCP_BULK];
-	int32_t pos[TT_TCP_BULK];
-	void *data[TT_TCP_BULK];
-	hash_sig_t sigs[TT_TCP_BULK];
-	uint64_t hits;
+	uint32_t pos[TT_TCP_BULK];
+	uint64_t hs[TT_TCP_BULK];
 	struct tt_seg s;
 	unsigned int i, base, cnt;
 	uint32_t allocs;
 
 	for (base = 0; base < n; base += cnt) {
 		cnt = RTE_MIN(n - base, (unsigned int)TT_TCP_BULK);
+		/* The burst's index buckets on their way into the cache, */
 		for (i = 0; i < cnt; i++) {
 			const struct tt_pkt *pk = &p[base + i];
 
@@ -981,16 +986,16 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			keys[i].rport = rte_be_to_cpu_16(pk->tcp->src_port);
 			keys[i].lport = rte_be_to_cpu_16(pk->tcp->dst_port);
 			keys[i].zero = 0;
-			kp[i] = &keys[i];
+			hs[i] = tt_tcp_flow_hash64(&keys[i]);
+			tt_flowidx_prefetch(&ctx->fidx, hs[i]);
 		}
-		/* One bulk lookup for the burst; the buckets are prefetched inside. */
-		for (i = 0; i < cnt; i++)
-			sigs[i] = tt_tcp_flow_sig(ctx, &keys[i]);
-		rte_hash_lookup_with_hash_bulk_data(ctx->hash, kp, sigs, cnt, &hits, data);
+		/* then each one's block (or, for a miss, its TIME_WAIT index line). */
 		for (i = 0; i < cnt; i++) {
-			pos[i] = (hits >> i) & 1 ? (int32_t)(uintptr_t)data[i] : -1;
-			if (pos[i] < 0)
-				tt_tw_prefetch(&ctx->tw, sigs[i]);	/* no_flow() looks there */
+			pos[i] = tt_flowidx_candidate(&ctx->fidx, hs[i]);
+			if (pos[i] != TT_FLOWIDX_NIL)
+				conn_prefetch(&ctx->conns[pos[i]]);
+			else
+				tt_tw_prefetch(&ctx->tw, tt_flowidx_sig(hs[i]));	/* no_flow() looks there */
 		}
 		allocs = ctx->n_allocs;
 		for (i = 0; i < cnt; i++) {
@@ -998,35 +1003,36 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			struct tt_conn *c = NULL;
 			bool kept = false;
 
-			if (i + 1 < cnt && pos[i + 1] >= 0)
-				rte_prefetch0(&ctx->conns[pos[i + 1]]);
 			if (seg_from_pkt(ifc, &p[base + i], &s) < 0) {
 				TT_DROP(ctx->stats, TT_DROP_bad_tcp_opts);
 				rte_pktmbuf_free(mb);
 				continue;
 			}
-			s.sig = sigs[i];
+			s.hash = hs[i];
 			TT_STAT_INC(ctx->stats, tcp_segs_in);
 			/*
-			 * An earlier segment of this burst may have created or
-			 * freed this flow: check the block really is ours.
+			 * The candidate is the block of the first slot with this
+			 * signature: check it is this 4-tuple's, and live (an
+			 * earlier segment of this burst may have freed it, or
+			 * another flow may share the signature: then the full
+			 * lookup).
 			 */
-			if (pos[i] >= 0) {
+			if (pos[i] != TT_FLOWIDX_NIL) {
 				c = &ctx->conns[pos[i]];
-				if (c->state == TT_TCPS_CLOSED || c->raddr != keys[i].raddr ||
-				    c->rport != keys[i].rport || c->lport != keys[i].lport ||
-				    c->laddr != keys[i].laddr)
-					c = NULL;
+				if (unlikely(c->state == TT_TCPS_CLOSED || c->raddr != keys[i].raddr ||
+					     c->rport != keys[i].rport || c->lport != keys[i].lport ||
+					     c->laddr != keys[i].laddr))
+					c = tt_tcp_lookup(ctx, keys[i].laddr, keys[i].lport,
+							  keys[i].raddr, keys[i].rport);
 			}
 			/*
-			 * Missed, and a flow was created since the bulk lookup:
-			 * it can be this one only when an earlier segment of the
-			 * burst had this 4-tuple (flows are created for the
+			 * Missed, and a flow was created since the candidates were
+			 * taken: it can be this one only when an earlier segment of
+			 * the burst had this 4-tuple (flows are created for the
 			 * segment being processed), so look again only then;
 			 * in SYN-heavy bursts most misses are other new flows.
 			 */
-			if (c == NULL && ctx->n_allocs != allocs &&
-			    tuple_earlier_in_burst(keys, sigs, i))
+			else if (ctx->n_allocs != allocs && tuple_earlier_in_burst(keys, hs, i))
 				c = tt_tcp_lookup(ctx, keys[i].laddr, keys[i].lport,
 						  keys[i].raddr, keys[i].rport);
 			/*
@@ -1057,14 +1063,15 @@ tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr, uint16_t l
 {
 	struct tt_flow_key k = { .raddr = raddr, .laddr = laddr, .rport = rport,
 				 .lport = lport };
-	uint32_t sig = tt_tcp_flow_sig(ctx, &k), iss, tw = TT_TW_NIL;
+	uint64_t hash = tt_tcp_flow_hash64(&k);
+	uint32_t iss, tw = TT_TW_NIL;
 	struct tt_conn *c;
 
 	if (tw_reuse) {
-		tw = tt_tw_find(&ctx->tw, sig, raddr, laddr, rport, lport);
+		tw = tt_tw_find(&ctx->tw, tt_flowidx_sig(hash), raddr, laddr, rport, lport);
 		RTE_ASSERT(tw != TT_TW_NIL && tt_tw_reuse_wait(ctx, tw) == 0);
 	}
-	c = tt_tcp_conn_alloc(ctx, &k, sig);
+	c = tt_tcp_conn_alloc(ctx, &k, hash);
 	if (c == NULL) {
 		*err = -ENOSPC;
 		return NULL;

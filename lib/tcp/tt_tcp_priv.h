@@ -25,9 +25,11 @@ void tt_synq_push(struct tt_tcp_ctx *ctx, const struct tt_conn *c);
 bool tt_synq_evict_oldest(struct tt_tcp_ctx *ctx);
 
 /**
- * The flow table's hash of a key, computed once and passed to the
- * rte_hash *_with_hash calls (a burst lookup, then the insert of a new
- * flow, reuse it) instead of rte_hash calling its hash function each time.
+ * The flow table's 64-bit hash of a key, computed once per segment and
+ * passed on (a burst lookup, then the insert of a new flow, the TIME_WAIT
+ * table, reuse it). Its high half picks the flow index bucket, its fold
+ * is the signature (tt_tcp_flow_sig()) the index and the TIME_WAIT table
+ * keep (tt_flowidx.h).
  *
  * A keyed hash an attacker cannot aim at one bucket: NH (the inner hash of
  * UMAC, Black et al. 1999; RFC 4418 5.2.2) of the key's 32-bit words under
@@ -35,11 +37,10 @@ bool tt_synq_evict_oldest(struct tt_tcp_ctx *ctx);
  * collisions between two distinct keys have a probability of about 2^-32
  * over the secret, whatever the keys: unlike a CRC, which is affine (two
  * keys whose difference has a zero CRC collide under every seed), the
- * choice of colliding 4-tuples needs the secret. Mixed and folded to 32
- * bits, it is the signature. Three multiplications.
+ * choice of colliding 4-tuples needs the secret. Three multiplications.
  */
-static inline uint32_t
-tt_tcp_flow_sig(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k)
+static inline uint64_t
+tt_tcp_flow_hash64(const struct tt_flow_key *k)
 {
 	uint64_t a = (uint32_t)(k->raddr + tt_flow_secret[0]);
 	uint64_t b = (uint32_t)(k->laddr + tt_flow_secret[1]);
@@ -48,28 +49,35 @@ tt_tcp_flow_sig(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k)
 
 	uint64_t h = a * b + c * d;
 
-	(void)ctx;
 	/*
 	 * NH's output is almost universal as a whole, but nearby keys (the
 	 * ports of one source, a generator's tuples) differ in it by small
-	 * multiples of the secret, so its bits are not spread alike: rte_hash
-	 * takes the bucket from the low bits of the signature and matched
-	 * keys through a few others. A bijective 64-bit finaliser
-	 * (MurmurHash3's fmix64) spreads every output bit over all of them,
-	 * leaving the collision bound as it was.
+	 * multiples of the secret, so its bits are not spread alike: the
+	 * index takes a bucket from some bits and compares signatures made
+	 * of others. A bijective 64-bit finaliser (MurmurHash3's fmix64)
+	 * spreads every output bit over all of them, leaving the collision
+	 * bound as it was.
 	 */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
-	return (uint32_t)(h ^ (h >> 32));
+	return h;
 }
 
+/** The flow signature: the 64-bit hash folded to 32 bits (tt_flowidx_sig()). */
+static inline uint32_t
+tt_tcp_flow_sig(const struct tt_tcp_ctx *ctx, const struct tt_flow_key *k)
+{
+	(void)ctx;
+	return tt_flowidx_sig(tt_tcp_flow_hash64(k));
+}
 
 void tt_tcp_set_state(struct tt_tcp_ctx *ctx, struct tt_conn *c, unsigned int state);
 uint32_t tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 		    uint32_t raddr, uint16_t rport);
+/** A block for 4-tuple @p key (64-bit hash @p hash); NULL when the table is full. */
 struct tt_conn *tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key,
-				  uint32_t sig);
+				  uint64_t hash);
 void tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason);
 /* SYN cookies (tt_syncookie.c, RFC 4987). */
 struct tt_syncookie {

@@ -438,7 +438,7 @@ tt_tw_input(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct tt_
 	    bool listening)
 {
 	struct tt_tw_table *t = &ctx->tw;
-	uint32_t pos = tt_tw_find(t, s->sig, s->saddr, s->daddr, s->sport, s->dport);
+	uint32_t pos = tt_tw_find(t, tt_flowidx_sig(s->hash), s->saddr, s->daddr, s->sport, s->dport);
 	struct tt_tw_entry *e;
 	bool ts, fin = s->flags & TT_TH_FIN;
 	uint32_t wnd;
