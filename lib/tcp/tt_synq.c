@@ -46,7 +46,7 @@ synq_live(const struct tt_tcp_ctx *ctx, const struct tt_synq_ent *e)
 {
 	const struct tt_conn *c = &ctx->conns[e->idx];
 
-	return c->state == TT_TCPS_SYN_RCVD && c->iss == e->iss;
+	return c->state == TT_TCPS_SYN_RCVD && c->snd_una == e->iss;
 }
 
 /* Keep only the live entries, in their order. */
@@ -75,7 +75,7 @@ tt_synq_push(struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 	if (unlikely(q->n == q->cap))
 		return;	/* cannot happen: at most syn_rcvd_max are live */
 	q->e[(q->head + q->n) % q->cap] = (struct tt_synq_ent){
-		.idx = tt_tcp_conn_idx(ctx, c), .iss = c->iss };
+		.idx = tt_tcp_conn_idx(ctx, c), .iss = c->snd_una };
 	q->n++;
 }
 

@@ -216,7 +216,6 @@ tt_tcp_ctx_free(struct tt_tcp_ctx *ctx)
 /* A block as tt_tcp_conn_alloc() hands it out, before the key is set. */
 static const struct tt_conn tt_conn_fresh = {
 	.state = TT_TCPS_CLOSED,
-	.tm = { .armed = 0 },
 };
 
 /* Make @p c a fresh CLOSED block of 4-tuple @p key. */

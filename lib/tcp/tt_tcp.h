@@ -141,20 +141,29 @@ struct tt_seg {
 #define TT_CONN_APP_AREA 32
 
 /*
- * The connection block: three cache lines. The first holds what every
- * segment of an established connection reads and writes; the second the
- * identity, timers and RTT; the third the FIFO links, the stream offsets
- * and the application's area.
+ * The connection block: 176 bytes, in three parts. The first 64 bytes hold
+ * what every segment of an established connection reads and writes; the
+ * next 64 the timer, identity, RTT and delayed ACK; the last 48 the stream
+ * offsets and the application's area. With the flow index's 16 bytes a
+ * connection costs 192 bytes (docs/architecture.md, "Memory"). Blocks are
+ * 176-byte strided, so a block starts at 0, 48, 32 or 16 bytes into a
+ * cache line and spans three or four; tt_tcp_input_burst() prefetches
+ * its first part and its identity before processing.
+ *
+ * Not kept, because they are known otherwise: the ISS (SND.UNA until our
+ * SYN is acknowledged, and only needed until then), the IRS (RCV.NXT - 1
+ * in SYN_RCVD, the only state that reads it), SND.WL2 (RFC 9293 3.10.7.4's
+ * "SND.WL2 =< SEG.ACK" is implied by SND.UNA =< SEG.ACK: SND.WL2 is the
+ * ACK of a segment already processed, so never past SND.UNA).
  */
 struct tt_conn {
-	/* Cache line 0: what every segment of a connection reads and writes. */
-	uint32_t snd_una;	/**< oldest unacknowledged sequence number */
+	/* Bytes 0-63: what every segment of a connection reads and writes. */
+	uint32_t snd_una;	/**< oldest unacknowledged sequence number (the ISS until our SYN is acknowledged) */
 	uint32_t snd_nxt;	/**< next sequence number to send */
 	uint32_t snd_max;	/**< highest sequence number sent + 1 */
 	uint32_t snd_end;	/**< end of application data queued */
 	uint32_t snd_wnd;	/**< peer's window, scaled, bytes */
 	uint32_t snd_wl1;	/**< seq of last window update */
-	uint32_t snd_wl2;	/**< ack of last window update */
 	uint32_t rcv_nxt;
 	uint32_t rcv_adv;	/**< right edge of the window we advertised */
 	uint32_t cwnd;
@@ -162,6 +171,7 @@ struct tt_conn {
 	uint32_t recover;	/**< RFC 6582 */
 	uint32_t ts_recent;	/**< RFC 7323 4.3 */
 	uint32_t flags;		/**< TT_CF_* */
+	uint32_t last_ms;	/**< last segment received (idle timeout) */
 	uint16_t mss;		/**< effective send MSS (payload bytes) */
 	uint8_t state;
 	uint8_t snd_ws;		/**< shift applied to the peer's windows */
@@ -170,7 +180,7 @@ struct tt_conn {
 	uint8_t probes;		/**< zero-window probes since the window closed (tt_tcp_guard.c) */
 	uint8_t retries;	/**< consecutive RTO expiries */
 
-	/* Cache line 1: timer, identity, RTT. */
+	/* Bytes 64-127: timer, identity, RTT, delayed ACK. */
 	uint8_t dupacks;
 	uint8_t pad1;
 	uint16_t rx_unacked;	/**< bytes received since the last ACK sent */
@@ -181,31 +191,28 @@ struct tt_conn {
 	uint16_t rport;
 	struct rte_ether_addr rmac;	/**< next hop's MAC */
 	uint16_t srtt;		/**< smoothed RTT, ms << 3 (RFC 6298) */
-	uint32_t iss;
-	uint32_t irs;
 	uint16_t rttvar;	/**< ms << 2 */
 	/** Largest window field the peer sent (RFC 5961 5.2 MAX.SND.WND >> snd_ws). */
 	uint16_t max_wnd;
 	uint32_t rto_ms;
 	uint32_t rtt_seq;	/**< Karn: segment being timed */
 	uint32_t rto_due;	/**< ms: retransmission/persist deadline (TT_CF_RTO_ON) */
-
-	/* Cache line 2: FIFOs, stream offsets, the application's area. */
 	uint32_t rtt_ts;	/**< ms when rtt_seq was sent */
-	uint32_t last_ms;	/**< last segment received (idle timeout) */
 	uint32_t dack_ms;	/**< delayed ACK due */
 	uint32_t dack_next;	/**< delayed-ACK FIFO link */
+
+	/* Bytes 128-175: stream offsets, the application's area. */
 	uint64_t tx_una_off;	/**< application stream offset of snd_una */
 	uint64_t rx_off;	/**< application bytes received in order */
 	/** Opaque to the engine: the application's per-connection state. */
 	uint8_t app[TT_CONN_APP_AREA] __rte_aligned(8);
-} __rte_cache_aligned;
-static_assert(offsetof(struct tt_conn, dupacks) == RTE_CACHE_LINE_SIZE,
-	      "cache line 1 of the connection block starts at dupacks");
-static_assert(offsetof(struct tt_conn, rtt_ts) == 2 * RTE_CACHE_LINE_SIZE,
-	      "cache line 2 of the connection block starts at rtt_ts");
-static_assert(sizeof(struct tt_conn) == 3 * RTE_CACHE_LINE_SIZE,
-	      "the connection block is three cache lines, the application's area last");
+} __rte_aligned(16);
+static_assert(offsetof(struct tt_conn, dupacks) == 64,
+	      "the second part of the connection block starts at dupacks");
+static_assert(offsetof(struct tt_conn, tx_una_off) == 128,
+	      "the third part of the connection block starts at tx_una_off");
+static_assert(sizeof(struct tt_conn) == 176,
+	      "the connection block is 176 bytes, the application's area last");
 
 /**
  * A 4-tuple as the flow hash reads it (host order), padded to 16 bytes,

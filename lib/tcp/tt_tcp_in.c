@@ -86,12 +86,12 @@ syn_options(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 }
 
 static void
-conn_init_send(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+conn_init_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t iss)
 {
-	c->snd_una = c->iss;
-	c->snd_nxt = c->iss;
-	c->snd_max = c->iss;
-	c->snd_end = c->iss + 1;	/* the application stream starts after the SYN */
+	c->snd_una = iss;
+	c->snd_nxt = iss;
+	c->snd_max = iss;
+	c->snd_end = iss + 1;	/* the application stream starts after the SYN */
 	c->rto_ms = ctx->cfg->tcp.rto_init_ms;
 	c->ssthresh = UINT32_MAX >> 1;
 	c->last_ms = ctx->now_ms;
@@ -132,13 +132,10 @@ passive_open(struct tt_tcp_ctx *ctx, const struct tt_seg *s)
 	if (c == NULL)
 		return false;
 	accept_from_listen(ctx, c, s);
-	c->iss = tt_tcp_isn(ctx, s->daddr, s->dport, s->saddr, s->sport);
-	conn_init_send(ctx, c);
-	c->irs = s->seq;
+	conn_init_send(ctx, c, tt_tcp_isn(ctx, s->daddr, s->dport, s->saddr, s->sport));
 	c->rcv_nxt = s->seq + 1;
 	c->snd_wnd = s->wnd;	/* RFC 7323 2.2: a SYN's window is never scaled */
 	c->snd_wl1 = s->seq;
-	c->snd_wl2 = c->iss;
 	syn_options(ctx, c, s);
 	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;
 	c->flags |= TT_CF_SYN_UNACKED;
@@ -222,14 +219,11 @@ syncookie_open(struct tt_tcp_ctx *ctx, struct rx_ref *ref, const struct tt_seg *
 	}
 	TT_STAT_INC(ctx->stats, syncookies_ok);
 	accept_from_listen(ctx, c, s);
-	c->iss = ck.iss;
-	conn_init_send(ctx, c);
-	c->snd_nxt = c->snd_max = c->iss + 1;	/* the SYN-ACK was sent */
-	c->irs = ck.irs;
+	conn_init_send(ctx, c, ck.iss);
+	c->snd_nxt = c->snd_max = ck.iss + 1;	/* the SYN-ACK was sent */
 	c->rcv_nxt = ck.irs + 1;
 	c->rcv_adv = c->rcv_nxt + RTE_MIN(tc->rcv_wnd, 65535u);
 	c->snd_wl1 = ck.irs;
-	c->snd_wl2 = c->iss;
 	c->mss = RTE_MIN(ck.mss, ctx->our_mss);
 	if (ck.wscale >= 0) {
 		c->flags |= TT_CF_WS;
@@ -297,7 +291,7 @@ syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s
 
 	if (s->flags & TT_TH_ACK) {
 		/* First: an ACK must acknowledge our SYN exactly. */
-		if (TT_SEQ_LEQ(s->ack, c->iss) || TT_SEQ_GT(s->ack, c->snd_max)) {
+		if (TT_SEQ_LEQ(s->ack, c->snd_una) || TT_SEQ_GT(s->ack, c->snd_max)) {
 			if (!(s->flags & TT_TH_RST))
 				tt_tcp_send_rst_reply(ctx, ctx->net->ifs[c->port], s);
 			TT_DROP(ctx->stats, TT_DROP_tcp_bad_ack);
@@ -320,14 +314,12 @@ syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s
 		return;
 	}
 	/* Fourth: the SYN. */
-	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
 	c->flags &= ~(TT_CF_WS | TT_CF_TS | TT_CF_SACK);
 	syn_options(ctx, c, s);
 	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;
 	c->snd_wnd = s->wnd;
 	c->snd_wl1 = s->seq;
-	c->snd_wl2 = s->ack;
 	if (ack_ok) {
 		if ((c->flags & TT_CF_TS) && s->opts.tsecr != 0)
 			tt_tcp_rtt_sample(ctx, c, ctx->now_ms - s->opts.tsecr);
@@ -352,7 +344,7 @@ syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s
 	/* Simultaneous open: SYN without ACK -> SYN_RCVD, answer with SYN-ACK. */
 	tt_tcp_set_state(ctx, c, TT_TCPS_SYN_RCVD);
 	c->flags |= TT_CF_SYN_UNACKED;
-	c->snd_nxt = c->iss;
+	c->snd_nxt = c->snd_una;
 	tt_tcp_send_syn(ctx, c, true);
 	tt_tcp_timer_update(ctx, c, true);
 }
@@ -599,12 +591,15 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	if (fin_acked && fin_acked_input(ctx, c))
 		return 1;
 window:
-	/* RFC 9293 3.10.7.4: update the send window from newer segments only. */
+	/*
+	 * RFC 9293 3.10.7.4: update the send window from newer segments only.
+	 * Its SND.WL2 =< SEG.ACK reads SND.UNA =< SEG.ACK here: SND.WL2 was
+	 * the ACK of a segment processed before, never past SND.UNA.
+	 */
 	if (TT_SEQ_LT(c->snd_wl1, s->seq) ||
-	    (c->snd_wl1 == s->seq && TT_SEQ_LEQ(c->snd_wl2, s->ack))) {
+	    (c->snd_wl1 == s->seq && TT_SEQ_LEQ(c->snd_una, s->ack))) {
 		c->snd_wnd = wnd;
 		c->snd_wl1 = s->seq;
-		c->snd_wl2 = s->ack;
 		c->max_wnd = RTE_MAX(c->max_wnd, (uint16_t)s->wnd);
 	}
 	/* A peer that answers our zero-window probes is alive: keep probing (bounded). */
@@ -656,9 +651,9 @@ seq_check_done(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	}
 	if (seg_acceptable(c, s, rcv_wnd))
 		return false;
-	if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->irs) {
+	if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->rcv_nxt - 1) {
 		/*
-		 * A retransmitted SYN (seq == IRS) gets the SYN-ACK again
+		 * A retransmitted SYN (seq == IRS, RCV.NXT - 1 in SYN_RCVD) gets the SYN-ACK again
 		 * (RFC 9293 3.10.7.4 fourth, as BSD does).
 		 */
 		if ((s->flags & (TT_TH_SYN | TT_TH_ACK)) == TT_TH_SYN) {
@@ -739,7 +734,6 @@ syn_rcvd_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	TT_STAT_INC(ctx->stats, conn_established);
 	c->snd_wnd = (uint32_t)s->wnd << c->snd_ws;
 	c->snd_wl1 = s->seq;
-	c->snd_wl2 = s->ack;
 	tt_tcp_ev_established(ctx, c);
 	return c->state != TT_TCPS_CLOSED;
 }
@@ -892,7 +886,7 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	}
 	/* Fourth: a SYN in a synchronised state gets a challenge ACK (RFC 5961 4). */
 	if (s->flags & TT_TH_SYN) {
-		if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->irs) {
+		if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->rcv_nxt - 1) {
 			TT_STAT_INC(ctx->stats, retrans_synack);
 			tt_tcp_send_syn(ctx, c, true);
 			return;
@@ -1080,8 +1074,7 @@ tt_tcp_connect(struct tt_tcp_ctx *ctx, uint16_t port, uint32_t laddr, uint16_t l
 	iss = tw != TT_TW_NIL ? tt_tw_take(ctx, tw) : tt_tcp_isn(ctx, laddr, lport, raddr, rport);
 	c->port = (uint8_t)port;
 	rte_ether_addr_copy(rmac, &c->rmac);
-	c->iss = iss;
-	conn_init_send(ctx, c);
+	conn_init_send(ctx, c, iss);
 	c->mss = ctx->our_mss;
 	c->rcv_ws = ctx->cfg->tcp.wscale;
 	c->cwnd = ctx->cfg->tcp.init_cwnd * c->mss;

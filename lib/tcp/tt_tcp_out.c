@@ -334,7 +334,7 @@ tt_tcp_send_syn(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool synack)
 	}
 	o.tsval = ctx->now_ms;
 	o.tsecr = synack ? c->ts_recent : 0;
-	h.seq = c->iss;
+	h.seq = c->snd_una;	/* our ISS, until the SYN is acknowledged */
 	h.ack = c->rcv_nxt;
 	h.flags = synack ? TT_TH_SYN | TT_TH_ACK : TT_TH_SYN;
 	/* RFC 7323 2.2: the window of a SYN is never scaled. */
@@ -342,14 +342,14 @@ tt_tcp_send_syn(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool synack)
 	h.opts = &o;
 	if (seg_alloc(ctx, ifc, &h, 0, &so) < 0)
 		return;
-	c->snd_nxt = c->iss + 1;
+	c->snd_nxt = c->snd_una + 1;
 	if (TT_SEQ_LT(c->snd_max, c->snd_nxt))
 		c->snd_max = c->snd_nxt;
 	c->rcv_adv = c->rcv_nxt + RTE_MIN(ctx->cfg->tcp.rcv_wnd, 65535u);
 	if (!(c->flags & TT_CF_TS) && c->retries == 0) {
 		/* Karn: time the SYN only when it is not a retransmission. */
 		c->flags |= TT_CF_RTT;
-		c->rtt_seq = c->iss;
+		c->rtt_seq = c->snd_una;
 		c->rtt_ts = ctx->now_ms;
 	}
 	seg_send(ctx, ifc, &so, 0);

@@ -21,15 +21,15 @@ tt_timer_wheel_init(struct tt_timer_wheel *w, void *base, size_t stride, uint32_
 static void
 timer_unlink(struct tt_timer_wheel *w, uint32_t idx, struct tt_timer *t)
 {
-	uint32_t slot = t->armed - 1;
+	uint32_t prev = t->prev & ~TT_TIMER_ON;
 
-	if (t->prev != TT_TIMER_NIL)
-		tt_timer_get(w, t->prev)->next = t->next;
+	if (prev != TT_TIMER_HEAD)
+		tt_timer_get(w, prev)->next = t->next;
 	else
-		w->head[slot] = t->next;
+		w->head[TT_SLOT(t->expire)] = t->next;
 	if (t->next != TT_TIMER_NIL)
 		tt_timer_get(w, t->next)->prev = t->prev;
-	t->armed = 0;
+	t->prev = 0;
 	w->count--;
 	(void)idx;
 }
@@ -39,7 +39,7 @@ tt_timer_cancel(struct tt_timer_wheel *w, uint32_t idx)
 {
 	struct tt_timer *t = tt_timer_get(w, idx);
 
-	if (t->armed)
+	if (t->prev != 0)
 		timer_unlink(w, idx, t);
 }
 
@@ -49,19 +49,18 @@ tt_timer_arm(struct tt_timer_wheel *w, uint32_t idx, uint32_t expire_ms)
 	struct tt_timer *t = tt_timer_get(w, idx);
 	uint32_t slot;
 
-	if (t->armed)
+	if (t->prev != 0)
 		timer_unlink(w, idx, t);
 	/* A deadline in the past fires on the next tick. */
 	if ((int32_t)(expire_ms - w->now) <= 0)
 		expire_ms = w->now + 1;
 	slot = TT_SLOT(expire_ms);
 	t->expire = expire_ms;
-	t->prev = TT_TIMER_NIL;
+	t->prev = TT_TIMER_ON | TT_TIMER_HEAD;
 	t->next = w->head[slot];
 	if (t->next != TT_TIMER_NIL)
-		tt_timer_get(w, t->next)->prev = idx;
+		tt_timer_get(w, t->next)->prev = TT_TIMER_ON | idx;
 	w->head[slot] = idx;
-	t->armed = slot + 1;
 	w->count++;
 }
 

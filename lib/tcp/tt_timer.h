@@ -16,11 +16,20 @@
 #define TT_TIMER_SLOTS 4096	/* power of two: 4.096 s per turn */
 #define TT_TIMER_NIL UINT32_MAX
 
+/*
+ * A timer is armed when @c prev is not 0: then it holds TT_TIMER_ON and
+ * the previous timer of the slot, or TT_TIMER_HEAD at the slot's head. The
+ * slot is the expiry's (TT_SLOT), so it needs no field of its own, and
+ * zeroed memory is a set of timers not armed. Indices stay below
+ * TT_TIMER_HEAD.
+ */
+#define TT_TIMER_ON 0x80000000u
+#define TT_TIMER_HEAD 0x7fffffffu
+
 struct tt_timer {
 	uint32_t next;
-	uint32_t prev;
+	uint32_t prev;		/**< TT_TIMER_ON | previous (or TT_TIMER_HEAD); 0: not armed */
 	uint32_t expire;	/**< ms; meaningful only when armed */
-	uint32_t armed;		/**< slot + 1, or 0 */
 };
 
 struct tt_timer_wheel {
@@ -55,14 +64,14 @@ tt_timer_arm_by(struct tt_timer_wheel *w, uint32_t idx, uint32_t expire_ms)
 {
 	const struct tt_timer *t = tt_timer_get(w, idx);
 
-	if (t->armed && (int32_t)(t->expire - expire_ms) <= 0)
+	if (t->prev != 0 && (int32_t)(t->expire - expire_ms) <= 0)
 		return;
 	tt_timer_arm(w, idx, expire_ms);
 }
 static inline int
 tt_timer_armed(const struct tt_timer_wheel *w, uint32_t idx)
 {
-	return tt_timer_get(w, idx)->armed != 0;
+	return tt_timer_get(w, idx)->prev != 0;
 }
 /**
  * Advance to @p now_ms, calling @p fn for each expired timer (already

@@ -59,7 +59,7 @@ START_TEST(test_synq_evicts_oldest)
 		ck_assert_ptr_nonnull(c);
 		ck_assert_int_eq(c->state, TT_TCPS_SYN_RCVD);
 		fp_new_conn(f, PORT(i), ISN(i));
-		fp_raw(f, ACK, ISN(i) + 1, c->iss + 1, f->win, NULL, 0, NULL, 0);
+		fp_raw(f, ACK, ISN(i) + 1, c->snd_una + 1, f->win, NULL, 0, NULL, 0);
 		ck_assert_int_eq(c->state, TT_TCPS_ESTABLISHED);
 	}
 	ck_assert_int_eq(GAUGE(f, SYN_RCVD), 0);
