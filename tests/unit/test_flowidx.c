@@ -15,6 +15,7 @@
 
 #include <check.h>
 
+#include "tt_fake_peer.h"
 #include "tt_test_util.h"
 
 #include "tcp/tt_flowidx.h"
@@ -275,6 +276,71 @@ START_TEST(test_displacement_full)
 }
 END_TEST
 
+/*
+ * The engine under a collision flood: with a secret the test knows (an
+ * attacker does not), 4-tuples (peer address + t, port 40000 - t) all have one
+ * 64-bit hash. 16 connections open and work, each found by its key; the
+ * 17th SYN is refused and counted (flow_index_full, refused_table_full),
+ * with 48 blocks still free.
+ */
+/* Peer t's address: 198.18.0.10 + t (no clash with ours, 198.18.0.2). */
+#define PEER(t) (TT_TEST_IPV4(198, 18, 0, 10) + (t))
+
+START_TEST(test_engine_collision_flood)
+{
+	struct fp *f = fp_cur;
+	struct tt_flow_key k0 = { .raddr = PEER(0), .laddr = TT_TEST_IP_US,
+				  .rport = 40000, .lport = 80 };
+	struct tt_flow_key k16 = k0;
+	struct fp_pc pc15;
+	const struct fp_seg *sg;
+	unsigned int t;
+
+	/* NH = 65536 (raddr) + (rport << 16 | lport): raddr + 1, rport - 1 collide. */
+	tt_flow_secret[0] = 0;
+	tt_flow_secret[1] = 65536 - TT_TEST_IP_US;
+	tt_flow_secret[2] = 0;
+	tt_flow_secret[3] = 1;
+	k16.raddr += 16;
+	k16.rport -= 16;
+	ck_assert_uint_eq(tt_tcp_flow_hash64(&k0), tt_tcp_flow_hash64(&k16));
+	f->cfg.tcp.syn_cookies = TT_SYNCOOKIE_OFF;
+	fp_start(f);
+	for (t = 0; t < 16; t++) {
+		f->addr = PEER(t);
+		fp_new_conn(f, (uint16_t)(40000 - t), 1000000 * t);
+		fp_open(f);
+		ck_state(f, TT_TCPS_ESTABLISHED);
+	}
+	pc15 = f->pc;
+	f->addr = PEER(16);
+	fp_new_conn(f, 40000 - 16, 99);
+	fp_send_syn(f);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, flow_index_full), 1);
+	ck_assert_uint_eq(ST(f, refused_table_full), 1);
+	ck_assert_uint_eq(tt_tcp_flows_in_use(f->ctx), 16);
+	for (t = 0; t < 16; t++) {
+		struct tt_conn *c = tt_tcp_lookup(f->ctx, TT_TEST_IP_US, 80, PEER(t),
+						  (uint16_t)(40000 - t));
+
+		ck_assert_ptr_nonnull(c);
+		ck_assert_uint_eq(c->raddr, PEER(t));
+		ck_assert_uint_eq(c->rport, 40000 - t);
+	}
+	ck_assert_ptr_null(tt_tcp_lookup(f->ctx, TT_TEST_IP_US, 80, PEER(16),
+					 40000 - 16));
+	/* A segment of the last one reaches its own block: an HTTP exchange on it. */
+	f->addr = PEER(15);
+	f->pc = pc15;
+	fp_send_str(f, REQ10);
+	sg = fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(sg->len, fp_http_response_len(f->cfg.server.response_bytes, false));
+	ck_assert_uint_eq(sg->daddr, PEER(15));
+	fp_end(f);
+}
+END_TEST
+
 Suite *
 tt_test_suite(void)
 {
@@ -287,6 +353,9 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_one_hash_bounded);
 	tcase_add_test(tc, test_one_bucket_flood);
 	tcase_add_test(tc, test_displacement_full);
+	suite_add_tcase(s, tc);
+	tc = fp_tcase("engine");
+	tcase_add_test(tc, test_engine_collision_flood);
 	suite_add_tcase(s, tc);
 	return s;
 }
