@@ -205,16 +205,16 @@ s5_hold() {
 # As many held connections as this machine's memory allows: a server on
 # its own (one memif port, --no-huge: this much does not fit the hugepages
 # the setup reserves) and a holder, both sized from MemAvailable. Each end
-# of a connection takes about 253 bytes (block and rte_hash, the start-up
+# of a connection takes 192 bytes (block and flow index, the start-up
 # log's "bytes per connection"); --no-huge memory is committed only where
-# it is touched, so each process gets 280 bytes a slot of address space
-# and the pair is sized at 4/5 of MemAvailable / 560 bytes
+# it is touched, so each process gets 200 bytes a slot of address space
+# and the pair is sized at 4/5 of MemAvailable / 400 bytes
 # (TT_BENCH_HOLD_MAX caps it); a /16 with 1,024 source addresses gives the
 # holder 66 million tuples.
 s5_max() {
 	local avail n mf spid hpid t0 tnow n0 span est est_h rss_s rss_h rate
 	avail=$(($(awk '/^MemAvailable:/ {print $2}' /proc/meminfo) * 1024))
-	n=$((avail * 4 / 5 / 560))
+	n=$((avail * 4 / 5 / 400))
 	[ -n "${TT_BENCH_HOLD_MAX:-}" ] && [ $n -gt "$TT_BENCH_HOLD_MAX" ] && n=$TT_BENCH_HOLD_MAX
 	[ $n -gt 65000000 ] && n=65000000
 	n=$((n / 100000 * 100000))
@@ -227,7 +227,7 @@ s5_max() {
 		return
 	fi
 	mf=$((n + 131072))
-	b_tt s5m "$CB" "--no-huge -m $((mf * 280 / 1048576 + 512))" -c "$root/config/memif-server.ini" \
+	b_tt s5m "$CB" "--no-huge -m $((mf * 200 / 1048576 + 512))" -c "$root/config/memif-server.ini" \
 		--set "eal.args=$(b_eal "$CB" s5m) --vdev=net_memif0,role=server,socket=$W/s5max.sock,rsize=12" \
 		--set port0.ip=198.18.0.2/16 --set server.app=fixed --set server.request_bytes=2 \
 		--set server.response_bytes=100 --set server.idle_timeout_ms=0 \
@@ -267,7 +267,7 @@ s5_max() {
 	est=$(b_json "$W/s5m.json" 'd["states"]["ESTABLISHED"]')
 	b_val 5g "$est"
 	[ -n "$est" ] && [ -n "$est_h" ] && b_val 5i "$((est + est_h))"
-	local why="4/5 of MemAvailable $((avail >> 20)) MiB / 560 bytes for server + holder on this machine${TT_BENCH_HOLD_MAX:+, at most $TT_BENCH_HOLD_MAX}"
+	local why="4/5 of MemAvailable $((avail >> 20)) MiB / 400 bytes for server + holder on this machine${TT_BENCH_HOLD_MAX:+, at most $TT_BENCH_HOLD_MAX}"
 	[ $quick = 1 ] && why="quick run"
 	b_note 5g "target $n: $why; tcp.max_flows=$mf; --no-huge${rss_s:+; resident memory at the end: server $((rss_s >> 10)) MiB, holder $((${rss_h:-0} >> 10)) MiB}"
 	if [ -n "$span" ] && [ -n "$est" ]; then
