@@ -663,7 +663,7 @@ tt_tcp_delack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	if (c->flags & TT_CF_DELACK)
 		return;
 	c->flags |= TT_CF_DELACK;
-	c->dack_ms = ctx->now_ms + ctx->cfg->tcp.delack_ms;
+	c->dack_ms = (uint16_t)(ctx->now_ms + ctx->cfg->tcp.delack_ms);
 	if (c->flags & TT_CF_IN_DACK_FIFO) {
 		/* Its place in the FIFO is older than its deadline now. */
 		c->flags |= TT_CF_DACK_REQUEUE;
@@ -680,6 +680,14 @@ tt_tcp_delack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 
 #define TT_TIMER_BUDGET 4096
 
+/* Whether the delayed ACK of @p c is not due yet (dack_ms is mod 2^16). */
+static inline bool
+dack_ahead(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+{
+	return (uint16_t)(c->dack_ms - (uint16_t)ctx->now_ms) - 1u <
+	       ctx->cfg->tcp.delack_ms;
+}
+
 void
 tt_tcp_timers(struct tt_tcp_ctx *ctx)
 {
@@ -690,13 +698,17 @@ tt_tcp_timers(struct tt_tcp_ctx *ctx)
 	unsigned int room = TT_TXQ_SIZE - ctx->net->txq->n;
 	unsigned int budget = RTE_MIN((unsigned int)TT_TIMER_BUDGET, room > 64 ? room - 64 : 0);
 
-	/* Delayed ACKs: every entry has the same duration, so a FIFO. */
+	/*
+	 * Delayed ACKs: every entry has the same duration, so a FIFO. The due
+	 * time is kept mod 2^16 ms: it is never more than tcp.delack_ms
+	 * ahead, so 1..delack_ms ahead is "not yet", anything else is due.
+	 */
 	while (ctx->dack_head != TT_TIMER_NIL && budget > 0) {
 		uint32_t idx = ctx->dack_head;
 		struct tt_conn *c = &ctx->conns[idx];
 		bool pending = (c->flags & TT_CF_DELACK) && c->state != TT_TCPS_CLOSED;
 
-		if (pending && (int32_t)(c->dack_ms - ctx->now_ms) > 0 &&
+		if (pending && dack_ahead(ctx, c) &&
 		    !(c->flags & TT_CF_DACK_REQUEUE))
 			break;
 		ctx->dack_head = c->dack_next;
@@ -706,9 +718,9 @@ tt_tcp_timers(struct tt_tcp_ctx *ctx)
 		budget--;
 		if (!pending)
 			continue;
-		if ((int32_t)(c->dack_ms - ctx->now_ms) > 0) {
+		if (dack_ahead(ctx, c)) {
 			/* Re-armed since it was queued: back of the queue. */
-			uint32_t due = c->dack_ms;
+			uint16_t due = c->dack_ms;
 
 			c->flags &= ~TT_CF_DELACK;
 			tt_tcp_delack(ctx, c);

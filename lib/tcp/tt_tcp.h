@@ -174,15 +174,15 @@ struct tt_conn {
 	uint32_t last_ms;	/**< last segment received (idle timeout) */
 	uint16_t mss;		/**< effective send MSS (payload bytes) */
 	uint8_t state;
-	uint8_t snd_ws;		/**< shift applied to the peer's windows */
-	uint8_t rcv_ws;		/**< shift applied to our windows */
+	uint8_t snd_ws : 4;	/**< shift applied to the peer's windows (RFC 7323 2.3: at most 14) */
+	uint8_t rcv_ws : 4;	/**< shift applied to our windows */
 	uint8_t port;
 	uint8_t probes;		/**< zero-window probes since the window closed (tt_tcp_guard.c) */
 	uint8_t retries;	/**< consecutive RTO expiries */
+	uint8_t dupacks;
 
 	/* Bytes 64-127: timer, identity, RTT, delayed ACK. */
-	uint8_t dupacks;
-	uint8_t pad1;
+	uint16_t sack_slot;	/**< SACK scoreboard (tt_tcp_sack.c) with TT_CF_SACK_SB */
 	uint16_t rx_unacked;	/**< bytes received since the last ACK sent */
 	struct tt_timer tm;	/**< RTO / persist / idle */
 	uint32_t laddr;		/**< host order */
@@ -198,8 +198,9 @@ struct tt_conn {
 	uint32_t rtt_seq;	/**< Karn: segment being timed */
 	uint32_t rto_due;	/**< ms: retransmission/persist deadline (TT_CF_RTO_ON) */
 	uint32_t rtt_ts;	/**< ms when rtt_seq was sent */
-	uint32_t dack_ms;	/**< delayed ACK due */
 	uint32_t dack_next;	/**< delayed-ACK FIFO link */
+	uint16_t dack_ms;	/**< delayed ACK due, ms mod 2^16 (tcp.delack_ms <= 500 ahead) */
+	uint16_t reass_slot;	/**< out-of-order queue (tt_tcp_reass.c) with TT_CF_REASS */
 
 	/* Bytes 128-175: stream offsets, the application's area. */
 	uint64_t tx_una_off;	/**< application stream offset of snd_una */
@@ -207,8 +208,8 @@ struct tt_conn {
 	/** Opaque to the engine: the application's per-connection state. */
 	uint8_t app[TT_CONN_APP_AREA] __rte_aligned(8);
 } __rte_aligned(16);
-static_assert(offsetof(struct tt_conn, dupacks) == 64,
-	      "the second part of the connection block starts at dupacks");
+static_assert(offsetof(struct tt_conn, sack_slot) == 64,
+	      "the second part of the connection block starts at sack_slot");
 static_assert(offsetof(struct tt_conn, tx_una_off) == 128,
 	      "the third part of the connection block starts at tx_una_off");
 static_assert(sizeof(struct tt_conn) == 176,

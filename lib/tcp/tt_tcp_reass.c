@@ -2,13 +2,12 @@
 /*
  * Out-of-order queue and SACK blocks (tt_tcp_reass.h).
  *
- * Where a queue lives. The connection block is three cache lines with no
- * room for a queue head (struct tt_conn, static-asserted, its spare bytes
- * taken), and only a few connections of an lcore hold out-of-order data at
- * any time. So a block has one flag (TT_CF_REASS), which is all the packet
- * path reads when nothing is held, and a per-lcore side array indexed by
- * block gives the 16-bit slot (2 bytes a flow) in a per-lcore array of
- * queues, as many as the lcore may hold segments (tcp.reass_mbufs, at most
+ * Where a queue lives. The connection block has no room for a queue head
+ * (struct tt_conn, 176 bytes, static-asserted), and only a few connections
+ * of an lcore hold out-of-order data at any time. So a block has one flag
+ * (TT_CF_REASS), which is all the packet path reads when nothing is held,
+ * and a 16-bit slot (reass_slot, meaningful with the flag) in a per-lcore
+ * array of queues, as many as the lcore may hold segments (tcp.reass_mbufs, at most
  * 65,535) and no more than its blocks (tcp.max_flows: a connection takes
  * one slot at most): a slot is taken by the first segment a connection
  * holds and given back when its queue empties. A slot has the list's
@@ -69,7 +68,6 @@ struct tt_reass {
 	uint32_t dsack[2];
 	/* The blocks of the segment being built, as they go on the wire. */
 	uint32_t out[2 * TT_REASS_SACK_MAX];
-	uint16_t *slot;		/**< slot of each connection block with TT_CF_REASS */
 	struct tt_reass_q q[];	/**< q[0] unused: slot 0 means none */
 };
 
@@ -98,13 +96,6 @@ tt_reass_create(const struct tt_config *cfg, int socket)
 	r = rte_zmalloc_socket("tt_reass", sizeof(*r) + (n + 1) * sizeof(r->q[0]),
 			       RTE_CACHE_LINE_SIZE, socket);
 	if (r == NULL) {
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	r->slot = rte_zmalloc_socket("tt_reass_slot", (size_t)cfg->tcp.max_flows * sizeof(r->slot[0]),
-				     0, socket);
-	if (r->slot == NULL) {
-		rte_free(r);
 		rte_errno = ENOMEM;
 		return NULL;
 	}
@@ -143,7 +134,6 @@ tt_reass_destroy(struct tt_reass *r)
 		return;
 	for (i = 1; i <= r->n_slots; i++)
 		q_free_mbufs(r, &r->q[i]);
-	rte_free(r->slot);
 	rte_free(r);
 }
 
@@ -156,7 +146,7 @@ tt_reass_held(const struct tt_reass *r)
 static inline struct tt_reass_q *
 q_of(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
-	return &ctx->reass->q[ctx->reass->slot[tt_tcp_conn_idx(ctx, c)]];
+	return &ctx->reass->q[c->reass_slot];
 }
 
 void
@@ -169,7 +159,7 @@ tt_reass_free(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	q->fin = false;
 	q->nsack = 0;
 	q->next_free = r->free_head;
-	r->free_head = r->slot[tt_tcp_conn_idx(ctx, c)];
+	r->free_head = c->reass_slot;
 	c->flags &= ~TT_CF_REASS;
 	if (r->dsack_c == c)
 		r->dsack_c = NULL;
@@ -228,7 +218,7 @@ q_get(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	if (r->free_head == 0)
 		return NULL;
 	c->flags |= TT_CF_REASS;
-	r->slot[tt_tcp_conn_idx(ctx, c)] = r->free_head;
+	c->reass_slot = r->free_head;
 	q = &r->q[r->free_head];
 	r->free_head = q->next_free;
 	q->head = q->tail = NULL;

@@ -12,14 +12,13 @@
  * and true of every hole below a lost one, so one edge (lost_edge())
  * splits the holes into lost ones below and others above.
  *
- * Where it lives. Not in the connection block (three cache lines,
- * static-asserted), and only the connections with SACKed data
- * outstanding need one: a per-lcore pool of tcp.sack_scoreboards slots,
- * a slot taken by the first ACK with a SACK block above SND.UNA and given
- * back when the cumulative ACK passes every range outside recovery, or
- * when recovery ends with none left; a per-lcore side array indexed by
- * block gives the slot of a block with TT_CF_SACK_SB (2 bytes a flow, as
- * tt_tcp_reass.c). No slot: NewReno, counted (sack_sb_full).
+ * Where it lives. Not in the connection block (176 bytes, static-asserted),
+ * and only the connections with SACKed data outstanding need one: a
+ * per-lcore pool of tcp.sack_scoreboards slots, a slot taken by the first
+ * ACK with a SACK block above SND.UNA and given back when the cumulative
+ * ACK passes every range outside recovery, or when recovery ends with
+ * none left; the block's 16-bit sack_slot gives the slot of a block with
+ * TT_CF_SACK_SB (as tt_tcp_reass.c's reass_slot). No slot: NewReno, counted (sack_sb_full).
  *
  * A scoreboard holds TT_SACK_RANGES ranges; a block that would need
  * more replaces the highest range or is forgotten: the data is then
@@ -65,7 +64,6 @@ struct tt_sack {
 	uint32_t in_use;
 	uint16_t n_slots;
 	uint16_t free_head;	/**< 0: none */
-	uint16_t *slot;		/**< slot of each connection block with TT_CF_SACK_SB */
 	struct tt_sack_sb sb[];	/**< sb[0] unused: slot 0 means none */
 };
 
@@ -83,13 +81,6 @@ tt_sack_create(const struct tt_config *cfg, int socket)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	sk->slot = rte_zmalloc_socket("tt_sack_slot",
-				      (size_t)cfg->tcp.max_flows * sizeof(sk->slot[0]), 0, socket);
-	if (sk->slot == NULL) {
-		rte_free(sk);
-		rte_errno = ENOMEM;
-		return NULL;
-	}
 	sk->n_slots = (uint16_t)n;
 	for (i = 1; i <= n; i++)
 		sk->sb[i].next_free = (uint16_t)(i < n ? i + 1 : 0);
@@ -102,7 +93,6 @@ tt_sack_destroy(struct tt_sack *sk)
 {
 	if (sk == NULL)
 		return;
-	rte_free(sk->slot);
 	rte_free(sk);
 }
 
@@ -115,7 +105,7 @@ tt_sack_in_use(const struct tt_sack *sk)
 static inline struct tt_sack_sb *
 sb_of(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
-	return &ctx->sack->sb[ctx->sack->slot[tt_tcp_conn_idx(ctx, c)]];
+	return &ctx->sack->sb[c->sack_slot];
 }
 
 /* The scoreboard of @p c, NULL without one. */
@@ -139,7 +129,7 @@ sb_take(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	}
 	sb = &sk->sb[s];
 	sk->free_head = sb->next_free;
-	sk->slot[tt_tcp_conn_idx(ctx, c)] = s;
+	c->sack_slot = s;
 	sk->in_use++;
 	sb->n = 0;
 	sb->rec = false;
@@ -153,13 +143,12 @@ void
 tt_sack_free(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
 	struct tt_sack *sk = ctx->sack;
-	uint32_t idx = tt_tcp_conn_idx(ctx, c);
 
 	if (!(c->flags & TT_CF_SACK_SB))
 		return;
-	sk->sb[sk->slot[idx]].next_free = sk->free_head;
-	sk->free_head = sk->slot[idx];
-	sk->slot[idx] = 0;
+	sk->sb[c->sack_slot].next_free = sk->free_head;
+	sk->free_head = c->sack_slot;
+	c->sack_slot = 0;
 	sk->in_use--;
 	c->flags &= ~TT_CF_SACK_SB;
 }

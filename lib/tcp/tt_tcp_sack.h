@@ -11,8 +11,8 @@
  *
  * A connection that has SACKed data outstanding, or is in SACK-based
  * recovery, has TT_CF_SACK_SB and a scoreboard in a per-lcore pool of
- * tcp.sack_scoreboards, its slot found through a per-lcore side array
- * indexed by block (as the reassembly queues, tt_tcp_reass.h). With no
+ * tcp.sack_scoreboards, its 16-bit slot in the block (sack_slot, as the
+ * reassembly queues' reass_slot, tt_tcp_reass.h). With no
  * slot left (counted, sack_sb_full), the connection recovers as before
  * without one: NewReno (RFC 6582), TT_CF_RECOVERY alone.
  */
