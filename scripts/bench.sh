@@ -263,7 +263,7 @@ b_row 5a "5. Held connections (server, net_memif)" "established idle connections
 b_row 5b "5. Held connections (server, net_memif)" "opening rate to get there" "conn/s"
 b_row 5c "5. Held connections (server, net_memif)" "CPS of a 2nd client, table empty" "conn/s"
 b_row 5d "5. Held connections (server, net_memif)" "CPS of a 2nd client, connections held" "conn/s"
-b_row 5e "5. Held connections (server, net_memif)" "memory per connection slot (tt_conn + rte_hash)" "bytes"
+b_row 5e "5. Held connections (server, net_memif)" "memory per connection slot (tt_conn + flow index)" "bytes"
 b_row 5f "5. Held connections (server, net_memif)" "heap growth per held connection" "bytes"
 b_row 5g "5. Held connections (server, net_memif)" "most held: as many as memory allows" "connections"
 b_row 5h "5. Held connections (server, net_memif)" "opening rate to get there" "conn/s"
