@@ -48,6 +48,7 @@
 	X(link_down)		/* queued for a port whose link is down */ \
 	X(steer_full)		/* the ring to the lcore owning the segment's flow was full */ \
 	X(tcp_paws)		/* RFC 7323 5.3 PAWS rejected */ \
+	X(tcp_old_ack)		/* old pure ACK that failed PAWS: no reply (tt_tcp_old_pure_ack) */ \
 	X(tcp_out_of_window)	/* RFC 9293 3.10.7.4 unacceptable segment */ \
 	X(tcp_ooo)		/* out-of-order data not held (tcp.reass_mbufs reached, or none) */ \
 	X(tcp_ooo_dup)		/* out-of-order data we already held */ \

@@ -872,6 +872,10 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	/* RFC 7323 5.3: PAWS, before the sequence check. */
 	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) && !(s->flags & TT_TH_RST) &&
 	    TT_SEQ_LT(s->opts.tsval, c->ts_recent)) {
+		if (tt_tcp_old_pure_ack(s, c->rcv_nxt)) {
+			TT_DROP(ctx->stats, TT_DROP_tcp_old_ack);
+			return;
+		}
 		TT_DROP(ctx->stats, TT_DROP_tcp_paws);
 		tt_tcp_send_ack(ctx, c);
 		return;

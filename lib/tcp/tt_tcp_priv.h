@@ -151,4 +151,22 @@ void tt_tcp_send_rst_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 /** Window we advertise now, unscaled bytes. */
 uint32_t tt_tcp_rcv_window(const struct tt_tcp_ctx *ctx, const struct tt_conn *c);
 
+/**
+ * An old pure ACK that failed PAWS (RFC 7323 5.3): no data, SYN, FIN or
+ * RST, and a sequence number before RCV.NXT @p rcv_nxt. It is a duplicate
+ * that arrived late (reordered: a kernel's net_tap sends a connection's
+ * first ACK on another queue than its request, docs/tcp.md) and carries
+ * nothing new. It is dropped without the ACK of RFC 7323 5.3 (drop
+ * tcp_old_ack), as Linux does since 6.14 (TCP_RFC7323_PAWS_ACK): in
+ * TIME_WAIT that ACK only draws an RST from the closed peer, which ends
+ * the TIME_WAIT (RFC 1337). Keepalives and window probes (SND.UNA - 1)
+ * carry a fresh TSval, so they pass PAWS and are answered.
+ */
+static inline bool
+tt_tcp_old_pure_ack(const struct tt_seg *s, uint32_t rcv_nxt)
+{
+	return s->len == 0 && TT_SEQ_LT(s->seq, rcv_nxt) &&
+	       (s->flags & (TT_TH_SYN | TT_TH_FIN | TT_TH_RST | TT_TH_ACK)) == TT_TH_ACK;
+}
+
 #endif /* _TT_TCP_PRIV_H_ */

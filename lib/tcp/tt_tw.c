@@ -449,6 +449,10 @@ tt_tw_input(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct tt_
 	ts = (e->flags & TT_TWF_TS) && (s->opts.present & TT_OPT_TS);
 	/* RFC 7323 5.3: PAWS, before the sequence check. */
 	if (ts && !(s->flags & TT_TH_RST) && TT_SEQ_LT(s->opts.tsval, e->ts_recent)) {
+		if (tt_tcp_old_pure_ack(s, e->rcv_nxt)) {
+			TT_DROP(ctx->stats, TT_DROP_tcp_old_ack);
+			return true;
+		}
 		TT_DROP(ctx->stats, TT_DROP_tcp_paws);
 		tw_send_ack(ctx, ifc, e, s);
 		return true;

@@ -49,6 +49,8 @@ tt_srv_eal_args() {
 		sec == "eal" && /^[ \t]*args[ \t]*=/ { sub(/^[^=]*=[ \t]*/, ""); print; exit }
 	' "$ini")
 	[ -n "$args" ] || args="-l 0 --no-pci"
+	# TT_SRV_LCORES: another EAL lcore list (one tap queue pair per lcore).
+	[ -z "${TT_SRV_LCORES:-}" ] || args=$(sed -E "s/(^| )-l *[0-9,-]+/\1-l $TT_SRV_LCORES/" <<<"$args")
 	args=$(sed -E -e 's/--vdev[= ]+net_tap[^ ]*//g' -e 's/--file-prefix[= ]+[^ ]*//g' \
 		-e 's/[ ]+/ /g' -e 's/^ //; s/ $//' <<<"$args")
 	echo "$args --file-prefix=$prefix --vdev=net_tap0,iface=$ifc,mac=$TT_SRV_MAC"
@@ -130,6 +132,23 @@ tt_srv_exec() {
 		ip netns exec "$TT_SRV_NS" taskset -c "$TT_SRV_CLIENT_CPUS" "$@"
 	else
 		ip netns exec "$TT_SRV_NS" "$@"
+	fi
+}
+
+# tt_srv_ab N C: ApacheBench from the namespace, N requests C at a time, each
+# on a new connection, against the 100-byte HTTP answer: fail unless ab
+# completes all N, none failed, every one a 2xx of 100 bytes.
+tt_srv_ab() {
+	local n=$1 c=$2 out rc
+	out=$(tt_srv_exec ab -q -n "$n" -c "$c" -s 10 "http://$TT_SRV_IP/" 2>&1)
+	rc=$?
+	echo "$out" | grep -E 'Complete requests|Failed requests|Non-2xx|Requests per second|Time taken|Document Length|Exceptions|errors'
+	[ $rc -eq 0 ] || { echo "$out" >&2; tt_fail "ab exited $rc"; }
+	grep -qE "^Complete requests: +$n\$" <<<"$out" || tt_fail "ab: not $n complete requests"
+	grep -qE '^Failed requests: +0$' <<<"$out" || tt_fail "ab: failed requests"
+	grep -qE '^Document Length: +100 bytes$' <<<"$out" || tt_fail "ab: document length is not 100"
+	if grep -q 'Non-2xx' <<<"$out"; then
+		tt_fail "ab: non-2xx responses"
 	fi
 }
 

@@ -183,6 +183,57 @@ START_TEST(test_paws)
 }
 END_TEST
 
+/*
+ * An old pure ACK that fails PAWS (a duplicate that arrived late, as a
+ * kernel's handshake ACK does behind its request over two tap queues) is
+ * dropped without an answer (tcp_old_ack, as Linux since 6.14). A pure ACK
+ * at RCV.NXT, a segment with data or FIN, and a keepalive (SND.UNA - 1
+ * with a fresh TSval) still get the ACK.
+ */
+START_TEST(test_paws_old_ack)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint8_t o[12], ol;
+	uint32_t seq0, seq;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	fp_start(f);
+	c = fp_open(f);
+	ck_assert(c->flags & TT_CF_TS);
+	seq0 = f->pc.snd_nxt;
+	fp_send(f, ACK, "0123456789", 10);
+	seq = f->pc.snd_nxt;
+	tt_test_txq_flush(f->t);
+	/* The handshake's ACK again, late: before RCV.NXT, an old TSval. */
+	ol = fp_ts_optbuf(f->tsval - 5, f->pc.ts_recent, o);
+	fp_raw(f, ACK, seq0, f->pc.rcv_nxt, f->win, o, ol, NULL, 0);
+	fp_none(f);
+	ck_assert_uint_eq(DROPS(f, tcp_old_ack), 1);
+	ck_assert_uint_eq(DROPS(f, tcp_paws), 0);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	/* At RCV.NXT it is no old duplicate: RFC 7323 5.3, the ACK. */
+	fp_raw(f, ACK, seq, f->pc.rcv_nxt, f->win, o, ol, NULL, 0);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq);
+	ck_assert_uint_eq(DROPS(f, tcp_paws), 1);
+	/* Old data with an old TSval: the ACK (a lost ACK of ours is repaired). */
+	fp_raw(f, ACK, seq0, f->pc.rcv_nxt, f->win, o, ol, "0123456789", 10);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq);
+	ck_assert_uint_eq(DROPS(f, tcp_paws), 2);
+	/* A keepalive (SEG.SEQ = RCV.NXT - 1, fresh TSval) is answered. */
+	ol = fp_ts_optbuf(f->tsval, f->pc.ts_recent, o);
+	fp_raw(f, ACK, seq - 1, f->pc.rcv_nxt, f->win, o, ol, NULL, 0);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, seq);
+	ck_assert_uint_eq(DROPS(f, tcp_old_ack), 1);
+	ck_assert_uint_eq(c->rx_off, 10);
+	fp_end(f);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Out of order, delayed ACK.                                         */
 /* ------------------------------------------------------------------ */
@@ -361,6 +412,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_seq_wrap_peer);
 	tcase_add_test(tc, test_seq_wrap_ours);
 	tcase_add_test(tc, test_paws);
+	tcase_add_test(tc, test_paws_old_ack);
 	tcase_add_test(tc, test_out_of_order);
 	tcase_add_test(tc, test_delayed_ack);
 	tcase_add_test(tc, test_delayed_ack_piggyback);

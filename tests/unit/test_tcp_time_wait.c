@@ -144,6 +144,45 @@ START_TEST(test_tw_equal_ts_lower_seq)
 END_TEST
 
 /*
+ * TIME_WAIT: an old pure ACK that fails PAWS gets no answer (tcp_old_ack):
+ * the ACK would only draw an RST from the closed peer and end the entry
+ * early (RFC 1337). With its TSval equal to TS.Recent it passes PAWS and
+ * gets the ACK of RFC 9293 3.10.7.4; old data with an old TSval too.
+ */
+START_TEST(test_tw_old_ack)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint8_t o[12], ol;
+	uint32_t tw_ack;
+
+	fp_start(f);
+	fp_to_time_wait(f);
+	tw_ack = f->pc.snd_nxt;
+	tt_test_txq_flush(f->t);
+	ol = fp_ts_optbuf(f->tsval - 5, f->pc.ts_recent, o);
+	fp_raw(f, ACK, tw_ack - 80, f->pc.rcv_nxt, f->win, o, ol, NULL, 0);
+	fp_none(f);
+	ck_assert_uint_eq(DROPS(f, tcp_old_ack), 1);
+	ck_assert_uint_eq(DROPS(f, tcp_paws), 0);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	fp_raw(f, ACK, tw_ack - 80, f->pc.rcv_nxt, f->win, o, ol, "x", 1);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, tw_ack);
+	ck_assert_uint_eq(DROPS(f, tcp_paws), 1);
+	ol = fp_ts_optbuf(f->tsval, f->pc.ts_recent, o);
+	fp_raw(f, ACK, tw_ack - 80, f->pc.rcv_nxt, f->win, o, ol, NULL, 0);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, tw_ack);
+	ck_assert_uint_eq(DROPS(f, tcp_old_ack), 1);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	fp_time(f, 2 * f->cfg.tcp.msl_ms + 10);
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
+/*
  * Entering TIME_WAIT gives the block and its flow table entry back at once
  * (tt_tw.h): the tuple is in TIME_WAIT for the gauges and for lookups, the
  * blocks in use drop to none, and a new connection gets the same block.
@@ -482,6 +521,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_tw_reuse_seq);
 	tcase_add_test(tc, test_tw_reuse_equal_ts);
 	tcase_add_test(tc, test_tw_equal_ts_lower_seq);
+	tcase_add_test(tc, test_tw_old_ack);
 	tcase_add_test(tc, test_tw_compact);
 	tcase_add_test(tc, test_tw_index_deletes);
 	tcase_add_test(tc, test_tw_rst);
