@@ -41,7 +41,13 @@ tt_steer_arp(struct tt_worker *w, const struct tt_iface *ifc, struct rte_mbuf *m
 			TT_DROP(&w->stats, TT_DROP_no_mbuf);
 			continue;
 		}
-		tt_steer_stage(st, j, c);
+		/* At once, not staged: counted apart from the steered segments. */
+		if (rte_ring_sp_enqueue(st->out[j], c) != 0) {
+			TT_DROP(&w->stats, TT_DROP_steer_full);
+			rte_pktmbuf_free(c);
+			continue;
+		}
+		w->stats.c[TT_STAT_arp_copies_out]++;
 	}
 	/*
 	 * Every lcore gets it; the one that asked learns from it. The others,
@@ -80,15 +86,15 @@ tt_steer_flush(struct tt_worker *w)
  * Frames from another lcore, of any port: parsed again (cheaply: their
  * checksums are marked good) and handled as rx_port() would, TCP segments
  * in batches of one port each. An ARP reply is kept only by an lcore with
- * an entry for its sender.
+ * an entry for its sender. Returns the ARP replies among them.
  */
-static void
+static unsigned int
 steer_dispatch(struct tt_app *app, struct tt_worker *w, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct rte_mbuf *tcp_m[TT_STEER_BURST];
 	struct tt_pkt tcp_p[TT_STEER_BURST];
 	struct tt_steer *st = w->steer;
-	unsigned int n_tcp = 0;
+	unsigned int n_tcp = 0, n_arp = 0;
 	uint16_t i, port = UINT16_MAX;
 
 	for (i = 0; i < nb; i++) {
@@ -115,16 +121,20 @@ steer_dispatch(struct tt_app *app, struct tt_worker *w, struct rte_mbuf **pkts, 
 		if (likely(pkt->kind == TT_PKT_TCP)) {
 			if (tt_admit_syn(w, m, pkt))
 				tcp_m[n_tcp++] = m;
-		} else if (pkt->kind == TT_PKT_ARP &&
-			   tt_arp_known(&w->net.arp[port],
-					rte_be_to_cpu_32(pkt->arp->arp_data.arp_sip))) {
-			tt_arp_input(&w->net, &app->ports[port].ifc, m, pkt);
+		} else if (pkt->kind == TT_PKT_ARP) {
+			n_arp++;
+			if (tt_arp_known(&w->net.arp[port],
+					 rte_be_to_cpu_32(pkt->arp->arp_data.arp_sip)))
+				tt_arp_input(&w->net, &app->ports[port].ifc, m, pkt);
+			else
+				rte_pktmbuf_free(m);
 		} else {
 			rte_pktmbuf_free(m);
 		}
 	}
 	if (n_tcp > 0)
 		tt_tcp_input_burst(w->tcp, &app->ports[port].ifc, tcp_m, tcp_p, n_tcp);
+	return n_arp;
 }
 
 uint16_t
@@ -132,7 +142,7 @@ tt_steer_rx(struct tt_app *app, struct tt_worker *w)
 {
 	struct rte_mbuf *pkts[TT_STEER_BURST];
 	struct tt_steer *st = w->steer;
-	unsigned int j, nb, total = 0;
+	unsigned int j, nb, arp, total = 0;
 
 	for (j = 0; j < st->n; j++) {
 		if (st->in[j] == NULL)
@@ -140,8 +150,9 @@ tt_steer_rx(struct tt_app *app, struct tt_worker *w)
 		nb = rte_ring_sc_dequeue_burst(st->in[j], (void **)pkts, RTE_DIM(pkts), NULL);
 		if (nb == 0)
 			continue;
-		w->stats.c[TT_STAT_steered_in] += nb;
-		steer_dispatch(app, w, pkts, (uint16_t)nb);
+		arp = steer_dispatch(app, w, pkts, (uint16_t)nb);
+		w->stats.c[TT_STAT_steered_in] += nb - arp;
+		w->stats.c[TT_STAT_arp_copies_in] += arp;
 		total += nb;
 	}
 	/* ARP replies of the rings' frames may have staged nothing; TCP output went to txq. */

@@ -86,7 +86,7 @@
 	X(client_drain_reset) X(rx_discarded_at_exit) \
 	X(challenge_acks) X(challenge_acks_limited) X(persist_timeouts) \
 	X(echo_conn_cap) X(echo_lcore_cap) X(snd_queue_full) \
-	X(steered_out) X(steered_in)
+	X(steered_out) X(steered_in) X(arp_copies_out) X(arp_copies_in)
 
 #define TT_X_ENUM(name) TT_STAT_ ## name,
 enum tt_stat_id {

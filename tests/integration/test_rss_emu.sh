@@ -12,16 +12,16 @@
 # Cases, each with a fresh emulator and fresh processes:
 #   hash: client and server on 2 lcores (2 queues) each, the emulator's
 #     symmetric key given to both ([port0] rss = hash, rss_key): the
-#     hash-aware path. Every connection completes, nothing but ARP
-#     replies is steered between lcores (steered_out counts their copies
-#     too), every queue of both ports carries frames in
-#     both directions, and no TCP frame changes queue number in the
-#     emulator (client lcore j sends on queue j only tuples whose replies
-#     hash to queue j; with a symmetric key its segments reach the
-#     server's queue j too, whose lcore answers on it).
+#     hash-aware path. Every connection completes, no TCP segment is
+#     steered between lcores (steered_out 0; the client's ARP replies
+#     are copied to its other lcore, arp_copies_out), every queue of both
+#     ports carries frames in both directions, and no TCP frame changes
+#     queue number in the emulator (client lcore j sends on queue j only
+#     tuples whose replies hash to queue j; with a symmetric key its
+#     segments reach the server's queue j too, whose lcore answers on it).
 #   steer: the same with Microsoft's key, which tcpterm is not told
 #     (rss = steer): every connection completes, the client steered
-#     segments to their owners (steered_out beyond its ARP copies > 0),
+#     segments to their owners (steered_out > 0),
 #     every queue used.
 #   server2: server on 2 lcores (2 queues) behind the emulator, client on
 #     1 lcore (1 queue): the server's lcores own whatever their queue
@@ -86,25 +86,20 @@ expect_frames() {
 		"$(tt_cli_get "$d/$1.$4.json" "(lambda c: $6)(d[\"counters\"])")"
 }
 
-# steered_tcp CASE cli|srv LCORES: the frames a process of LCORES lcores passed to
-# another lcore (steered_out) beyond the ARP replies it may have shared:
-# steered_out counts those too, one copy per other lcore of each ARP
-# reply, and at most every non-IP frame the emulator delivered to that
-# process was one. So a result > 0 means TCP segments were steered; 0
-# means at most a handful (that many ARP frames) were.
+# steered_tcp CASE cli|srv: the TCP segments a process passed to another
+# lcore (steered_out; the ARP reply copies are arp_copies_out).
 steered_tcp() {
-	local port=0 out arp
-	[ "$2" = srv ] && port=1
-	out=$(tt_cli_get "$d/$1.$2.json" 'd["counters"]["steered_out"]')
-	arp=$(emu_get "$1" "d[\"ports\"][$port][\"non_ip\"] * ($3 - 1)")
-	tt_info "$1: $2 steered_out $out, of which ARP copies at most $arp" >&2
-	echo $((out > arp ? out - arp : 0))
+	tt_cli_get "$d/$1.$2.json" 'd["counters"]["steered_out"]'
 }
 
-# expect_steered_tcp CASE cli|srv LCORES N
-expect_steered_tcp() {
-	tt_cli_expect_eq "$1: $2: frames steered to another lcore beyond the ARP copies" \
-		"$(steered_tcp "$1" "$2" "$3")" "$4"
+# expect_arp_copies CASE cli|srv: the process shared ARP replies between its
+# lcores, and every copy sent was taken.
+expect_arp_copies() {
+	local out in
+	out=$(tt_cli_get "$d/$1.$2.json" 'd["counters"]["arp_copies_out"]')
+	in=$(tt_cli_get "$d/$1.$2.json" 'd["counters"]["arp_copies_in"]')
+	tt_expect_ge "$1: $2: ARP reply copies to the other lcore" "$out" 1
+	tt_cli_expect_eq "$1: $2: ARP reply copies taken (== sent)" "$in" "$out"
 }
 
 # run_case NAME EMU_QUEUES SRV_LCORES CLI_LCORES (EAL options) "EMU-ARGS" "SRV-SETS" "CLI-SETS":
@@ -232,8 +227,9 @@ for p in 0 1; do
 	tt_cli_expect_eq "hash: emulator port $p: TCP frames moved to another queue number" \
 		"$(emu_get hash "d[\"ports\"][$p][\"tcp_queue_changed\"]")" 0
 done
-expect_steered_tcp hash cli 2 0
-expect_steered_tcp hash srv 2 0
+tt_cli_expect_eq "hash: client: TCP segments steered" "$(steered_tcp hash cli)" 0
+tt_cli_expect_eq "hash: server: TCP segments steered" "$(steered_tcp hash srv)" 0
+expect_arp_copies hash cli
 
 # ---- steering: both on 2 lcores, a key tcpterm was not told ----
 run_case steer 2 "$lcores2" "$lcores2" "--key microsoft" \
@@ -242,9 +238,9 @@ for p in 0 1; do
 	expect_queues_used steer $p rx
 	expect_queues_used steer $p tx
 done
-tt_expect_ge "steer: client: frames steered to another lcore beyond the ARP copies" \
-	"$(steered_tcp steer cli 2)" 1
-tt_info "steer: server: frames steered beyond the ARP copies: $(steered_tcp steer srv 2)"
+tt_expect_ge "steer: client: TCP segments steered to another lcore" "$(steered_tcp steer cli)" 1
+expect_arp_copies steer cli
+tt_info "steer: server: TCP segments steered: $(steered_tcp steer srv)"
 
 # ---- server on 2 lcores behind the RSS NIC, client on 1 ----
 run_case server2 1,2 "$lcores2" "$lcores1" "" "" ""

@@ -12,9 +12,10 @@
 # Checked: the log says steering was chosen, and why; tcpterm exits 0 by
 # itself; every connection completes, none fails; nginx's access log has
 # one line with status 200 per connection; both lcores opened connections;
-# frames were steered (steered_in == steered_out > 0, none dropped on a
-# full ring); no segment reached an lcore without its flow (tcp_no_flow,
-# what misdirected replies cause); no connection left but in TIME_WAIT
+# TCP segments were steered (steered_in == steered_out > 0, none dropped
+# on a full ring), ARP replies copied to the other lcore (arp_copies_in
+# == arp_copies_out > 0); no segment reached an lcore without its flow
+# (tcp_no_flow, what misdirected replies cause); no connection left but in TIME_WAIT
 # (the client closes first); every mbuf back in its pool. Segments of one
 # connection that arrive on both queues can be reordered by the detour
 # through a ring, so out-of-window drops are not counted against it.
@@ -88,6 +89,11 @@ tt_info "steered_out $out steered_in $in"
 tt_expect_ge "steered_out" "$out" 1
 tt_cli_expect_eq "steered_in (== steered_out)" "$in" "$out"
 tt_cli_expect_eq "drops.steer_full" "$(tt_cli_get "$json" 'd["drops"]["steer_full"]')" 0
+# ARP replies are copied to the other lcore, and counted apart.
+arp_out=$(tt_cli_get "$json" 'd["counters"]["arp_copies_out"]')
+tt_expect_ge "arp_copies_out" "$arp_out" 1
+tt_cli_expect_eq "arp_copies_in (== arp_copies_out)" \
+	"$(tt_cli_get "$json" 'd["counters"]["arp_copies_in"]')" "$arp_out"
 tt_cli_expect_eq "drops.tcp_no_flow" "$(tt_cli_get "$json" 'd["drops"]["tcp_no_flow"]')" 0
 tt_info "states at exit: $(tt_cli_states "$json")"
 # TIME_WAIT is kept as compact entries, not connection blocks (docs/tcp.md):
