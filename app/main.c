@@ -368,7 +368,7 @@ main(int argc, char **argv)
 	}
 
 	if (app->cfg.client.enabled)
-		tt_gen_plan_log(&app->cfg);
+		tt_report_plan_log(app);
 	tt_report_telemetry_init();
 	app->start_tsc = rte_rdtsc();
 	if (tt_report_start(app) < 0)

@@ -196,6 +196,27 @@ run_seconds(struct tt_app *app)
 	return (double)(end - app->start_tsc) / app->tsc_hz;
 }
 
+/* Each client lcore's own tuples (tt_gen_tuples()) into @p t; the lcores. */
+static unsigned int
+gen_tuples(const struct tt_app *app, uint64_t t[RTE_MAX_LCORE])
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < app->n_workers && n < RTE_MAX_LCORE; i++)
+		if (app->workers[i]->gen != NULL)
+			t[n++] = tt_gen_tuples(app->workers[i]->gen);
+	return n;
+}
+
+void
+tt_report_plan_log(struct tt_app *app)
+{
+	uint64_t t[RTE_MAX_LCORE];
+	unsigned int n = gen_tuples(app, t);
+
+	tt_gen_plan_log(&app->cfg, n > 0 ? t : NULL, RTE_MAX(n, 1u));
+}
+
 /*
  * When the client's tuple space held opens back: from when, how often, and
  * by what (the plan of tt_gen_plan), so a rate below target says why.
@@ -203,9 +224,9 @@ run_seconds(struct tt_app *app)
 static void
 tuple_limit_line(struct tt_app *app, FILE *f, const struct tt_stats *s)
 {
-	uint64_t first = 0, tw = 0, t;
+	uint64_t first = 0, tw = 0, t, lt[RTE_MAX_LCORE];
 	struct tt_gen_plan p;
-	unsigned int i;
+	unsigned int i, n;
 
 	for (i = 0; i < app->n_workers; i++) {
 		if (app->workers[i]->gen == NULL)
@@ -217,15 +238,17 @@ tuple_limit_line(struct tt_app *app, FILE *f, const struct tt_stats *s)
 	}
 	if (first == 0)
 		return;
-	tt_gen_plan(&app->cfg, &p);
+	n = gen_tuples(app, lt);
+	tt_gen_plan(&app->cfg, n > 0 ? lt : NULL, RTE_MAX(n, 1u), &p);
 	fprintf(f, "client rate limited by the 4-tuples from %.2f s on (%" PRIu64
 		" polls found none free", (double)(first - app->start_tsc) / app->tsc_hz,
 		s->c[TT_STAT_client_tuples_exhausted]);
 	if (tw != 0)
 		fprintf(f, ", %" PRIu64 " of them waiting for the oldest TIME_WAIT tuple", tw);
 	if (p.hold_ms != 0)
-		fprintf(f, "): %" PRIu64 " tuples, each held %u ms by %s, sustain %.0f conn/s\n",
-			p.n_tuples, p.hold_ms, p.hold_by, p.max_rate);
+		fprintf(f, "): %" PRIu64 " tuples (%" PRIu64 " on the poorest of %u lcores), "
+			"each held %u ms by %s, sustain %.0f conn/s\n", p.n_tuples, p.lcore_min,
+			p.n_lcores, p.hold_ms, p.hold_by, p.max_rate);
 	else
 		fprintf(f, "): %" PRIu64 " tuples, all in use (client.concurrency or "
 			"tcp.max_flows above the tuple count?)\n", p.n_tuples);

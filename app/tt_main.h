@@ -101,6 +101,8 @@ int tt_report_start(struct tt_app *app);
 /** Stop the thread of tt_report_start() (after the workers have returned). */
 void tt_report_stop(struct tt_app *app);
 void tt_report_summary(struct tt_app *app, FILE *f);
+/** The client's tuple plan at start, from each lcore's own tuples (tt_gen_plan_log()). */
+void tt_report_plan_log(struct tt_app *app);
 int tt_report_json(struct tt_app *app, const char *path);
 void tt_stats_collect(struct tt_app *app, struct tt_stats *sum);
 void tt_report_telemetry_init(void);

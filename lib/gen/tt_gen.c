@@ -673,17 +673,44 @@ tt_gen_tw_limited(const struct tt_gen *g)
 	return g->tw_limited;
 }
 
+uint64_t
+tt_gen_tuples(const struct tt_gen *g)
+{
+	return g->n_tuples;
+}
+
 void
-tt_gen_plan(const struct tt_config *cfg, struct tt_gen_plan *p)
+tt_gen_plan(const struct tt_config *cfg, const uint64_t *lcore_tuples, unsigned int n,
+	    struct tt_gen_plan *p)
 {
 	const struct tt_client_cfg *cc = &cfg->client;
 	const struct tt_tcp_cfg *tc = &cfg->tcp;
+	unsigned int i;
 
 	memset(p, 0, sizeof(*p));
 	p->n_sip = cc->src_ip_first != 0 ? cc->src_ip_last - cc->src_ip_first + 1 : 1;
 	p->n_sport = cc->sport_last - cc->sport_first + 1;
 	p->n_targets = cc->n_target;
 	p->n_tuples = (uint64_t)p->n_sip * p->n_sport * p->n_targets;
+	p->n_lcores = RTE_MAX(n, 1u);
+	p->lcore_min = UINT64_MAX;
+	for (i = 0; i < p->n_lcores; i++) {
+		uint64_t t;
+
+		if (lcore_tuples != NULL) {
+			t = lcore_tuples[i];
+		} else {
+			uint32_t count;
+			uint16_t first;
+
+			tt_gen_sport_share(cfg, i, p->n_lcores, &first, &count);
+			t = (uint64_t)count * p->n_sip * p->n_targets;
+		}
+		if (t < p->lcore_min) {
+			p->lcore_min = t;
+			p->lcore_min_idx = i;
+		}
+	}
 	/*
 	 * Only an active close leaves the tuple in our TIME_WAIT (RFC 9293
 	 * 3.6); after a passive close or a reset it is free at once.
@@ -698,27 +725,31 @@ tt_gen_plan(const struct tt_config *cfg, struct tt_gen_plan *p)
 		p->hold_by = tc->timestamps ? "TIME_WAIT, 2 x tcp.msl_ms (tcp.tw_reuse is off)" :
 			     "TIME_WAIT, 2 x tcp.msl_ms (no reuse without tcp.timestamps)";
 	}
-	p->max_rate = (double)p->n_tuples * 1000.0 / p->hold_ms;
+	/* Each lcore runs at rate / n_lcores: the one with the fewest tuples binds. */
+	p->max_rate = (double)p->lcore_min * p->n_lcores * 1000.0 / p->hold_ms;
 }
 
 void
-tt_gen_plan_log(const struct tt_config *cfg)
+tt_gen_plan_log(const struct tt_config *cfg, const uint64_t *lcore_tuples, unsigned int n)
 {
 	const struct tt_client_cfg *cc = &cfg->client;
 	struct tt_gen_plan p;
-	char want[48];
+	char want[48], per[128] = "";
 
-	tt_gen_plan(cfg, &p);
+	tt_gen_plan(cfg, lcore_tuples, n, &p);
+	if (p.n_lcores > 1)
+		snprintf(per, sizeof(per), " split over %u lcores (the fewest, %" PRIu64
+			 ", on lcore %u)", p.n_lcores, p.lcore_min, p.lcore_min_idx);
 	if (p.hold_ms == 0) {
 		TT_LOG(INFO, "client: %" PRIu64 " 4-tuples (%u source address(es) x %u port(s) x "
-		       "%u target(s)); the server closes first, so none waits in our TIME_WAIT",
-		       p.n_tuples, p.n_sip, p.n_sport, p.n_targets);
+		       "%u target(s))%s; the server closes first, so none waits in our TIME_WAIT",
+		       p.n_tuples, p.n_sip, p.n_sport, p.n_targets, per);
 		return;
 	}
 	TT_LOG(INFO, "client: %" PRIu64 " 4-tuples (%u source address(es) x %u port(s) x "
-	       "%u target(s)), each held %u ms after its close by %s: at most %.0f conn/s "
-	       "sustained", p.n_tuples, p.n_sip, p.n_sport, p.n_targets, p.hold_ms, p.hold_by,
-	       p.max_rate);
+	       "%u target(s))%s, each held %u ms after its close by %s: at most %.0f conn/s "
+	       "sustained", p.n_tuples, p.n_sip, p.n_sport, p.n_targets, per, p.hold_ms,
+	       p.hold_by, p.max_rate);
 	if (cc->rate != 0 && (double)cc->rate <= p.max_rate)
 		return;
 	if (cc->rate == 0)

@@ -64,25 +64,43 @@ uint64_t tt_gen_limited_tsc(const struct tt_gen *g);
 /** Polls that stopped at the oldest TIME_WAIT tuple, not reusable yet. */
 uint64_t tt_gen_tw_limited(const struct tt_gen *g);
 
-/** What the client's tuple space sustains (all lcores together). */
+/** The 4-tuples lcore @p g may open: its port slice, or in rss hash mode its own. */
+uint64_t tt_gen_tuples(const struct tt_gen *g);
+
+/**
+ * What the client's tuple space sustains, over all its lcores. Each lcore
+ * opens only its own tuples (a slice of the source ports, or in rss hash
+ * mode those whose replies hash to its queue) at an equal share of the
+ * rate (client.rate / lcores), so the lcore with the fewest tuples sets
+ * the limit for all: max_rate = lcores x its tuples / hold.
+ */
 struct tt_gen_plan {
 	uint64_t n_tuples;	/**< source addresses x ports x targets */
 	uint32_t n_sip;
 	uint32_t n_sport;
 	uint32_t n_targets;
+	unsigned int n_lcores;	/**< client lcores */
+	uint64_t lcore_min;	/**< the fewest tuples of one lcore */
+	unsigned int lcore_min_idx;	/**< that lcore (worker index) */
 	uint32_t hold_ms;	/**< how long a tuple waits after its close; 0: not at all */
 	const char *hold_by;	/**< what holds it (NULL when hold_ms is 0) */
-	double max_rate;	/**< conn/s it sustains; 0 when it sets no limit */
+	double max_rate;	/**< conn/s all lcores sustain together; 0 when no limit */
 };
 
-/** Work out the tuple-space plan of @p cfg's client role. */
-void tt_gen_plan(const struct tt_config *cfg, struct tt_gen_plan *p);
+/**
+ * Work out the tuple-space plan of @p cfg's client role on @p n lcores,
+ * lcore i having @p lcore_tuples[i] tuples of its own (tt_gen_tuples());
+ * @p lcore_tuples NULL: each lcore's slice of the source ports
+ * (tt_gen_sport_share()), as without rss hash mode.
+ */
+void tt_gen_plan(const struct tt_config *cfg, const uint64_t *lcore_tuples, unsigned int n,
+		 struct tt_gen_plan *p);
 /**
  * Log the plan at start (one INFO line) and, when the configured rate (or
  * rate = 0) can exceed what it sustains, one WARNING line naming the keys
- * that lift the limit.
+ * that lift the limit. Arguments as tt_gen_plan().
  */
-void tt_gen_plan_log(const struct tt_config *cfg);
+void tt_gen_plan_log(const struct tt_config *cfg, const uint64_t *lcore_tuples, unsigned int n);
 
 /**
  * The meter the client applications write (latency histograms, connections

@@ -107,6 +107,53 @@ gfix_resolve(struct gfix *f)
 	ck_assert_uint_ne(tt_gen_start_tsc(f->g), 0);
 }
 
+/*
+ * The tuple plan per lcore (tt_gen_plan()): with port slices, 10 ports on 3
+ * lcores are 4, 3 and 3, so 3 lcores at a third of the rate each sustain
+ * 3 x 3 tuples per hold, not 10; given counts (rss hash mode) the smallest
+ * binds; a passive close holds nothing.
+ */
+/* tt_gen_plan() of @p cfg on @p n lcores must give these. */
+static void
+plan_check(const struct tt_config *cfg, const uint64_t *lt, unsigned int n, uint64_t min,
+	   unsigned int min_idx, uint32_t hold_ms, double max_rate)
+{
+	struct tt_gen_plan p;
+
+	tt_gen_plan(cfg, lt, n, &p);
+	ck_assert_uint_eq(p.n_lcores, n);
+	ck_assert_uint_eq(p.lcore_min, min);
+	ck_assert_uint_eq(p.lcore_min_idx, min_idx);
+	ck_assert_uint_eq(p.hold_ms, hold_ms);
+	ck_assert_double_eq_tol(p.max_rate, max_rate, 1e-9);
+}
+
+START_TEST(test_plan_per_lcore)
+{
+	static const uint64_t hashed[2] = { 700, 300 };
+	struct tt_gen_plan p;
+	struct tt_config cfg;
+
+	tt_cfg_defaults(&cfg);
+	cfg.client.enabled = true;
+	cfg.client.n_target = 2;
+	cfg.client.sport_first = 5000;
+	cfg.client.sport_last = 5009;
+	cfg.tcp.tw_reuse_delay_ms = 500;
+	tt_gen_plan(&cfg, NULL, 1, &p);
+	ck_assert_uint_eq(p.n_tuples, 20);
+	plan_check(&cfg, NULL, 1, 20, 0, 500, 40.0);
+	/* Slices of 4, 3 and 3 ports: 3 x 6 tuples per 500 ms, not 20. */
+	plan_check(&cfg, NULL, 3, 6, 1, 500, 36.0);
+	plan_check(&cfg, hashed, 2, 300, 1, 500, 1200.0);
+	cfg.tcp.tw_reuse = false;
+	cfg.tcp.msl_ms = 1000;
+	plan_check(&cfg, hashed, 2, 300, 1, 2000, 300.0);
+	cfg.client.close = TT_CLOSE_PASSIVE;
+	plan_check(&cfg, hashed, 2, 300, 1, 0, 0.0);
+}
+END_TEST
+
 START_TEST(test_arp_before_clock)
 {
 	struct gfix f;
@@ -385,6 +432,7 @@ tt_test_suite(void)
 
 	tt_test_eal_init();
 
+	tcase_add_test(tc, test_plan_per_lcore);
 	tcase_add_test(tc, test_arp_before_clock);
 	tcase_add_test(tc, test_arp_timeout);
 	tcase_add_test(tc, test_tuples_distinct_and_concurrency);

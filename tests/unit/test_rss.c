@@ -180,8 +180,9 @@ reply_queue(const struct tt_rss *r, uint32_t laddr, uint16_t lport, uint32_t rad
  * source addresses and two targets (four pairs, each its own bucket
  * mask), with a random key and a RETA of 64 entries not in i % n order.
  */
-static void
-hash_tuples(unsigned int idx, unsigned int n)
+static uint64_t
+hash_tuples(unsigned int idx, unsigned int n, const uint8_t *key, const uint16_t *reta,
+	    unsigned int reta_size)
 {
 	static const uint32_t targets[2] = { IP(198, 18, 0, 1), IP(198, 18, 0, 9) };
 	static uint8_t seen[2][2][512];
@@ -190,18 +191,11 @@ hash_tuples(unsigned int idx, unsigned int n)
 	struct tt_tcp_ctx *ctx;
 	struct tt_app_ctx *app;
 	struct tt_gen *g;
-	uint8_t key[TT_RSS_KEY_LEN];
-	uint16_t reta[64];
 	struct tt_rss r;
 	uint64_t hz = rte_get_tsc_hz(), tsc = 1000000, want = 0, got = 0;
 	unsigned int i, s, k, round;
 
-	for (i = 0; i < TT_RSS_KEY_LEN; i++)
-		key[i] = (uint8_t)rte_rand();
-	for (i = 0; i < RTE_DIM(reta); i++)
-		reta[i] = (uint16_t)(rte_rand() % n);
-	reta[0] = (uint16_t)idx;	/* at least one entry is ours */
-	ck_assert_int_eq(tt_rss_load(&r, key, reta, RTE_DIM(reta), 0), 0);
+	ck_assert_int_eq(tt_rss_load(&r, key, reta, reta_size, 0), 0);
 
 	tt_cfg_defaults(&cfg);
 	cfg.port[0].present = true;
@@ -268,6 +262,8 @@ hash_tuples(unsigned int idx, unsigned int n)
 	ck_assert_uint_gt(want, 0);
 	ck_assert_uint_eq(got, want);
 	ck_assert_uint_eq(tt_gen_opened(g), want);
+	/* What the plan counts as this lcore's own (tt_gen_plan()). */
+	ck_assert_uint_eq(tt_gen_tuples(g), want);
 	ck_assert_uint_gt(t->stats.c[TT_STAT_client_tuples_exhausted], 0);
 	tt_tcp_abort_all(ctx);
 	tt_tcp_ctx_free(ctx);
@@ -275,13 +271,59 @@ hash_tuples(unsigned int idx, unsigned int n)
 	tt_gen_free(g);
 	tt_test_ctx_free(t);
 	ck_assert_uint_eq(tt_test_pool_in_use(), 0);
+	return want;
+}
+
+/*
+ * Every lcore of @p n with one random key and RETA of 64 entries (each
+ * lcore holding at least one): each opens exactly its own tuples, all of
+ * them together are the whole space once, and the tuple plan of the n
+ * lcores (tt_gen_plan()) is bound by the lcore with the fewest: n x that
+ * / the reuse delay, not the whole space / the delay.
+ */
+static void
+hash_tuples_all(unsigned int n)
+{
+	uint64_t t[3], sum = 0, min = UINT64_MAX;
+	uint8_t key[TT_RSS_KEY_LEN];
+	struct tt_gen_plan p;
+	struct tt_config cfg;
+	uint16_t reta[64];
+	unsigned int i;
+
+	for (i = 0; i < TT_RSS_KEY_LEN; i++)
+		key[i] = (uint8_t)rte_rand();
+	for (i = 0; i < RTE_DIM(reta); i++)
+		reta[i] = (uint16_t)(i < n ? i : rte_rand() % n);
+	for (i = 0; i < n; i++) {
+		t[i] = hash_tuples(i, n, key, reta, RTE_DIM(reta));
+		sum += t[i];
+		min = RTE_MIN(min, t[i]);
+	}
+	/* 2 source addresses x 512 ports x 2 targets, each on one lcore. */
+	ck_assert_uint_eq(sum, 2 * 512 * 2);
+	tt_cfg_defaults(&cfg);
+	cfg.client.enabled = true;
+	cfg.client.n_target = 2;
+	cfg.client.src_ip_first = TT_TEST_IP_US + 1;
+	cfg.client.src_ip_last = TT_TEST_IP_US + 2;
+	cfg.client.sport_first = 5000;
+	cfg.client.sport_last = 5511;
+	cfg.tcp.tw_reuse_delay_ms = 1000;
+	tt_gen_plan(&cfg, t, n, &p);
+	ck_assert_uint_eq(p.n_tuples, sum);
+	ck_assert_uint_eq(p.n_lcores, n);
+	ck_assert_uint_eq(p.lcore_min, min);
+	ck_assert_uint_eq(t[p.lcore_min_idx], min);
+	ck_assert_uint_eq(p.hold_ms, 1000);
+	ck_assert_double_eq_tol(p.max_rate, (double)min * n, 1e-6);
+	ck_assert_double_le(p.max_rate, (double)sum);
 }
 
 START_TEST(test_gen_hash_tuples)
 {
-	hash_tuples(0, 2);
-	hash_tuples(1, 2);
-	hash_tuples(2, 3);
+	hash_tuples_all(2);
+	hash_tuples_all(3);
 }
 END_TEST
 
