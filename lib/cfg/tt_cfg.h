@@ -92,6 +92,7 @@ struct tt_tcp_cfg {
 	bool tw_reuse;
 	uint32_t tw_reuse_delay_ms;	/**< after this long in TIME_WAIT */
 	bool rfc1337;		/**< TIME_WAIT ignores RST (RFC 1337 4) */
+	bool last_ack_reopen;	/**< a newer SYN ends LAST_ACK (tt_tcp_syn_reopens) */
 	enum tt_syncookie_mode syn_cookies;	/**< SYN cookies (RFC 4987) */
 	uint32_t rcv_wnd;	/**< receive window, bytes */
 	uint32_t reass_mbufs;	/**< out-of-order segments held per lcore (tt_tcp_reass.c); 0: none */

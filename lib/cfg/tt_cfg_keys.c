@@ -687,6 +687,7 @@ static const struct tt_cfg_key tt_tcp_keys[] = {
 	KEY_BOOL(tt_tcp_cfg, tw_reuse, "true"),
 	KEY_UINT(tt_tcp_cfg, tw_reuse_delay_ms, 1, 600000, "1000"),
 	KEY_BOOL(tt_tcp_cfg, rfc1337, "false"),
+	KEY_BOOL(tt_tcp_cfg, last_ack_reopen, "true"),
 	KEY_FIELD(tt_tcp_cfg, syn_cookies, cfg_parse_syn_cookies,
 		  cfg_fmt_syn_cookies, "auto"),
 	KEY_UINT(tt_tcp_cfg, rcv_wnd, 1024, 1073741823, "262144"),

@@ -194,12 +194,12 @@ tt_pkt_parse_tcp(const struct tt_iface *ifc, struct rte_mbuf *m,
 	}
 
 	/*
-	 * Every segment carries ACK, except a SYN or a RST: none of the three
-	 * is invalid, as are SYN with FIN and SYN with RST.
+	 * SYN with FIN or with RST is invalid in any state. A segment with
+	 * none of SYN, ACK and RST (FIN, NULL and Xmas scans) goes on: a
+	 * closed port answers it with an RST (RFC 9293 3.10.7.1), a listening
+	 * port or a connection drops it (3.10.7.2 fourth, 3.10.7.4 fifth).
 	 */
 	fl = tcp->tcp_flags;
-	if ((fl & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) == 0)
-		return TT_DROP_bad_tcp_flags;
 	if ((fl & RTE_TCP_SYN_FLAG) &&
 	    (fl & (RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)))
 		return TT_DROP_bad_tcp_flags;

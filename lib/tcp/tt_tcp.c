@@ -345,6 +345,42 @@ tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 	conn_unlink(ctx, c);
 }
 
+/*
+ * A SYN for a connection in LAST_ACK whose only unacknowledged byte is our
+ * FIN: the peer has closed (its FIN is in), read all our data (acked) and
+ * now opens a new incarnation of the 4-tuple, so our FIN's ACK was lost
+ * (or the peer dropped its TIME_WAIT, as dperf and TRex do). RFC 9293
+ * 3.10.7.4 would send a challenge ACK (RFC 5961 4) and keep retransmitting
+ * the FIN, refusing the tuple for up to max_retries RTOs; a client that
+ * reuses tuples quickly (dperf reuses each in 2-7 s) then collides with
+ * its own past under load. With tcp.last_ack_reopen, the old connection
+ * ends as a completed passive close and the SYN opens the new one, under
+ * the rule that lets a SYN end TIME_WAIT (RFC 6191, RFC 1122 4.2.2.13):
+ * with timestamps on both, a TSval above TS.Recent, otherwise a sequence
+ * number above RCV.NXT. Nothing is lost: every byte of ours was acked and
+ * the peer's FIN was received. Returns true when the block was freed.
+ */
+bool
+tt_tcp_syn_reopens(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
+{
+	bool newer;
+
+	if ((s->flags & (TT_TH_SYN | TT_TH_ACK | TT_TH_RST)) != TT_TH_SYN ||
+	    c->state != TT_TCPS_LAST_ACK || !ctx->cfg->tcp.last_ack_reopen ||
+	    c->snd_una + 1 != c->snd_max)
+		return false;
+	if ((c->flags & TT_CF_TS) && (s->opts.present & TT_OPT_TS) &&
+	    s->opts.tsval != c->ts_recent)
+		newer = TT_SEQ_GT(s->opts.tsval, c->ts_recent);
+	else
+		newer = TT_SEQ_GT(s->seq, c->rcv_nxt);
+	if (!newer)
+		return false;
+	TT_STAT_INC(ctx->stats, last_ack_reopened);
+	tt_tcp_conn_free(ctx, c, TT_CLOSE_R_PASSIVE);
+	return true;
+}
+
 struct tt_conn *
 tt_tcp_lookup(struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport, uint32_t raddr,
 	      uint16_t rport)

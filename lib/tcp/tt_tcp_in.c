@@ -270,9 +270,20 @@ no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, struct rx_ref *ref,
 			return;
 		}
 		TT_STAT_INC(ctx->stats, refused_no_listener);
+	} else if (!(s->flags & TT_TH_ACK)) {
+		/*
+		 * None of SYN, ACK and RST (FIN, NULL, Xmas): a listening port
+		 * drops it (RFC 9293 3.10.7.2 fourth), a closed one answers
+		 * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> (3.10.7.1).
+		 */
+		if (listening(ctx, s->dport)) {
+			TT_DROP(ctx->stats, TT_DROP_bad_tcp_flags);
+			return;
+		}
+		TT_DROP(ctx->stats, TT_DROP_tcp_no_flow);
 	} else {
 		/* An ACK may bring back a cookie (RFC 4987 3.6). */
-		if ((s->flags & (TT_TH_SYN | TT_TH_ACK)) == TT_TH_ACK &&
+		if (!(s->flags & TT_TH_SYN) &&
 		    ctx->cfg->tcp.syn_cookies != TT_SYNCOOKIE_OFF && listening(ctx, s->dport)) {
 			if (syncookie_open(ctx, ref, s))
 				return;
@@ -1041,7 +1052,8 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			 */
 			ctx->spare = mb;
 			ctx->spare_taken = false;
-			if (c == NULL)
+			if (c == NULL || (unlikely(s.flags & TT_TH_SYN) &&
+					  tt_tcp_syn_reopens(ctx, c, &s)))
 				no_flow(ctx, ifc, &(struct rx_ref){ mb, &kept }, &s);
 			else if (c->state == TT_TCPS_SYN_SENT)
 				syn_sent_input(ctx, c, &s);

@@ -79,6 +79,8 @@ uint32_t tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport
 struct tt_conn *tt_tcp_conn_alloc(struct tt_tcp_ctx *ctx, const struct tt_flow_key *key,
 				  uint64_t hash);
 void tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason);
+/** A SYN that ends LAST_ACK for a new incarnation (tcp.last_ack_reopen); frees @p c. */
+bool tt_tcp_syn_reopens(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s);
 /* SYN cookies (tt_syncookie.c, RFC 4987). */
 struct tt_syncookie {
 	uint32_t iss;		/**< our ISS, SEG.ACK - 1 */

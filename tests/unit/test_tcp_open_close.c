@@ -401,6 +401,62 @@ START_TEST(test_rst_in_state)
 }
 END_TEST
 
+/*
+ * A SYN for a tuple in LAST_ACK, only our FIN unacknowledged (our FIN's
+ * ACK lost, the peer reusing the tuple at once as dperf does). Loop 0:
+ * tcp.last_ack_reopen (default): an older SYN (lower TSval) is PAWS-dropped
+ * and the connection stays; a newer one ends it as a passive close and
+ * gets the SYN-ACK of a new connection. Loop 1: off, RFC 9293 3.10.7.4
+ * with RFC 5961 4: a challenge ACK, the old connection stays.
+ */
+START_TEST(test_last_ack_reopen)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t old_iss = f->pc.iss, old_rcv;
+	uint8_t o[40], ol;
+
+	f->cfg.tcp.last_ack_reopen = _i == 0;
+	fp_start(f);
+	fp_reach_state(f, TT_TCPS_LAST_ACK);
+	old_rcv = f->pc.snd_nxt;
+
+	ol = fp_syn_optbuf(f, f->tsval - 10, 0, o);
+	fp_raw(f, SYN, old_iss + 100000, 0, f->win, o, ol, NULL, 0);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, old_rcv);
+	ck_assert_uint_eq(DROPS(f, tcp_paws), 1);
+	ck_state(f, TT_TCPS_LAST_ACK);
+
+	f->pc.iss = old_iss + 100000;
+	fp_send_syn(f);
+	s = fp_expect(f, _i == 0 ? SYN | ACK : ACK);
+	if (_i == 1) {
+		/* The challenge ACK: our SND.NXT and the old RCV.NXT. */
+		ck_assert_uint_eq(s->ack, old_rcv);
+		ck_assert_uint_eq(DROPS(f, tcp_syn_synced), 1);
+		ck_assert_uint_eq(ST(f, last_ack_reopened), 0);
+		ck_state(f, TT_TCPS_LAST_ACK);
+		fp_none(f);
+		fp_end(f);
+		return;
+	}
+	ck_assert_uint_eq(s->ack, f->pc.iss + 1);
+	ck_assert_uint_eq(ST(f, last_ack_reopened), 1);
+	ck_assert_uint_eq(ST(f, conn_closed_passive), 1);
+	ck_assert_uint_eq(TRANS(f, LAST_ACK, CLOSED), 1);
+	ck_assert_int_eq(GAUGE(f, LAST_ACK), 0);
+	ck_state(f, TT_TCPS_SYN_RCVD);
+	ck_assert_uint_eq(f->ctx->in_use, 1);
+	ck_assert_uint_eq(ST(f, conn_accepted), 2);
+	f->pc.ts = true;
+	fp_ack(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	fp_none(f);
+	fp_end(f);
+}
+END_TEST
+
 /* Segments for no connection (RFC 9293 3.10.7.1 and 3.10.7.2). */
 START_TEST(test_rst_no_flow)
 {
@@ -445,6 +501,30 @@ START_TEST(test_rst_no_flow)
 	fp_raw(f, RST | ACK, 777, 1, 0, NULL, 0, NULL, 0);
 	fp_none(f);
 	ck_assert_uint_eq(ST(f, tcp_rst_out), 5);
+
+	/*
+	 * None of SYN, ACK and RST (nmap's FIN, NULL and Xmas scans): a
+	 * listening port drops it (3.10.7.2 fourth), a closed port answers
+	 * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> (3.10.7.1), FIN counted.
+	 */
+	fp_raw(f, FIN, 900, 0, 1024, NULL, 0, NULL, 0);
+	fp_raw(f, 0, 900, 0, 1024, NULL, 0, NULL, 0);
+	fp_raw(f, FIN | PSH | RTE_TCP_URG_FLAG, 900, 0, 1024, NULL, 0, data, 5);
+	fp_none(f);
+	ck_assert_uint_eq(DROPS(f, bad_tcp_flags), 3);
+	f->lport = 81;
+	fp_raw(f, FIN, 900, 0, 1024, NULL, 0, NULL, 0);
+	s = fp_expect(f, RST | ACK);
+	ck_assert_uint_eq(s->seq, 0);
+	ck_assert_uint_eq(s->ack, 901);
+	fp_raw(f, 0, 900, 0, 1024, NULL, 0, NULL, 0);
+	s = fp_expect(f, RST | ACK);
+	ck_assert_uint_eq(s->ack, 900);
+	fp_raw(f, FIN | PSH | RTE_TCP_URG_FLAG, 900, 0, 1024, NULL, 0, data, 5);
+	s = fp_expect(f, RST | ACK);
+	ck_assert_uint_eq(s->ack, 906);
+	ck_assert_uint_eq(ST(f, tcp_rst_out), 8);
+	ck_assert_uint_eq(DROPS(f, bad_tcp_flags), 3);
 	ck_assert_uint_eq(f->ctx->in_use, 0);
 	fp_end(f);
 }
@@ -467,6 +547,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_simultaneous_close);
 	tcase_add_test(tc, test_half_close);
 	tcase_add_test(tc, test_time_wait_fin_restart);
+	tcase_add_loop_test(tc, test_last_ack_reopen, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = fp_tcase("rst");
