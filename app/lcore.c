@@ -52,12 +52,15 @@ find_worker(struct tt_app *app)
 /*
  * Hand the queued packets to their ports, in queue order, at most the
  * first TT_TX_OFFER of the queue per call: what a TX ring refuses stays
- * queued for the next call (back-pressure instead of loss), and only the queue's own
- * overflow (tt_txq_push) drops. The bound matters under overload, when a
- * peer stops reading: offering the whole 4,096-packet queue to a full ring
- * on every loop, and copying it out and back, was what a saturated lcore
- * spent its time on (tx_refused in the hundreds of millions, issue 16).
- * Returns the number of packets the ports took.
+ * queued for the next call (back-pressure instead of loss), and only the
+ * queue's own overflow (tt_txq_push) drops. Under overload, when a peer
+ * stops reading, a flush must cost what the port takes, not what is
+ * queued: with one port the queue's front goes to the port as it is (no
+ * mbuf read, bytes from txq.len[], nothing moved); with several, the
+ * first TT_TX_OFFER are sorted by port. Offering the whole 4,096-packet
+ * queue on every loop, or reading 512 mbufs to offer them to a full ring,
+ * was what a saturated lcore spent its time on (tx_refused in the hundreds
+ * of millions, issue 16). Returns the number of packets the ports took.
  */
 static unsigned int
 tx_flush(struct tt_app *app, struct tt_worker *w)
@@ -65,44 +68,64 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 	static __thread struct rte_mbuf *out[TT_MAX_PORTS][TT_TX_OFFER];
 	uint16_t cnt[TT_MAX_PORTS] = { 0 };
 	uint16_t sent[TT_MAX_PORTS] = { 0 };
+	uint64_t blen[TT_MAX_PORTS] = { 0 };
+	uint8_t port_of[TT_TX_OFFER];	/* a sent mbuf is no longer ours to read */
 	struct tt_txq *q = &w->txq;
+	struct rte_mbuf **qm;
+	uint16_t *ql;
 	uint16_t i, p, keep = 0, scan = RTE_MIN(q->n, (uint16_t)TT_TX_OFFER);
 	unsigned int total = 0;
 	bool gaps = false;
 
+	if (likely(app->n_ports == 1 && app->ports[0].link_up)) {
+		uint16_t n = rte_eth_tx_burst(0, w->queue, &q->m[q->head], scan);
+		uint64_t bytes = 0;
+
+		for (i = 0; i < n; i++)
+			bytes += q->len[q->head + i];
+		w->stats.c[TT_STAT_tx_bytes] += bytes;
+		w->stats.c[TT_STAT_tx_pkts] += n;
+		w->stats.c[TT_STAT_tx_refused] += scan - n;
+		q->n -= n;
+		q->head = q->n == 0 ? 0 : q->head + n;
+		return n;
+	}
+	/* Several ports: work from the start of the array. */
+	if (q->head != 0) {
+		memmove(&q->m[0], &q->m[q->head], q->n * sizeof(q->m[0]));
+		memmove(&q->len[0], &q->len[q->head], q->n * sizeof(q->len[0]));
+		q->head = 0;
+	}
+	qm = q->m;
+	ql = q->len;
 	/*
 	 * The first TT_TX_OFFER packets of the queue, by port (the queue stays
 	 * in order per port: TCP's segments of one flow leave in the order
 	 * they were made). The rest is not even read.
 	 */
 	for (i = 0; i < scan; i++) {
-		struct rte_mbuf *m = q->m[i];
+		struct rte_mbuf *m = qm[i];
 
 		p = m->port;
 		if (unlikely(p >= app->n_ports || !app->ports[p].link_up)) {
 			TT_DROP(&w->stats, TT_DROP_link_down);
 			rte_pktmbuf_free(m);
-			q->m[i] = NULL;
+			qm[i] = NULL;
 			gaps = true;
 			continue;
 		}
+		port_of[i] = (uint8_t)p;
 		out[p][cnt[p]++] = m;
+		blen[p] += ql[i];
 	}
 	for (p = 0; p < app->n_ports; p++) {
-		uint64_t bytes = 0;
-
 		if (cnt[p] == 0)
 			continue;
-		/*
-		 * What the port took is no longer ours to read (freed, or
-		 * already with the peer): count the bytes before offering.
-		 */
-		for (i = 0; i < cnt[p]; i++)
-			bytes += out[p][i]->pkt_len;
 		sent[p] = rte_eth_tx_burst(p, w->queue, out[p], cnt[p]);
+		/* Bytes of what was refused: still ours to read. */
 		for (i = sent[p]; i < cnt[p]; i++)
-			bytes -= out[p][i]->pkt_len;
-		w->stats.c[TT_STAT_tx_bytes] += bytes;
+			blen[p] -= out[p][i]->pkt_len;
+		w->stats.c[TT_STAT_tx_bytes] += blen[p];
 		w->stats.c[TT_STAT_tx_pkts] += sent[p];
 		w->stats.c[TT_STAT_tx_refused] += cnt[p] - sent[p];
 		total += sent[p];
@@ -111,18 +134,21 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 		return 0;	/* all refused: the queue is as it was */
 	/* Close the gaps: each port took the first sent[p] of its packets. */
 	for (i = 0; i < scan; i++) {
-		struct rte_mbuf *m = q->m[i];
+		struct rte_mbuf *m = qm[i];
 
 		if (m == NULL)
 			continue;
-		if (sent[m->port] > 0) {
-			sent[m->port]--;
+		if (sent[port_of[i]] > 0) {
+			sent[port_of[i]]--;
 			continue;
 		}
-		q->m[keep++] = m;
+		ql[keep] = ql[i];
+		qm[keep++] = m;
 	}
-	if (scan < q->n)
-		memmove(&q->m[keep], &q->m[scan], (q->n - scan) * sizeof(q->m[0]));
+	if (scan < q->n) {
+		memmove(&qm[keep], &qm[scan], (q->n - scan) * sizeof(qm[0]));
+		memmove(&ql[keep], &ql[scan], (q->n - scan) * sizeof(ql[0]));
+	}
 	q->n = keep + (q->n - scan);
 	return total;
 }
@@ -147,6 +173,7 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 	nb = rte_eth_rx_burst(port, w->queue, pkts, burst);
 	if (nb == 0)
 		return 0;
+	w->rx_full |= nb == burst;	/* the ring holds more: behind (tt_admit.h) */
 	w->stats.c[TT_STAT_rx_pkts] += nb;
 	for (i = 0; i < nb; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -318,12 +345,12 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 	unsigned int iter = 0;
 	uint64_t prev;
 	bool busy = false;
-	uint16_t p, nb_rx, n_polled = 0;
+	uint16_t p, nb_rx, syn_q, n_polled = 0;
 
 	for (p = 0; p < app->n_ports; p++)
 		n_polled += app->ports[p].used;
 	tt_admit_init(&w->admit, burst * RTE_MAX(n_polled, 1), app->cfg.general.overload_control);
-	w->syn_left = w->admit.quota;
+	w->syn_given = w->syn_left = w->admit.quota;
 
 	w->tx_deadline = rte_rdtsc() + drain_tsc;
 	prev = rte_rdtsc();
@@ -370,12 +397,23 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 			w->tx_deadline = now + drain_tsc;
 		}
 		/*
-		 * Saturated: what the ports would not take piles up here (a
-		 * peer that does not read). A full receive burst alone is not
-		 * the sign: a closed-loop run at full speed has those all the
-		 * time, and shedding its SYNs would only slow it down.
+		 * Saturated: a full receive burst (the ring holds more than a
+		 * poll takes), or what the ports would not take piling up here
+		 * (a peer that does not read). New SYNs are then admitted at
+		 * the rate handshakes complete (tcp/tt_admit.h).
 		 */
-		w->syn_left = tt_admit_update(&w->admit, w->txq.n >= TT_ADMIT_TXQ_MARK, now_us);
+		syn_q = tt_admit_update(&w->admit, w->rx_full || w->txq.n >= TT_ADMIT_TXQ_MARK,
+					w->syn_given - w->syn_left,
+					w->tcp->stats->c[TT_STAT_conn_established], now_us);
+		/*
+		 * With the TX queue half full, a SYN-ACK now would only push
+		 * out a reply or be dropped itself: no new connection until it
+		 * drains (the client's opens wait the same way, tt_gen_poll()).
+		 */
+		if (w->txq.n >= TT_TXQ_SIZE / 2 && w->admit.enabled)
+			syn_q = 0;
+		w->syn_given = w->syn_left = syn_q;
+		w->rx_full = false;
 
 		if (unlikely(++iter % TT_CTL_EVERY == 0)) {
 			if (now >= next_house) {
@@ -392,7 +430,7 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 	while (w->txq.n > 0 && tx_flush(app, w) > 0)
 		;
 	while (w->txq.n > 0)
-		rte_pktmbuf_free(w->txq.m[--w->txq.n]);
+		rte_pktmbuf_free(w->txq.m[w->txq.head + --w->txq.n]);
 }
 
 int

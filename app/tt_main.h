@@ -41,7 +41,9 @@ struct tt_worker {
 	uint64_t loop_tsc;		/**< TSC cycles in the loop */
 	uint64_t busy_tsc;		/**< of which in iterations that received or sent */
 	struct tt_admit admit;		/**< new SYNs per poll under overload */
-	uint16_t syn_left;		/**< of which this poll has not used yet */
+	uint16_t syn_given;		/**< SYNs this poll may admit */
+	uint16_t syn_left;		/**< of which it has not used yet */
+	bool rx_full;			/**< this poll received a full burst */
 	volatile bool done;		/**< the worker's loop has returned */
 } __rte_cache_aligned;
 
@@ -120,6 +122,7 @@ tt_admit_syn(struct tt_worker *w, struct rte_mbuf *m, const struct tt_pkt *pkt)
 					   RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG))
 		return true;
 	if (unlikely(w->syn_left == 0)) {
+		tt_admit_shed(&w->admit);
 		TT_DROP(&w->stats, TT_DROP_syn_overload);
 		rte_pktmbuf_free(m);
 		return false;

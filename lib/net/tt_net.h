@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -135,11 +136,20 @@ tt_arp_hash(const struct tt_arp_table *t, uint32_t ip)
 	       (TT_ARP_SIZE - 1);
 }
 
-/** Output queue of one lcore; m->port says which port a packet leaves by. */
+/**
+ * Output queue of one lcore; m->port says which port a packet leaves by.
+ * The packets queued are m[head] .. m[head + n - 1]: the flush takes from
+ * the front without moving the rest, and a push moves them back to the
+ * start only when the end is reached. len[] keeps each packet's length
+ * from its push, so the flush counts bytes without reading an mbuf the
+ * port may already have freed, or one it did not take.
+ */
 #define TT_TXQ_SIZE 4096
 struct tt_txq {
 	uint16_t n;
+	uint16_t head;
 	struct rte_mbuf *m[TT_TXQ_SIZE];
+	uint16_t len[TT_TXQ_SIZE];
 };
 
 /** Per-lcore layer 2/3 context. */
@@ -158,12 +168,22 @@ tt_txq_push(struct tt_net *net, struct rte_mbuf *m)
 {
 	struct tt_txq *q = net->txq;
 
-	if (unlikely(q->n >= TT_TXQ_SIZE)) {
-		rte_pktmbuf_free(m);
-		TT_DROP(net->stats, TT_DROP_tx_full);
-		return;
+	uint32_t at = q->head + q->n;
+
+	if (unlikely(at >= TT_TXQ_SIZE)) {
+		if (q->n >= TT_TXQ_SIZE) {
+			rte_pktmbuf_free(m);
+			TT_DROP(net->stats, TT_DROP_tx_full);
+			return;
+		}
+		memmove(&q->m[0], &q->m[q->head], q->n * sizeof(q->m[0]));
+		memmove(&q->len[0], &q->len[q->head], q->n * sizeof(q->len[0]));
+		q->head = 0;
+		at = q->n;
 	}
-	q->m[q->n++] = m;
+	q->m[at] = m;
+	q->len[at] = (uint16_t)m->pkt_len;
+	q->n++;
 }
 
 /**

@@ -5,85 +5,168 @@
  *
  * Offered more connections than it can serve, a run-to-completion lcore
  * that takes every SYN spends its cycles on flows it cannot finish: their
- * segments wait behind new SYN-ACKs in a TX queue the peer does not drain
- * (or behind new SYNs in the receive ring), overflow, are retransmitted,
- * and goodput falls far below capacity (receive livelock: Mogul and
- * Ramakrishnan, "Eliminating receive livelock in an interrupt-driven
- * kernel", ACM TOCS 15(3), 1997). Measured here before this: 3M conn/s
- * offered by dperf's client to one core that serves about 1M/s gave
- * 0.36-0.39M/s, 31-51% of connections failing, with the server's TX queue
- * full and refused hundreds of millions of times.
+ * segments wait behind new SYNs in the receive ring, or behind new
+ * SYN-ACKs in a TX queue a saturated peer does not drain, overflow, are
+ * retransmitted, and goodput falls far below capacity (receive livelock:
+ * Mogul and Ramakrishnan, "Eliminating receive livelock in an interrupt-
+ * driven kernel", ACM TOCS 15(3), 1997). Measured here (scenario 8, dperf's
+ * client offering 3M conn/s to one core): 41-60k responses/s, whether
+ * every SYN was admitted or a per-poll AIMD quota driven by the TX backlog
+ * shed some; with the SYN rate held at 700k/s by hand, 635k/s.
  *
  * The remedy is theirs: drop excess work as early and as cheaply as
- * possible. Each loop iteration may admit at most @c quota connection-
- * opening SYNs (a SYN without ACK, dropped before the flow lookup); the
- * rest are dropped and counted (drop reason syn_overload) and their peers
- * retry later. The quota follows the load by AIMD, like TCP's own window:
- * once every poll for TT_ADMIT_ONSET_US has been saturated, each further
- * saturated poll shrinks it by a quarter; every poll that is not saturated
- * grows it by one, up to a whole burst (no limit), and from there the onset
- * applies again. The onset keeps a moment's backlog (the peer's core
- * taken by another task for a scheduler tick) from shedding anything. What "saturated" means is the caller's: app/lcore.c uses a
- * TX queue still backed up after a flush, which a closed-loop run at full
- * speed never shows (a full receive burst it shows all the time), so below
- * capacity no SYN is dropped.
+ * possible, before the flow lookup (drop reason syn_overload), and admit
+ * new connections at the rate the lcore completes them. The controller
+ * works in windows of TT_ADMIT_WINDOW_US:
+ *
+ * - A window is saturated when at least half of its polls were (the
+ *   caller's signal: app/lcore.c uses a full receive burst, or a TX queue
+ *   still backed up after a flush).
+ * - A saturated window starts the limit: connection-opening SYNs (a SYN
+ *   without ACK) are admitted at the best rate at which handshakes
+ *   completed in the last TT_ADMIT_HIST windows (at least TT_ADMIT_MIN_RATE a second), paced by
+ *   a token bucket of a millisecond's worth (one burst at least). What completes is what the lcore
+ *   and the path carry; the best of several windows keeps a window in
+ *   which another task had the CPU from cutting the rate (as BBR keeps the
+ *   windowed maximum of its delivery rate), times a gain that cycles as
+ *   BBR's does: 5/4 for one window (probing for more), 3/4 for the next
+ *   (draining what the probe queued), 1 for six.
+ * - The limit ends after a window that was not saturated and in which it
+ *   shed nothing: the offered rate fell below what is admitted. (Lifting
+ *   it as soon as the receive ring has drained would let the next flood of
+ *   SYNs in and start the collapse again.)
+ *
+ * A closed-loop client at full speed offers about what completes, so the
+ * limit sheds little; below capacity no window is saturated and nothing is
+ * shed.
  */
 #ifndef TT_ADMIT_H
 #define TT_ADMIT_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
-/* How long every poll must have been saturated before the quota shrinks. */
-#define TT_ADMIT_ONSET_US 20000
-/* The quota never falls below this many SYNs per poll. */
-#define TT_ADMIT_MIN 1
+/* Length of a measurement window. */
+#define TT_ADMIT_WINDOW_US 10000
+/*
+ * Admitted SYNs per completed handshake while limiting, in eighths, by
+ * window in a cycle of TT_ADMIT_HIST (BBR's pacing-gain cycle): one window
+ * probes above the best rate, the next drains what the probe queued, the
+ * others hold it. On average one admission per completion.
+ */
+static const uint8_t tt_admit_gain8[] = { 10, 6, 8, 8, 8, 8, 8, 8 };
+/* Windows whose best completion rate sets the limit. */
+#define TT_ADMIT_HIST 8
+/* The admitted rate never falls below this (SYNs a second). */
+#define TT_ADMIT_MIN_RATE 1000
+/* Token bucket's fixed point: 1/65536 SYN. */
+#define TT_ADMIT_FP 16
 
 struct tt_admit {
-	uint16_t quota;		/**< connection-opening SYNs admitted per poll */
-	uint16_t max;		/**< a whole burst: no limit */
 	bool enabled;
-	bool saturated;		/**< the last poll was */
-	uint64_t since_us;	/**< start of the saturated polls in a row */
+	uint16_t max;		/**< a whole burst: no limit */
+	uint16_t quota;		/**< SYNs admitted by the next poll */
+	uint32_t polls;		/**< in this window */
+	uint32_t sat_polls;	/**< of which saturated */
+	uint32_t shed;		/**< SYNs shed in this window (tt_admit_shed) */
+	uint32_t hist_pos;
+	uint32_t cycle;		/**< window of the gain cycle */
+	uint64_t hist[TT_ADMIT_HIST];	/**< completions a second, last windows */
+	uint64_t win_us;	/**< start of this window */
+	uint64_t done_base;	/**< completions counter at its start */
+	uint64_t rate;		/**< SYNs a second while limiting; 0: no limit */
+	uint64_t tokens;	/**< fixed point (TT_ADMIT_FP) */
+	uint64_t last_us;	/**< last refill */
 };
 
 static inline void
 tt_admit_init(struct tt_admit *a, uint16_t burst, bool enabled)
 {
-	a->max = burst > TT_ADMIT_MIN ? burst : TT_ADMIT_MIN;
-	a->quota = a->max;
 	a->enabled = enabled;
-	a->saturated = false;
-	a->since_us = 0;
+	a->max = burst > 0 ? burst : 1;
+	a->quota = a->max;
+	a->polls = 0;
+	a->sat_polls = 0;
+	a->shed = 0;
+	a->hist_pos = 0;
+	a->cycle = 0;
+	memset(a->hist, 0, sizeof(a->hist));
+	a->win_us = 0;
+	a->done_base = 0;
+	a->rate = 0;
+	a->tokens = 0;
+	a->last_us = 0;
+}
+
+/* End of a window at @p now_us with @p done completions counted so far. */
+static inline void
+tt_admit_window(struct tt_admit *a, uint64_t done, uint64_t now_us)
+{
+	uint64_t us = now_us - a->win_us, best = 0;
+	bool saturated = a->sat_polls * 2 >= a->polls;
+	unsigned int i;
+
+	if (a->win_us != 0 && us > 0) {
+		a->hist[a->hist_pos] = (done - a->done_base) * 1000000 / us;
+		a->hist_pos = (a->hist_pos + 1) % TT_ADMIT_HIST;
+	}
+	if (a->win_us != 0 && (saturated || (a->rate != 0 && a->shed > 0))) {
+		for (i = 0; i < TT_ADMIT_HIST; i++)
+			best = a->hist[i] > best ? a->hist[i] : best;
+		best = best * tt_admit_gain8[a->cycle++ % TT_ADMIT_HIST] / 8;
+		if (a->rate == 0)	/* starts limiting with a burst's tokens */
+			a->tokens = (uint64_t)a->max << TT_ADMIT_FP;
+		a->rate = best > TT_ADMIT_MIN_RATE ? best : TT_ADMIT_MIN_RATE;
+	} else {
+		a->rate = 0;
+	}
+	a->win_us = now_us;
+	a->done_base = done;
+	a->polls = 0;
+	a->sat_polls = 0;
+	a->shed = 0;
+}
+
+/* A SYN the quota did not admit. */
+static inline void
+tt_admit_shed(struct tt_admit *a)
+{
+	a->shed++;
 }
 
 /**
- * The quota for the next poll, given whether the one that ended at
- * @p now_us was saturated. A disabled controller always answers a whole
- * burst.
+ * The quota of SYNs for the next poll, given whether the poll that ended
+ * at @p now_us was @p saturated, how many SYNs it admitted (@p used), and
+ * the lcore's counter of completed handshakes (@p done, monotonic). A
+ * disabled controller always answers a whole burst.
  */
 static inline uint16_t
-tt_admit_update(struct tt_admit *a, bool saturated, uint64_t now_us)
+tt_admit_update(struct tt_admit *a, bool saturated, uint16_t used, uint64_t done,
+		uint64_t now_us)
 {
+	uint64_t fill, cap;
+
 	if (!a->enabled)
 		return a->max;
-	if (saturated) {
-		if (!a->saturated) {
-			a->saturated = true;
-			a->since_us = now_us;
-		}
-		/* Once shedding, every saturated poll counts. */
-		if (a->quota < a->max || now_us - a->since_us >= TT_ADMIT_ONSET_US) {
-			uint16_t cut = a->quota / 4 > 0 ? a->quota / 4 : 1;
-
-			a->quota = a->quota - cut >= TT_ADMIT_MIN ? a->quota - cut :
-				   TT_ADMIT_MIN;
-		}
-	} else {
-		a->saturated = false;
-		if (a->quota < a->max)
-			a->quota++;
+	a->polls++;
+	a->sat_polls += saturated;
+	if (now_us - a->win_us >= TT_ADMIT_WINDOW_US || a->win_us == 0)
+		tt_admit_window(a, done, now_us);
+	if (a->rate == 0) {
+		a->last_us = now_us;
+		a->quota = a->max;
+		return a->quota;
 	}
+	/* A millisecond's worth (a burst at least): a poll after a stall catches up. */
+	cap = a->rate / 1000 > a->max ? a->rate / 1000 : a->max;
+	cap = (cap < UINT16_MAX ? cap : UINT16_MAX) << TT_ADMIT_FP;
+	a->tokens = a->tokens > ((uint64_t)used << TT_ADMIT_FP) ?
+		    a->tokens - ((uint64_t)used << TT_ADMIT_FP) : 0;
+	fill = (a->rate << TT_ADMIT_FP) / 1000000 * (now_us - a->last_us);
+	a->last_us = now_us;
+	a->tokens = a->tokens + fill < cap ? a->tokens + fill : cap;
+	a->quota = (uint16_t)(a->tokens >> TT_ADMIT_FP);
 	return a->quota;
 }
 

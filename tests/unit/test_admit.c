@@ -23,55 +23,71 @@
 START_TEST(test_unsaturated_never_limits)
 {
 	struct tt_admit a;
-	uint64_t t = T0;
-	int i, j;
-
-	tt_admit_init(&a, 32, true);
-	ck_assert_uint_eq(a.quota, 32);
-	/* Saturated runs shorter than the onset, one quiet poll between: no limit. */
-	for (i = 0; i < 20; i++) {
-		for (j = 0; j < TT_ADMIT_ONSET_US - 1; j++)
-			ck_assert_uint_eq(tt_admit_update(&a, true, t++), 32);
-		ck_assert_uint_eq(tt_admit_update(&a, false, t++), 32);
-	}
-}
-END_TEST
-
-START_TEST(test_onset_then_decrease)
-{
-	struct tt_admit a;
-	uint64_t t = T0;
-	uint16_t q, prev;
+	uint64_t t = T0, done = 0;
 	int i;
 
 	tt_admit_init(&a, 32, true);
-	for (i = 0; i < TT_ADMIT_ONSET_US; i++)
-		ck_assert_uint_eq(tt_admit_update(&a, true, t++), 32);
-	q = tt_admit_update(&a, true, t++);
-	ck_assert_uint_eq(q, 24);	/* a quarter off */
-	/* Every further saturated poll takes a quarter (at least one) off. */
-	prev = q;
-	for (i = 0; i < 100; i++) {
-		q = tt_admit_update(&a, true, t++);
-		ck_assert_uint_le(q, prev);
-		ck_assert_uint_ge(q, TT_ADMIT_MIN);
-		if (prev > TT_ADMIT_MIN)
-			ck_assert_uint_lt(q, prev);
-		prev = q;
+	ck_assert_uint_eq(a.quota, 32);
+	/* Saturated polls, but never half of a window's: no limit. */
+	for (i = 0; i < 10 * TT_ADMIT_WINDOW_US; i++)
+		ck_assert_uint_eq(tt_admit_update(&a, i % 3 == 0, 32, done++, t++), 32);
+	ck_assert_uint_eq(a.rate, 0);
+}
+END_TEST
+
+/*
+ * A saturated window in which 100 handshakes completed: the next admits
+ * that rate times the gain of its place in the cycle (5/4, then 3/4, then
+ * 1), paced, whatever is offered; a quiet window that shed nothing lifts
+ * the limit.
+ */
+START_TEST(test_limit_follows_completions)
+{
+	struct tt_admit a;
+	uint64_t t = T0, done = 0, admitted = 0;
+	uint16_t q = 32;
+	int i;
+
+	tt_admit_init(&a, 32, true);
+	tt_admit_update(&a, true, 0, done, t++);	/* opens the first window */
+	for (i = 1; i < TT_ADMIT_WINDOW_US; i++) {
+		if (i % (TT_ADMIT_WINDOW_US / 100) == 0)
+			done++;
+		ck_assert_uint_eq(tt_admit_update(&a, true, 0, done, t++), 32);
 	}
-	ck_assert_uint_eq(q, TT_ADMIT_MIN);
-	/* One poll that is not saturated: one more; still shedding, so the next
-	 * saturated poll cuts at once, with no onset. */
-	ck_assert_uint_eq(tt_admit_update(&a, false, t++), TT_ADMIT_MIN + 1);
-	ck_assert_uint_eq(tt_admit_update(&a, true, t++), TT_ADMIT_MIN);
-	/* Back to no limit after enough quiet polls, and not beyond... */
-	for (i = 0; i < 100; i++)
-		q = tt_admit_update(&a, false, t++);
-	ck_assert_uint_eq(q, 32);
-	/* ...and from there the onset applies again. */
-	for (i = 0; i < TT_ADMIT_ONSET_US; i++)
-		ck_assert_uint_eq(tt_admit_update(&a, true, t++), 32);
-	ck_assert_uint_eq(tt_admit_update(&a, true, t++), 24);
+	ck_assert_uint_eq(done, 99);
+	done++;
+	/* 100 in 10 ms: 10,000/s, and 12,500/s admitted while probing. */
+	q = tt_admit_update(&a, true, 0, done, t++);
+	ck_assert_uint_eq(a.rate, 100 * (1000000 / TT_ADMIT_WINDOW_US) * 5 / 4);
+	ck_assert_uint_eq(q, 32);	/* a burst's tokens to start with */
+	/* The next window, every SYN offered used at once: the rate, + a burst. */
+	for (i = 1; i < TT_ADMIT_WINDOW_US; i++) {
+		admitted += q;
+		q = tt_admit_update(&a, true, q, done, t++);
+	}
+	ck_assert_uint_ge(admitted, a.rate * TT_ADMIT_WINDOW_US / 1000000 - 1);
+	ck_assert_uint_le(admitted, a.rate * TT_ADMIT_WINDOW_US / 1000000 + 32);
+	/* Nothing completed in it: the best of the last windows holds, drained. */
+	q = tt_admit_update(&a, true, q, done, t++);
+	ck_assert_uint_eq(a.rate, 7500);
+	/* A window that is not saturated but still shed SYNs: the limit stays. */
+	for (i = 1; i < TT_ADMIT_WINDOW_US; i++) {
+		if (i == 5)
+			tt_admit_shed(&a);
+		q = tt_admit_update(&a, false, 0, done, t++);
+	}
+	q = tt_admit_update(&a, false, 0, done, t++);
+	ck_assert_uint_eq(a.rate, 10000);
+	/* One that shed nothing: no limit from its end on. */
+	for (i = 1; i < TT_ADMIT_WINDOW_US; i++)
+		q = tt_admit_update(&a, false, 0, done, t++);
+	ck_assert_uint_eq(tt_admit_update(&a, false, 0, done, t++), 32);
+	ck_assert_uint_eq(a.rate, 0);
+	/* Saturated with nothing completing for longer than the history: the floor. */
+	for (i = 0; i < (TT_ADMIT_HIST + 1) * TT_ADMIT_WINDOW_US; i++)
+		q = tt_admit_update(&a, true, 0, done, t++);
+	ck_assert_uint_eq(a.rate, TT_ADMIT_MIN_RATE);
 }
 END_TEST
 
@@ -82,10 +98,10 @@ START_TEST(test_disabled)
 	int i;
 
 	tt_admit_init(&a, 64, false);
-	for (i = 0; i < 3 * TT_ADMIT_ONSET_US; i++)
-		ck_assert_uint_eq(tt_admit_update(&a, true, t++), 64);
+	for (i = 0; i < 3 * TT_ADMIT_WINDOW_US; i++)
+		ck_assert_uint_eq(tt_admit_update(&a, true, 64, 0, t++), 64);
 	tt_admit_init(&a, 0, true);
-	ck_assert_uint_eq(a.quota, TT_ADMIT_MIN);
+	ck_assert_uint_eq(a.quota, 1);
 }
 END_TEST
 
@@ -180,6 +196,7 @@ model_run(double offered, bool control, struct m_result *r)
 			if (syn_left == 0 || conns == TT_M_MAX_CONNS) {
 				t += TT_M_SHED;
 				r->shed++;
+				tt_admit_shed(&a);
 				continue;
 			}
 			syn_left--;
@@ -195,7 +212,8 @@ model_run(double offered, bool control, struct m_result *r)
 			}
 			conns++;
 		}
-		quota = tt_admit_update(&a, got == TT_M_BURST, (uint64_t)t);
+		quota = tt_admit_update(&a, got == TT_M_BURST, quota - syn_left, r->completed,
+					(uint64_t)t);
 	}
 }
 
@@ -238,7 +256,7 @@ tt_test_suite(void)
 	TCase *tc = tcase_create("admit");
 
 	tcase_add_test(tc, test_unsaturated_never_limits);
-	tcase_add_test(tc, test_onset_then_decrease);
+	tcase_add_test(tc, test_limit_follows_completions);
 	tcase_add_test(tc, test_disabled);
 	tcase_add_test(tc, test_model_overload);
 	tcase_add_test(tc, test_model_below_capacity);
