@@ -121,7 +121,13 @@ tt_admit_syn(struct tt_worker *w, struct rte_mbuf *m, const struct tt_pkt *pkt)
 	if (likely((pkt->tcp->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
 					   RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG))
 		return true;
-	if (unlikely(w->syn_left == 0)) {
+	/*
+	 * While SYN cookies answer (a SYN flood filled the half-open budget,
+	 * tcp.syn_cookies), a SYN costs no state and the flood's never
+	 * complete: shedding at the completion rate would turn legitimate
+	 * SYNs away with the flood's, so cookies answer them all.
+	 */
+	if (unlikely(w->syn_left == 0) && !tt_tcp_syncookies_active(w->tcp)) {
 		tt_admit_shed(&w->admit);
 		TT_DROP(&w->stats, TT_DROP_syn_overload);
 		rte_pktmbuf_free(m);

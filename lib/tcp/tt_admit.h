@@ -21,24 +21,31 @@
  *
  * - A window is saturated when at least half of its polls were (the
  *   caller's signal: app/lcore.c uses a full receive burst, or a TX queue
- *   still backed up after a flush).
- * - A saturated window starts the limit: connection-opening SYNs (a SYN
- *   without ACK) are admitted at the best rate at which handshakes
- *   completed in the last TT_ADMIT_HIST windows (at least TT_ADMIT_MIN_RATE a second), paced by
- *   a token bucket of a millisecond's worth (one burst at least). What completes is what the lcore
- *   and the path carry; the best of several windows keeps a window in
- *   which another task had the CPU from cutting the rate (as BBR keeps the
- *   windowed maximum of its delivery rate), times a gain that cycles as
- *   BBR's does: 5/4 for one window (probing for more), 3/4 for the next
- *   (draining what the probe queued), 1 for six.
- * - The limit ends after a window that was not saturated and in which it
- *   shed nothing: the offered rate fell below what is admitted. (Lifting
- *   it as soon as the receive ring has drained would let the next flood of
- *   SYNs in and start the collapse again.)
+ *   still backed up after a flush), and in excess when it was offered more
+ *   connection-opening SYNs (a SYN without ACK) than 5/4 of the handshakes
+ *   it completed.
+ * - TT_ADMIT_ONSET windows in a row both saturated and in excess start
+ *   the limit (the burst of SYNs that opens a closed-loop run completes
+ *   within a window or two; an overload persists): SYNs are
+ *   admitted at the best rate at which handshakes completed in the last
+ *   TT_ADMIT_HIST windows (at least TT_ADMIT_MIN_RATE a second), paced by
+ *   a token bucket of a millisecond's worth (one burst at least). What
+ *   completes is what the lcore and the path carry; the best of several
+ *   windows keeps a window in which another task had the CPU from cutting
+ *   the rate (as BBR keeps the windowed maximum of its delivery rate),
+ *   times a gain that cycles as BBR's does: 5/4 for one window (probing
+ *   for more), 3/4 for the next (draining what the probe queued), 1 for
+ *   six.
+ * - While limiting, a window that is not saturated doubles the rate (spare
+ *   cycles: a flood of SYNs that never complete, answered cheaply, must
+ *   not hold legitimate ones to the completion rate).
+ * - The limit ends after a window no longer in excess (what is offered
+ *   completes: a closed-loop client), or neither saturated nor shedding.
+ *   Lifting it merely because the receive ring drained would let the next
+ *   flood of SYNs in and start the collapse again.
  *
  * A closed-loop client at full speed offers about what completes, so the
- * limit sheds little; below capacity no window is saturated and nothing is
- * shed.
+ * limit does not start; below capacity no window is saturated.
  */
 #ifndef TT_ADMIT_H
 #define TT_ADMIT_H
@@ -58,6 +65,19 @@
 static const uint8_t tt_admit_gain8[] = { 10, 6, 8, 8, 8, 8, 8, 8 };
 /* Windows whose best completion rate sets the limit. */
 #define TT_ADMIT_HIST 8
+/*
+ * A window offered more connection-opening SYNs than EXCESS_NUM/DEN times
+ * the handshakes it completed, plus SLACK, was offered more than it serves.
+ */
+#define TT_ADMIT_EXCESS_NUM 5
+#define TT_ADMIT_EXCESS_DEN 4
+#define TT_ADMIT_SLACK 16
+/*
+ * Windows in a row both saturated and in excess before the limit starts:
+ * the burst of SYNs that opens a closed-loop run completes within one or
+ * two windows, an overload persists.
+ */
+#define TT_ADMIT_ONSET 3
 /* The admitted rate never falls below this (SYNs a second). */
 #define TT_ADMIT_MIN_RATE 1000
 /* Token bucket's fixed point: 1/65536 SYN. */
@@ -70,6 +90,8 @@ struct tt_admit {
 	uint32_t polls;		/**< in this window */
 	uint32_t sat_polls;	/**< of which saturated */
 	uint32_t shed;		/**< SYNs shed in this window (tt_admit_shed) */
+	uint32_t admitted;	/**< SYNs admitted in this window */
+	uint32_t onset;		/**< windows in a row saturated and in excess */
 	uint32_t hist_pos;
 	uint32_t cycle;		/**< window of the gain cycle */
 	uint64_t hist[TT_ADMIT_HIST];	/**< completions a second, last windows */
@@ -89,6 +111,8 @@ tt_admit_init(struct tt_admit *a, uint16_t burst, bool enabled)
 	a->polls = 0;
 	a->sat_polls = 0;
 	a->shed = 0;
+	a->admitted = 0;
+	a->onset = 0;
 	a->hist_pos = 0;
 	a->cycle = 0;
 	memset(a->hist, 0, sizeof(a->hist));
@@ -103,29 +127,50 @@ tt_admit_init(struct tt_admit *a, uint16_t burst, bool enabled)
 static inline void
 tt_admit_window(struct tt_admit *a, uint64_t done, uint64_t now_us)
 {
-	uint64_t us = now_us - a->win_us, best = 0;
+	uint64_t us = now_us - a->win_us, best = 0, n_done = done - a->done_base;
 	bool saturated = a->sat_polls * 2 >= a->polls;
+	/* More connection-opening SYNs than complete: the excess is waste. */
+	bool excess = a->admitted + a->shed >
+		      n_done * TT_ADMIT_EXCESS_NUM / TT_ADMIT_EXCESS_DEN + TT_ADMIT_SLACK;
 	unsigned int i;
 
-	if (a->win_us != 0 && us > 0) {
-		a->hist[a->hist_pos] = (done - a->done_base) * 1000000 / us;
-		a->hist_pos = (a->hist_pos + 1) % TT_ADMIT_HIST;
-	}
-	if (a->win_us != 0 && (saturated || (a->rate != 0 && a->shed > 0))) {
-		for (i = 0; i < TT_ADMIT_HIST; i++)
-			best = a->hist[i] > best ? a->hist[i] : best;
-		best = best * tt_admit_gain8[a->cycle++ % TT_ADMIT_HIST] / 8;
-		if (a->rate == 0)	/* starts limiting with a burst's tokens */
-			a->tokens = (uint64_t)a->max << TT_ADMIT_FP;
-		a->rate = best > TT_ADMIT_MIN_RATE ? best : TT_ADMIT_MIN_RATE;
-	} else {
+	if (a->win_us == 0 || us == 0) {
 		a->rate = 0;
+		goto next;
 	}
+	a->hist[a->hist_pos] = n_done * 1000000 / us;
+	a->hist_pos = (a->hist_pos + 1) % TT_ADMIT_HIST;
+	for (i = 0; i < TT_ADMIT_HIST; i++)
+		best = a->hist[i] > best ? a->hist[i] : best;
+	if (a->rate == 0)
+		a->cycle = 0;	/* a start probes first */
+	best = best * tt_admit_gain8[a->cycle % TT_ADMIT_HIST] / 8;
+	best = best > TT_ADMIT_MIN_RATE ? best : TT_ADMIT_MIN_RATE;
+	if (a->rate == 0) {
+		/* Starts after windows saturated and offered more than completed. */
+		a->onset = saturated && excess ? a->onset + 1 : 0;
+		if (a->onset >= TT_ADMIT_ONSET) {
+			a->onset = 0;
+			a->tokens = (uint64_t)a->max << TT_ADMIT_FP;
+			a->rate = best;
+		}
+	} else if (!excess || (!saturated && a->shed == 0)) {
+		a->rate = 0;	/* demand met, or below what is admitted */
+	} else if (!saturated) {
+		/* Spare cycles (a SYN flood answered with cookies): probe up fast. */
+		a->rate = a->rate * 2 > best ? a->rate * 2 : best;
+	} else {
+		a->rate = best;
+	}
+	if (a->rate != 0)
+		a->cycle++;
+next:
 	a->win_us = now_us;
 	a->done_base = done;
 	a->polls = 0;
 	a->sat_polls = 0;
 	a->shed = 0;
+	a->admitted = 0;
 }
 
 /* A SYN the quota did not admit. */
@@ -151,6 +196,10 @@ tt_admit_update(struct tt_admit *a, bool saturated, uint16_t used, uint64_t done
 		return a->max;
 	a->polls++;
 	a->sat_polls += saturated;
+	a->admitted += used;
+	if (a->rate != 0)
+		a->tokens = a->tokens > ((uint64_t)used << TT_ADMIT_FP) ?
+			    a->tokens - ((uint64_t)used << TT_ADMIT_FP) : 0;
 	if (now_us - a->win_us >= TT_ADMIT_WINDOW_US || a->win_us == 0)
 		tt_admit_window(a, done, now_us);
 	if (a->rate == 0) {
@@ -161,8 +210,6 @@ tt_admit_update(struct tt_admit *a, bool saturated, uint16_t used, uint64_t done
 	/* A millisecond's worth (a burst at least): a poll after a stall catches up. */
 	cap = a->rate / 1000 > a->max ? a->rate / 1000 : a->max;
 	cap = (cap < UINT16_MAX ? cap : UINT16_MAX) << TT_ADMIT_FP;
-	a->tokens = a->tokens > ((uint64_t)used << TT_ADMIT_FP) ?
-		    a->tokens - ((uint64_t)used << TT_ADMIT_FP) : 0;
 	fill = (a->rate << TT_ADMIT_FP) / 1000000 * (now_us - a->last_us);
 	a->last_us = now_us;
 	a->tokens = a->tokens + fill < cap ? a->tokens + fill : cap;

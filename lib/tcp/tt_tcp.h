@@ -329,6 +329,23 @@ tt_tcp_time_wait_count(const struct tt_tcp_ctx *ctx)
 	return ctx->tw.live;
 }
 
+/**
+ * Whether a SYN for a listening port gets a cookie rather than a flow
+ * (tcp.syn_cookies; RFC 4987 3.6), before trying to make one: always with
+ * "on"; with "auto" once a quarter of the table is half-open, the mark of
+ * a SYN flood. (A table with no room left answers with a cookie too, in
+ * no_flow(), unless cookies are off.)
+ */
+static inline bool
+tt_tcp_syncookies_active(const struct tt_tcp_ctx *ctx)
+{
+	enum tt_syncookie_mode mode = ctx->cfg->tcp.syn_cookies;
+
+	if (mode == TT_SYNCOOKIE_AUTO)
+		return ctx->stats->state[TT_TCPS_SYN_RCVD] >= (int64_t)ctx->syn_rcvd_max;
+	return mode == TT_SYNCOOKIE_ON;
+}
+
 /* Used by the client generator (lib/gen). */
 /**
  * Open a connection on a 4-tuple (SYN_SENT; tt_tcp_connect_start sends the

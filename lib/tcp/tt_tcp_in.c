@@ -156,23 +156,6 @@ struct rx_ref {
 	bool *kept;
 };
 
-/*
- * Whether a SYN for a listening port gets a cookie rather than a flow
- * (tcp.syn_cookies; RFC 4987 3.6), before trying to make one: always with
- * "on"; with "auto" once a quarter of the table is half-open, the mark of
- * a SYN flood. (A table with no room left answers with a cookie too, in
- * no_flow(), unless cookies are off.)
- */
-static inline bool
-syncookie_wanted(const struct tt_tcp_ctx *ctx)
-{
-	enum tt_syncookie_mode mode = ctx->cfg->tcp.syn_cookies;
-
-	if (likely(mode == TT_SYNCOOKIE_AUTO))
-		return ctx->stats->state[TT_TCPS_SYN_RCVD] >= (int64_t)ctx->syn_rcvd_max;
-	return mode == TT_SYNCOOKIE_ON;
-}
-
 /* Answer a SYN with a cookie SYN-ACK (RFC 4987 3.6), keeping no state. */
 static void
 syncookie_send(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct tt_seg *s)
@@ -258,7 +241,7 @@ no_flow(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, struct rx_ref *ref,
 	}
 	if ((s->flags & (TT_TH_SYN | TT_TH_ACK)) == TT_TH_SYN) {
 		if (listening(ctx, s->dport)) {
-			if (unlikely(syncookie_wanted(ctx)))
+			if (unlikely(tt_tcp_syncookies_active(ctx)))
 				syncookie_send(ctx, ifc, s);
 			else if (unlikely(!passive_open(ctx, s))) {
 				/* No room in the table: a cookie, or silence (the peer retries). */
