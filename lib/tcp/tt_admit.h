@@ -78,8 +78,13 @@ static const uint8_t tt_admit_gain8[] = { 10, 6, 8, 8, 8, 8, 8, 8 };
  * two windows, an overload persists.
  */
 #define TT_ADMIT_ONSET 3
-/* The admitted rate never falls below this (SYNs a second). */
-#define TT_ADMIT_MIN_RATE 1000
+/*
+ * The admitted rate never falls below this (SYNs a second): below it, new
+ * connections cost an lcore about a percent, less than a limit saves, and
+ * a SYN flood that never completes (whose SYN-ACKs the cookies and the
+ * half-open bound already make cheap) would hold legitimate SYNs to it.
+ */
+#define TT_ADMIT_MIN_RATE 10000
 /* Token bucket's fixed point: 1/65536 SYN. */
 #define TT_ADMIT_FP 16
 

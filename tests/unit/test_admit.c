@@ -52,19 +52,19 @@ START_TEST(test_limit_follows_completions)
 	tt_admit_init(&a, 32, true);
 	tt_admit_update(&a, true, 0, done, t++);	/* opens the first window */
 	/*
-	 * Saturated, every poll admitting a whole burst, 100 completed a
+	 * Saturated, every poll admitting a whole burst, 1000 completed a
 	 * window: no limit before TT_ADMIT_ONSET such windows in a row.
 	 */
 	for (i = 1; i < TT_ADMIT_ONSET * TT_ADMIT_WINDOW_US; i++) {
-		if (i % (TT_ADMIT_WINDOW_US / 100) == 0)
+		if (i % (TT_ADMIT_WINDOW_US / 1000) == 0)
 			done++;
 		ck_assert_uint_eq(tt_admit_update(&a, true, 32, done, t++), 32);
 	}
-	ck_assert_uint_eq(done, TT_ADMIT_ONSET * 100 - 1);
+	ck_assert_uint_eq(done, TT_ADMIT_ONSET * 1000 - 1);
 	done++;
-	/* 100 in 10 ms: 10,000/s, and 12,500/s admitted while probing. */
+	/* 1000 in 10 ms: 100,000/s, and 125,000/s admitted while probing. */
 	q = tt_admit_update(&a, true, 32, done, t++);
-	ck_assert_uint_eq(a.rate, 100 * (1000000 / TT_ADMIT_WINDOW_US) * 5 / 4);
+	ck_assert_uint_eq(a.rate, 1000 * (1000000 / TT_ADMIT_WINDOW_US) * 5 / 4);
 	ck_assert_uint_eq(q, 32);	/* a burst's tokens to start with */
 	/* The next window, every SYN offered used at once: the rate, + a burst. */
 	for (i = 1; i < TT_ADMIT_WINDOW_US; i++) {
@@ -73,11 +73,11 @@ START_TEST(test_limit_follows_completions)
 			tt_admit_shed(&a);
 		q = tt_admit_update(&a, true, q, done, t++);
 	}
-	ck_assert_uint_ge(admitted, 12500 * TT_ADMIT_WINDOW_US / 1000000 - 1);
-	ck_assert_uint_le(admitted, 12500 * TT_ADMIT_WINDOW_US / 1000000 + 32);
+	ck_assert_uint_ge(admitted, 125000 * TT_ADMIT_WINDOW_US / 1000000 - 1);
+	ck_assert_uint_le(admitted, 125000 * TT_ADMIT_WINDOW_US / 1000000 + 125);
 	/* Nothing completed in it: the best of the last windows holds, drained. */
 	q = tt_admit_update(&a, true, q, done, t++);
-	ck_assert_uint_eq(a.rate, 7500);
+	ck_assert_uint_eq(a.rate, 75000);
 	/* Not saturated but still shedding (spare cycles): the rate doubles. */
 	for (i = 1; i < TT_ADMIT_WINDOW_US; i++) {
 		if (i % 100 == 0)
@@ -85,7 +85,7 @@ START_TEST(test_limit_follows_completions)
 		q = tt_admit_update(&a, false, 0, done, t++);
 	}
 	q = tt_admit_update(&a, false, 0, done, t++);
-	ck_assert_uint_eq(a.rate, 15000);
+	ck_assert_uint_eq(a.rate, 150000);
 	/* Neither saturated nor shedding: no limit from its end on. */
 	for (i = 1; i < TT_ADMIT_WINDOW_US; i++)
 		q = tt_admit_update(&a, false, 0, done, t++);
