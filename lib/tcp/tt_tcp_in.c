@@ -641,11 +641,14 @@ seq_check_done(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		ack.flags &= ~TT_TH_FIN;
 		TT_DROP(ctx->stats, TT_DROP_tcp_out_of_window);
 		/*
-		 * A probe of our closed window (RFC 9293 3.8.6.1): the peer is
-		 * alive and waits for us, so its idle time does not run (a
-		 * peer we are in persist with still has to open its window).
+		 * A probe of our closed window (RFC 9293 3.8.6.1) while none of
+		 * our data is outstanding: the peer is alive and waits for us,
+		 * so its idle time does not run. A peer that leaves our data
+		 * unread stays under the idle, persist and retransmission
+		 * bounds (the slow readers of issue 16).
 		 */
-		tt_tcp_touch(ctx, c, s);
+		if (c->snd_una == c->snd_max)
+			tt_tcp_touch(ctx, c, s);
 		ack_only_input(ctx, c, m, &ack, kept);
 		return true;
 	}
