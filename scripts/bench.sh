@@ -253,7 +253,8 @@ fi
 # ---- The table's rows, declared up front. ----
 
 b_row 1 "1. Kernel: nginx + wrk, 127.0.0.1" "connections/s" "conn/s"
-b_row 2a "2. tcpterm client + server, net_memif" "connections/s" "conn/s"
+b_row 2a "2. tcpterm client + server, net_memif" "connections/s, default keys" "conn/s"
+b_row 2d "2. tcpterm client + server, net_memif" "connections/s, tuned (see notes)" "conn/s"
 b_row 2b "2. tcpterm client + server, net_memif" "packets per connection" "pkts/conn"
 b_row 2c "2. tcpterm client + server, net_memif" "mean frame size" "bytes"
 b_row 3 "3. Stack alone: both roles, net_ring, 1 core" "connections/s" "conn/s"
