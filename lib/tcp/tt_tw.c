@@ -186,6 +186,26 @@ tw_end(struct tt_tcp_ctx *ctx, uint32_t pos)
 	gauge_leave(ctx);
 }
 
+/* Walk this many entries ahead of the head to prefetch their index lines. */
+#define TT_TW_AHEAD 8
+
+/*
+ * The head's entries are 2*MSL old and so are their index lines: ask for
+ * the line of the entry a few on, which a later expiry or recycle ends.
+ */
+static inline void
+prefetch_ahead(const struct tt_tcp_ctx *ctx)
+{
+	const struct tt_tw_table *t = &ctx->tw;
+	uint32_t ahead = t->head + TT_TW_AHEAD;
+
+	if (t->used <= TT_TW_AHEAD)
+		return;
+	if (ahead >= t->cap)
+		ahead -= t->cap;
+	tt_tw_prefetch(t, entry_sig(ctx, &t->ring[ahead]));
+}
+
 /*
  * Room for one more entry at the tail. A full ring ends its oldest entry
  * early (tcp.tw_recycle, counted tw_recycled), as Linux stops keeping
@@ -204,6 +224,8 @@ tw_room(struct tt_tcp_ctx *ctx)
 	if (!ctx->cfg->tcp.tw_recycle)
 		return false;
 	TT_STAT_INC(ctx->stats, tw_recycled);
+	/* A full table recycles once per new entry: as in tt_tw_expire(). */
+	prefetch_ahead(ctx);
 	tw_end(ctx, t->head);
 	ring_pop_dead(t);
 	return true;
@@ -272,9 +294,6 @@ tw_restart(struct tt_tcp_ctx *ctx, uint32_t pos)
 	t->index[slot] = (uint64_t)sig << 32 | ring_push(t, &e);
 }
 
-/* Walk this many entries ahead of the expiry to prefetch their index lines. */
-#define TT_TW_AHEAD 8
-
 void
 tt_tw_expire(struct tt_tcp_ctx *ctx, unsigned int *budget)
 {
@@ -284,19 +303,9 @@ tt_tw_expire(struct tt_tcp_ctx *ctx, unsigned int *budget)
 		struct tt_tw_entry *e = &t->ring[t->head];
 
 		if (!(e->flags & TT_TWF_DEAD)) {
-			uint32_t ahead = t->head + TT_TW_AHEAD;
-
 			if ((int32_t)(e->expire_ms - ctx->now_ms) > 0)
 				break;
-			/*
-			 * Entries are 2*MSL old and so are their index lines:
-			 * ask for the one a few entries on, then end this one.
-			 */
-			if (t->used > TT_TW_AHEAD) {
-				if (ahead >= t->cap)
-					ahead -= t->cap;
-				tt_tw_prefetch(t, entry_sig(ctx, &t->ring[ahead]));
-			}
+			prefetch_ahead(ctx);
 			tw_end(ctx, t->head);
 			(*budget)--;
 		}
