@@ -117,6 +117,7 @@ struct tt_server_cfg {
 	uint32_t response_bytes;	/**< body (http) or response (fixed) */
 	uint32_t request_bytes;	/**< fixed: request size that triggers a response */
 	uint32_t idle_timeout_ms;	/**< reset an idle connection; 0 = none */
+	uint32_t keepalive_requests;	/**< http: responses per connection; 0 = no limit */
 	uint32_t echo_conn_mbufs;	/**< echo: received mbufs one connection may hold */
 	uint32_t echo_lcore_mbufs;	/**< echo: mbufs all of an lcore's may hold; 0 = auto */
 };

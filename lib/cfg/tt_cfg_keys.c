@@ -711,6 +711,7 @@ static const struct tt_cfg_key tt_server_keys[] = {
 	KEY_UINT(tt_server_cfg, response_bytes, 0, 1073741824, "100"),
 	KEY_UINT(tt_server_cfg, request_bytes, 1, 1073741824, "100"),
 	KEY_UINT(tt_server_cfg, idle_timeout_ms, 0, 86400000, "60000"),
+	KEY_UINT(tt_server_cfg, keepalive_requests, 0, 4294967295u, "0"),
 	KEY_UINT(tt_server_cfg, echo_conn_mbufs, 1, 65535, "256"),
 	KEY_UINT(tt_server_cfg, echo_lcore_mbufs, 0, 4194303, "0"),
 };

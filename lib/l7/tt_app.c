@@ -643,10 +643,17 @@ tt_tcp_ev_recv(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 			if (ac->u.s.req.flags & TT_HTTP_F_HEAD) {
 				queue_final(ctx, c, TT_TMPL_SRV_HEAD_CLOSE);
 				tt_tcp_app_close(ctx, c);
-			} else if (ac->u.s.req.flags & TT_HTTP_F_KEEPALIVE) {
+			} else if ((ac->u.s.req.flags & TT_HTTP_F_KEEPALIVE) &&
+				   (ctx->cfg->server.keepalive_requests == 0 ||
+				    ++ac->u.s.done < ctx->cfg->server.keepalive_requests)) {
 				queue_normal(ctx, c);
 			} else {
-				/* HTTP/1.0 or Connection: close: the server closes first. */
+				/*
+				 * HTTP/1.0, Connection: close, or the last request
+				 * the connection is answered ([server]
+				 * keepalive_requests): the server closes first, its
+				 * response saying so (RFC 9112 9.6).
+				 */
 				queue_final(ctx, c, TT_TMPL_SRV_OK_CLOSE);
 				tt_tcp_app_close(ctx, c);
 			}

@@ -18,6 +18,12 @@
 
 S8_RATES=${S8_RATES:-"1000000 3000000"}
 S8_PAIRS=${S8_PAIRS:-"dd tt dt td"}
+# S8_SRV_SET: extra KEY=VALUE words for tcpterm's server (--set each).
+s8_srv_sets=()
+for s8_kv in ${S8_SRV_SET:-}; do
+	s8_srv_sets+=(--set "$s8_kv")
+done
+unset s8_kv
 S8_DPERF_MEM=800	# MB of hugepages per dperf process (its sockets: 100 x 65535 x 64 B)
 
 # s8_find_dperf: S8_DPERF (the binary) and S8_FROM, or S8_WHY.
@@ -170,7 +176,7 @@ s8_run() {
 		b_tt "$name.srv" "$CB" "$mem" -c "$root/config/memif-server.ini" \
 			--set "eal.args=$(b_eal "$CB" "$name-s") --vdev=net_memif0,role=server,socket=$S8_SOCK$memif_ring" \
 			--set general.stats_interval_ms=0 --set tcp.max_flows=1048576 \
-			--json "$W/$name.srv.json"
+			"${s8_srv_sets[@]}" --json "$W/$name.srv.json"
 		spid=$TT_SPAWN_PID
 		tt_wait_for_log "$W/$name.srv.log" "worker 0 started" 60 "$spid"
 	fi || {
@@ -245,7 +251,7 @@ EOF
 }
 
 s8_dperf() {
-	local cps pair i k row name v bad ratio
+	local cps pair i k row rnote rlabel name v bad ratio
 	local -A rowof=([dd1000000]=8a [tt1000000]=8b [dt1000000]=8c [td1000000]=8d
 		[dd3000000]=8e [tt3000000]=8f [dt3000000]=8g [td3000000]=8h)
 	local -A good=()
@@ -270,21 +276,30 @@ s8_dperf() {
 			# The four pairs back to back, so that they see the same
 			# machine state.
 			for pair in $S8_PAIRS; do
-				row=${rowof[$pair$cps]}
-				name=s8_${pair}_${cps%000000}m_$i
+				# A rate of S8_RATES without rows of its own (not 1M or
+				# 3M/s) goes to the log and to 8a's notes only.
+				row=${rowof[$pair$cps]:-}
+				rnote=${row:-8a}
+				name=s8_${pair}_${cps}_$i
 				if ! s8_run "$pair" "$cps" "$name"; then
-					b_note "$row" "run $i failed (logs $name.cli.log, $name.srv.log)"
+					b_note "$rnote" "$pair at $cps/s, run $i failed (logs $name.cli.log, $name.srv.log)"
 					continue
 				fi
 				v=$(s8_get "$name" cli goodput)
-				b_val "$row" "$v"
+				[ -n "$row" ] && b_val "$row" "$v"
 				good[$pair$cps]="${good[$pair$cps]:-} $v"
-				b_note "$row" "run $i: $(s8_note_run "$name" "$pair"); CPU time client/server ${S8_SHARE:-?} %"
+				if [ -n "$row" ]; then
+					rlabel="run $i"
+				else
+					rlabel="$pair at $cps/s, run $i"
+				fi
+				b_note "$rnote" "$rlabel: $(s8_note_run "$name" "$pair"); CPU time client/server ${S8_SHARE:-?} %"
 				log "[8] $pair at $cps/s, run $i: $(printf '%.0f' "$v") responses/s"
 				# The interop target: dperf's client's errors and
 				# the segments it threw away, per connection.
 				if [ "$pair" = dt ] || [ "$pair" = dd ]; then
 					bad=$(b_calc "100.0 * ($(s8_get "$name" cli errors) + $(s8_get "$name" cli tcp_drop)) / max(1, $(s8_get "$name" cli conns))")
+					log "[8] $pair at $cps/s, run $i: dperf's errors + tcpDrop per connection $bad %"
 					[ "$cps" = 1000000 ] && b_val "8$([ "$pair" = dd ] && echo j || echo k)" "$bad"
 				fi
 			done

@@ -295,6 +295,36 @@ START_TEST(test_http_pipelining)
 }
 END_TEST
 
+/*
+ * [server] keepalive_requests = 2: the first keep-alive request is answered
+ * and the connection stays open; the second's response says "Connection:
+ * close" and carries the server's FIN (RFC 9112 9.6), although the client
+ * asked for keep-alive again.
+ */
+START_TEST(test_http_keepalive_requests)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t n, one = fp_http_response_len(f->cfg.server.response_bytes, true);
+
+	f->cfg.server.keepalive_requests = 2;
+	fp_start(f);
+	fp_open(f);
+	fp_send_str(f, REQ11);
+	n = fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
+	ck_assert_uint_eq(n, one);
+	fp_check_http_response(fp_rxbuf, n, f->cfg.server.response_bytes, true);
+	ck_assert(!f->pc.fin_rcvd);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	fp_send_str(f, REQ11);
+	s = fp_expect(f, ACK | PSH | FIN);
+	fp_check_http_response(s->data, s->len, f->cfg.server.response_bytes, false);
+	ck_state(f, TT_TCPS_FIN_WAIT_1);
+	ck_assert_uint_eq(ST(f, http_requests), 2);
+	fp_end(f);
+}
+END_TEST
+
 /* HEAD: the head only, then close; a malformed request: 400, then close. */
 START_TEST(test_http_head_and_bad)
 {
@@ -435,6 +465,7 @@ tt_test_suite(void)
 
 	tc = fp_tcase("l7");
 	tcase_add_test(tc, test_http_pipelining);
+	tcase_add_test(tc, test_http_keepalive_requests);
 	tcase_add_test(tc, test_http_head_and_bad);
 	tcase_add_test(tc, test_fixed_server);
 	tcase_add_test(tc, test_drain);
