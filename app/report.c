@@ -254,6 +254,57 @@ tuple_limit_line(struct tt_app *app, FILE *f, const struct tt_stats *s)
 			"tcp.max_flows above the tuple count?)\n", p.n_tuples);
 }
 
+/*
+ * When client.rate was not met: one line saying what held the opens back
+ * (the generator counts each poll at which opens were due and could not
+ * go: client_held_*, client_tuples_exhausted), or, when nothing did, that
+ * the lcores had no cycles to spare.
+ */
+static void
+rate_why_line(struct tt_app *app, FILE *f, const struct tt_stats *s, double achieved)
+{
+	uint64_t conc = s->c[TT_STAT_client_held_concurrency];
+	uint64_t txq = s->c[TT_STAT_client_held_txq];
+	uint64_t tup = s->c[TT_STAT_client_tuples_exhausted];
+	uint64_t rate = app->cfg.client.rate;
+	const char *sep = "";
+	struct tt_hist h;
+	double busy = 0;
+	unsigned int i;
+
+	if (rate == 0 || achieved >= 0.99 * rate)
+		return;
+	if (conc == 0 && txq == 0 && tup == 0) {
+		for (i = 0; i < app->n_workers; i++) {
+			const struct tt_worker *w = app->workers[i];
+
+			if (w->loop_tsc != 0)
+				busy = RTE_MAX(busy, 100.0 * w->busy_tsc / w->loop_tsc);
+		}
+		fprintf(f, "client rate not met, with nothing holding the opens back "
+			"(concurrency, TX queue, 4-tuples): the lcores were busy up to %.0f%% of "
+			"their cycles; more lcores, or a lower client.rate\n", busy);
+		return;
+	}
+	fprintf(f, "client rate held back by:");
+	if (conc != 0) {
+		gen_hist(app, TT_MH_LIFETIME, &h);
+		fprintf(f, " client.concurrency (all %u open at %" PRIu64 " polls; a mean "
+			"lifetime of %.0f us needs about %.0f open for %" PRIu64 " conn/s: raise it)",
+			app->cfg.client.concurrency, conc, tt_hist_mean(&h),
+			tt_hist_mean(&h) * 1e-6 * rate, rate);
+		sep = ",";
+	}
+	if (txq != 0) {
+		fprintf(f, "%s the TX queue (half full at %" PRIu64 " polls: the link or the peer "
+			"takes packets slower than the rate needs)", sep, txq);
+		sep = ",";
+	}
+	if (tup != 0)
+		fprintf(f, "%s the 4-tuples (below)", sep);
+	fprintf(f, "\n");
+}
+
 /* Achieved client rate over the generator's own active period. */
 static double
 client_rate(struct tt_app *app, uint64_t opened)
@@ -329,6 +380,7 @@ tt_report_summary(struct tt_app *app, FILE *f)
 				client_rate(app, opened) >= 0.99 * app->cfg.client.rate ?
 				"met" : "NOT met", missed);
 		fprintf(f, "\n");
+		rate_why_line(app, f, &s, client_rate(app, opened));
 		tuple_limit_line(app, f, &s);
 		fprintf(f, "%-12s %10s %10s %10s %10s %10s %10s (microseconds)\n", "latency",
 			"count", "p50", "p90", "p99", "p99.9", "max");

@@ -590,8 +590,18 @@ tt_gen_poll(struct tt_gen *g, uint64_t now)
 	if (unlikely(g->tcp->net->txq->n >= TT_TXQ_SIZE / 2))
 		room = 0;
 	if (room == 0) {
-		/* Concurrency-bound: the schedule keeps what it owes (within its cap). */
+		/*
+		 * Concurrency- or TX-bound: the schedule keeps what it owes
+		 * (within its cap). With a rate set and opens owed, count what
+		 * held them back, for the summary's "why not met" line.
+		 */
 		tt_rate_due(&g->rate, now, 0);
+		if (tt_rate_owed(&g->rate) != 0) {
+			if (g->meter.active >= g->concurrency)
+				TT_STAT_INC(g->tcp->stats, client_held_concurrency);
+			else
+				TT_STAT_INC(g->tcp->stats, client_held_txq);
+		}
 		return;
 	}
 	due = tt_rate_due(&g->rate, now, room);

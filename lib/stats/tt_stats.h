@@ -83,6 +83,7 @@
 	X(client_completed) X(client_requests) X(client_responses) \
 	X(client_fail_refused) X(client_fail_timeout) X(client_fail_reset) \
 	X(client_fail_bad_response) X(client_tuples_exhausted) \
+	X(client_held_concurrency) X(client_held_txq) \
 	X(client_drain_reset) X(rx_discarded_at_exit) \
 	X(challenge_acks) X(challenge_acks_limited) X(persist_timeouts) \
 	X(echo_conn_cap) X(echo_lcore_cap) X(snd_queue_full) \

@@ -245,6 +245,53 @@ START_TEST(test_tuples_exhausted_wait)
 }
 END_TEST
 
+/*
+ * What held a rate back is counted: with client.rate at 10,000/s and
+ * room for 4 connections that never complete, every poll once the 4 are
+ * open owes opens and counts client_held_concurrency; with room again
+ * but the TX queue half full, client_held_txq; with no rate (as fast as
+ * the concurrency allows), nothing is owed and nothing is counted.
+ */
+START_TEST(test_rate_held_back)
+{
+	struct gfix f;
+	uint64_t held;
+
+	gfix_setup(&f, 5000, 5099, 4);
+	f.cfg.client.rate = 10000;
+	gfix_gen_new(&f);
+	gfix_resolve(&f);
+	/* Opens due, room for them, but the TX queue half full: held by it. */
+	f.t->txq.n = TT_TXQ_SIZE / 2;
+	f.tsc += f.hz / 1000;
+	tt_gen_poll(f.g, f.tsc);
+	f.t->txq.n = 0;
+	ck_assert_uint_eq(f.t->stats.c[TT_STAT_client_held_txq], 1);
+	ck_assert_uint_eq(f.t->stats.c[TT_STAT_client_held_concurrency], 0);
+	ck_assert_uint_eq(tt_gen_active(f.g), 0);
+	/* Then the 4 open, and every poll owes more: held by the concurrency. */
+	gfix_poll(&f, 1);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_active(f.g), 4);
+	held = f.t->stats.c[TT_STAT_client_held_concurrency];
+	gfix_poll(&f, 1);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(f.t->stats.c[TT_STAT_client_held_concurrency], held + 2);
+	ck_assert_uint_eq(f.t->stats.c[TT_STAT_client_held_txq], 1);
+	gfix_teardown(&f);
+
+	/* No rate: nothing is owed, so nothing is held back. */
+	gfix_setup(&f, 5000, 5099, 4);
+	gfix_resolve(&f);
+	gfix_poll(&f, 1);
+	gfix_poll(&f, 1);
+	gfix_poll(&f, 1);
+	ck_assert_uint_eq(tt_gen_active(f.g), 4);
+	ck_assert_uint_eq(f.t->stats.c[TT_STAT_client_held_concurrency], 0);
+	gfix_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_time_wait_incarnation)
 {
 	struct gfix f;
@@ -438,6 +485,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_tuples_distinct_and_concurrency);
 	tcase_add_test(tc, test_tuples_exhausted_wait);
 	tcase_add_test(tc, test_time_wait_incarnation);
+	tcase_add_test(tc, test_rate_held_back);
 	tcase_add_test(tc, test_tuples_in_use_skipped);
 	tcase_add_test(tc, test_tuples_sparse_free);
 	tcase_add_test(tc, test_tuple_order);
