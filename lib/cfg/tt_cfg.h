@@ -43,6 +43,12 @@ enum tt_syncookie_mode {
 	TT_SYNCOOKIE_AUTO,	/**< when the table or the half-open budget is full */
 };
 
+/** Congestion control (tcp.cc; lib/tcp/tt_tcp_cc.c). */
+enum tt_cc_algo {
+	TT_CC_CUBIC = 0,	/**< RFC 9438 */
+	TT_CC_RENO,		/**< RFC 5681 3.1 with RFC 3465 byte counting */
+};
+
 enum tt_close_mode {
 	TT_CLOSE_ACTIVE = 0,	/**< client sends FIN after the last response */
 	TT_CLOSE_PASSIVE,	/**< client waits for the server's FIN */
@@ -97,6 +103,8 @@ struct tt_tcp_cfg {
 	uint32_t rcv_wnd;	/**< receive window, bytes */
 	uint32_t reass_mbufs;	/**< out-of-order segments held per lcore (tt_tcp_reass.c); 0: none */
 	uint32_t sack_scoreboards;	/**< SACK scoreboards per lcore (tt_tcp_sack.c); 0: NewReno only */
+	enum tt_cc_algo cc;	/**< congestion control (tt_tcp_cc.c) */
+	bool prr;		/**< RFC 6937 proportional rate reduction in SACK recovery */
 	uint32_t rto_init_ms;	/**< initial RTO (RFC 6298 2.1) */
 	uint32_t rto_min_ms;	/**< lower bound of RTO */
 	uint32_t rto_max_ms;	/**< upper bound of RTO */
@@ -191,6 +199,7 @@ void tt_cfg_dump(const struct tt_config *cfg, FILE *f);
 const char *tt_app_name(enum tt_app_kind app);
 const char *tt_close_name(enum tt_close_mode mode);
 const char *tt_syncookie_name(enum tt_syncookie_mode mode);
+const char *tt_cc_name(enum tt_cc_algo cc);
 const char *tt_rss_mode_name(enum tt_rss_mode mode);
 
 #endif /* _TT_CFG_H_ */

@@ -507,6 +507,40 @@ cfg_fmt_syn_cookies(char *buf, size_t len, const struct tt_cfg_key *k,
 		 tt_syncookie_name(((const struct tt_tcp_cfg *)base)->syn_cookies));
 }
 
+static const char *const tt_cc_names[] = {
+	[TT_CC_CUBIC] = "cubic",
+	[TT_CC_RENO] = "reno",
+};
+
+const char *
+tt_cc_name(enum tt_cc_algo cc)
+{
+	if ((unsigned int)cc >= RTE_DIM(tt_cc_names))
+		return "?";
+	return tt_cc_names[cc];
+}
+
+static int
+cfg_parse_cc(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e, const struct tt_cfg_key *k,
+	     void *base)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tt_cc_names); i++) {
+		if (strcasecmp(e->val, tt_cc_names[i]) == 0) {
+			((struct tt_tcp_cfg *)base)->cc = (enum tt_cc_algo)i;
+			return 0;
+		}
+	}
+	return TT_CFG_ENT_ERR(ctx, e, "expected cubic or reno");
+}
+
+static void
+cfg_fmt_cc(char *buf, size_t len, const struct tt_cfg_key *k, const void *base)
+{
+	snprintf(buf, len, "%s", tt_cc_name(((const struct tt_tcp_cfg *)base)->cc));
+}
+
 static const char *const tt_rss_names[] = {
 	[TT_RSS_AUTO] = "auto",
 	[TT_RSS_QUEUE] = "queue",
@@ -693,6 +727,8 @@ static const struct tt_cfg_key tt_tcp_keys[] = {
 	KEY_UINT(tt_tcp_cfg, rcv_wnd, 1024, 1073741823, "262144"),
 	KEY_UINT(tt_tcp_cfg, reass_mbufs, 0, 1048576, "2048"),
 	KEY_UINT(tt_tcp_cfg, sack_scoreboards, 0, 65535, "1024"),
+	KEY_FIELD(tt_tcp_cfg, cc, cfg_parse_cc, cfg_fmt_cc, "cubic"),
+	KEY_BOOL(tt_tcp_cfg, prr, "true"),
 	KEY_UINT(tt_tcp_cfg, rto_init_ms, 1, 600000, "1000"),
 	KEY_UINT(tt_tcp_cfg, rto_min_ms, 1, 600000, "200"),
 	KEY_UINT(tt_tcp_cfg, rto_max_ms, 1, 600000, "60000"),

@@ -18,6 +18,7 @@
 #include "tcp/tt_tcp.h"
 #include "tcp/tt_tcp_priv.h"
 #include "tcp/tt_tcp_reass.h"
+#include "tcp/tt_tcp_cc.h"
 #include "tcp/tt_tcp_sack.h"
 #include "tcp/tt_siphash.h"
 #include "tcp/tt_tcp_events.h"
@@ -579,7 +580,6 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
 	const struct tt_tcp_cfg *tc = &ctx->cfg->tcp;
 	uint32_t limit = c->state <= TT_TCPS_SYN_RCVD ? tc->syn_retries : tc->max_retries;
-	uint32_t flight;
 
 	if (c->retries >= limit) {
 		TT_STAT_INC(ctx->stats, retrans_timeout_reset);
@@ -619,9 +619,7 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 			break;
 		}
 		/* Loss window (RFC 5681 3.1 eq. 4), go back to snd_una. */
-		flight = c->snd_max - c->snd_una;
-		c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
-		c->cwnd = c->mss;
+		tt_cc_rto(ctx, c);
 		c->recover = c->snd_max;
 		c->snd_nxt = c->snd_una;
 		if (c->snd_una == c->snd_end && (c->flags & TT_CF_FIN_QUEUED))

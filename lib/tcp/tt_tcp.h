@@ -129,6 +129,10 @@ struct tt_seg {
 #define TT_CF_SYN_UNACKED 0x40000	/**< our SYN-ACK's SYN is not acknowledged yet */
 #define TT_CF_REASS	0x80000	/**< holds out-of-order data (tt_tcp_reass.c) */
 #define TT_CF_SACK_SB	0x100000	/**< has a SACK scoreboard (tt_tcp_sack.c) */
+/* CUBIC's W_max and t_epoch (tt_tcp_cc.c). */
+#define TT_CF_CC_EPOCH	0x200000	/**< a congestion-avoidance stage runs since cc_epoch_ms */
+#define TT_CF_CC_FC	0x400000	/**< W_max from fast convergence (RFC 9438 4.7) */
+#define TT_CF_CC_K0	0x800000	/**< the stage after a timeout: K = 0 (RFC 9438 4.8) */
 /* FIFO membership survives a block's reuse: the delayed-ACK FIFO is walked lazily. */
 #define TT_CF_FIFO_MASK (TT_CF_IN_DACK_FIFO | TT_CF_DACK_REQUEUE)
 
@@ -168,7 +172,11 @@ struct tt_conn {
 	uint32_t rcv_adv;	/**< right edge of the window we advertised */
 	uint32_t cwnd;
 	uint32_t ssthresh;
-	uint32_t recover;	/**< RFC 6582 */
+	union {
+		uint32_t recover;	/**< RFC 6582 RecoveryPoint, read in recovery only */
+		/** CUBIC's t_epoch outside recovery, with TT_CF_CC_EPOCH (tt_tcp_cc.c) */
+		uint32_t cc_epoch_ms;
+	};
 	uint32_t ts_recent;	/**< RFC 7323 4.3 */
 	uint32_t flags;		/**< TT_CF_* */
 	uint32_t last_ms;	/**< last segment received (idle timeout) */

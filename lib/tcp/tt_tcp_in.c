@@ -19,6 +19,7 @@
 #include "tcp/tt_tcp_events.h"
 #include "tcp/tt_tcp_guard.h"
 #include "tcp/tt_tcp_reass.h"
+#include "tcp/tt_tcp_cc.h"
 #include "tcp/tt_tcp_sack.h"
 
 /* Fill a tt_seg from a validated frame. Returns 0 or -1 on bad options. */
@@ -422,9 +423,7 @@ dup_ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
 	 */
 	if (c->dupacks >= 3 || sacked > 2u * c->mss) {
 		/* RFC 6582 3.2 step 2: fast retransmit, enter recovery. */
-		uint32_t flight = c->snd_max - c->snd_una;
-
-		c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
+		tt_cc_loss(ctx, c);
 		c->recover = c->snd_max;
 		c->flags |= TT_CF_RECOVERY;
 		c->flags &= ~TT_CF_RTT;
@@ -452,13 +451,14 @@ cc_new_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t ack, uint32_t ack
 {
 	if (c->flags & TT_CF_RECOVERY) {
 		if (TT_SEQ_GEQ(ack, c->recover)) {
-			/* Step 4, full ACK: deflate and leave recovery. */
+			/* Step 4, full ACK: deflate (tt_sack_recovery_end()) and leave recovery. */
 			uint32_t flight = c->snd_max - c->snd_una;
 
-			c->cwnd = RTE_MIN(c->ssthresh, RTE_MAX(flight, (uint32_t)c->mss) + c->mss);
 			c->flags &= ~TT_CF_RECOVERY;
 			c->dupacks = 0;
-			tt_sack_recovery_end(ctx, c);
+			if (!tt_sack_recovery_end(ctx, c))
+				c->cwnd = RTE_MIN(c->ssthresh,
+						  RTE_MAX(flight, (uint32_t)c->mss) + c->mss);
 		} else if (!tt_sack_recovery_ack(ctx, c)) {
 			/* Partial ACK: retransmit the next hole, deflate by what was acked. */
 			uint32_t cw = c->cwnd;
@@ -469,11 +469,7 @@ cc_new_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t ack, uint32_t ack
 		return;
 	}
 	c->dupacks = 0;
-	/* Slow start (RFC 3465, L = 1 SMSS), then congestion avoidance. */
-	if (c->cwnd < c->ssthresh)
-		c->cwnd += RTE_MIN(acked, (uint32_t)c->mss);
-	else
-		c->cwnd += RTE_MAX(1u, (uint32_t)c->mss * c->mss / c->cwnd);
+	tt_cc_ack(ctx, c, acked);
 }
 
 /*

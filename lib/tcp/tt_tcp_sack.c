@@ -54,9 +54,15 @@
 struct tt_sack_sb {
 	uint8_t n;		/**< ranges */
 	bool rec;		/**< in RFC 6675 recovery (with TT_CF_RECOVERY) */
+	bool rescued;		/**< RFC 6675 RescueRxt set in this recovery */
 	uint16_t next_free;	/**< free-slot list */
 	uint32_t high_rxt;	/**< RFC 6675 HighRxt: retransmitted up to here */
 	uint32_t rxt_mark;	/**< SND.MAX when the last retransmission went */
+	uint32_t sacked;	/**< bytes in the ranges */
+	uint32_t delivered;	/**< RFC 6937 DeliveredData of the last ACK */
+	uint32_t prr_delivered;	/**< RFC 6937: delivered since recovery began */
+	uint32_t prr_out;	/**< RFC 6937: sent since recovery began */
+	uint32_t recover_fs;	/**< RFC 6937 RecoverFS: the flight when it began */
 	uint32_t r[TT_SACK_RANGES][2];	/**< SACKed [le, re), ascending, above SND.UNA */
 };
 
@@ -133,6 +139,7 @@ sb_take(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	sk->in_use++;
 	sb->n = 0;
 	sb->rec = false;
+	sb->sacked = 0;
 	sb->high_rxt = c->snd_una;
 	sb->rxt_mark = c->snd_una;
 	c->flags |= TT_CF_SACK_SB;
@@ -237,17 +244,32 @@ sb_insert(struct tt_sack_sb *sb, uint32_t le, uint32_t re)
 	sb->n++;
 }
 
+/* Bytes in the ranges. */
+static uint32_t
+sb_sacked(const struct tt_sack_sb *sb)
+{
+	uint32_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < sb->n; i++)
+		sum += sb->r[i][1] - sb->r[i][0];
+	return sum;
+}
+
 void
 tt_sack_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 {
 	uint32_t una = TT_SEQ_GT(s->ack, c->snd_una) ? s->ack : c->snd_una;
 	struct tt_sack_sb *sb;
 	const uint8_t *b = s->opts.sack;
+	uint32_t before = 0, after;
 	unsigned int i;
 
 	sb = sb_get(ctx, c);
-	if (sb != NULL)
+	if (sb != NULL) {
+		before = sb->sacked;
 		sb_trim(sb, una);
+	}
 	if (s->opts.present & TT_OPT_SACK) {
 		for (i = 0; i < s->opts.nsack; i++, b += 8) {
 			uint32_t le, re;
@@ -271,6 +293,17 @@ tt_sack_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	}
 	if (sb == NULL)
 		return;
+	/*
+	 * RFC 6937 3: DeliveredData = change_in(snd.una) + change_in(SACKd)
+	 * (a range forgotten when the scoreboard is full may make the
+	 * second negative: the sum is taken as 0 then).
+	 */
+	after = sb_sacked(sb);
+	sb->sacked = after;
+	sb->delivered = (int32_t)(una - c->snd_una + after - before) > 0 ?
+			una - c->snd_una + after - before : 0;
+	if (sb->rec)
+		sb->prr_delivered += sb->delivered;
 	/*
 	 * A lost retransmission: data sent after the last one is SACKed
 	 * while retransmitted data below HighRxt is not (file comment).
@@ -329,8 +362,11 @@ sb_pipe(const struct tt_sack_sb *sb, const struct tt_conn *c, uint32_t edge)
 }
 
 /*
- * RFC 6675 4 NextSeg() rule 1: the first lost byte at or above HighRxt,
- * and the end of its hole. False when there is none.
+ * RFC 6675 4 NextSeg() rule 1: the first lost byte at or above HighRxt
+ * (in a hole below @p edge, the lost edge), and the end of its hole.
+ * False when there is none. Rule 3 is the same below the highest SACKed
+ * range's left edge instead (an unSACKed byte below a SACKed one, not
+ * yet lost).
  */
 static bool
 next_lost(const struct tt_sack_sb *sb, const struct tt_conn *c, uint32_t edge,
@@ -375,9 +411,37 @@ rxt_one(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct tt_sack_sb *sb, uint32
 	if (tt_tcp_send_seq(ctx, c, seq, len, fin) < 0)
 		return 0;
 	TT_STAT_INC(ctx->stats, retrans_fast);
-	sb->high_rxt = seq + len + fin;
+	if (TT_SEQ_GT(seq + len + fin, sb->high_rxt))
+		sb->high_rxt = seq + len + fin;
 	sb->rxt_mark = c->snd_max;
 	return len + fin;
+}
+
+/*
+ * RFC 6675 4 NextSeg() rule 4, the rescue retransmission: once in a
+ * recovery, when rules 1 to 3 have nothing, one segment that holds the
+ * highest unSACKed byte (the loss of a flight's last segments has no
+ * SACKs above it to reveal it). HighRxt is not moved (RescueRxt is).
+ */
+static uint32_t
+rescue_one(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct tt_sack_sb *sb)
+{
+	uint32_t top = c->snd_max, save = sb->high_rxt, sent;
+	uint32_t seq;
+
+	if (sb->rescued)
+		return 0;
+	if (sb->n > 0 && sb->r[sb->n - 1][1] == c->snd_max)
+		top = sb->r[sb->n - 1][0];
+	if (!TT_SEQ_GT(top, c->snd_una))
+		return 0;
+	seq = top - c->snd_una > c->mss ? top - c->mss : c->snd_una;
+	sb->rescued = true;
+	sent = rxt_one(ctx, c, sb, seq, top);
+	sb->high_rxt = save;
+	if (sent > 0)
+		TT_STAT_INC(ctx->stats, sack_rescue);
+	return sent;
 }
 
 /* New data by the pipe (RFC 6675 4 NextSeg() rule 2): one segment. */
@@ -395,25 +459,72 @@ new_one(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	return c->snd_max - before;
 }
 
-/* RFC 6675 5 step (C): send while cwnd - pipe >= 1 SMSS. */
+/* RFC 6675 4 NextSeg(), rules 1 to 4 in order, and what it sent. */
+static uint32_t
+next_seg(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct tt_sack_sb *sb, uint32_t edge)
+{
+	uint32_t seq, end, sent;
+
+	if (next_lost(sb, c, edge, &seq, &end))
+		return rxt_one(ctx, c, sb, seq, end);
+	sent = new_one(ctx, c);
+	if (sent > 0)
+		return sent;
+	if (sb->n > 0 && next_lost(sb, c, sb->r[sb->n - 1][0], &seq, &end))
+		return rxt_one(ctx, c, sb, seq, end);
+	return rescue_one(ctx, c, sb);
+}
+
+/*
+ * How much recovery may send on this ACK. RFC 6937 3 (tcp.prr, PRR-SSRB):
+ * while the pipe is above ssthresh, in proportion to what was delivered
+ * (ssthresh / RecoverFS of it), so that the flight comes down to ssthresh
+ * by the end of the recovery in steps the ACK clock paces; below it, back
+ * up to ssthresh by at most what was delivered plus one SMSS. Without
+ * PRR, RFC 6675 5 step (C): cwnd (= ssthresh) - pipe.
+ */
+static int64_t
+sb_sndcnt(const struct tt_tcp_ctx *ctx, const struct tt_conn *c, const struct tt_sack_sb *sb,
+	  uint32_t pipe)
+{
+	int64_t limit;
+
+	if (!ctx->cfg->tcp.prr)
+		return (int64_t)c->cwnd - pipe;
+	if (pipe > c->ssthresh)
+		return (int64_t)(((uint64_t)sb->prr_delivered * c->ssthresh + sb->recover_fs - 1) /
+				 sb->recover_fs) - sb->prr_out;
+	limit = RTE_MAX((int64_t)sb->prr_delivered - sb->prr_out, (int64_t)sb->delivered) +
+		c->mss;
+	return RTE_MIN((int64_t)c->ssthresh - pipe, limit);
+}
+
+/*
+ * Send what recovery allows on this ACK (sb_sndcnt()), by NextSeg(), a
+ * segment at a time while the allowance is a whole SMSS: what is left of
+ * it stays in prr_delivered - prr_out for the next ACK.
+ */
 static void
 sb_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct tt_sack_sb *sb)
 {
 	uint32_t edge = lost_edge(sb, c);
 	uint32_t pipe = sb_pipe(sb, c, edge);
-	uint32_t seq, end, sent;
+	int64_t cnt = sb_sndcnt(ctx, c, sb, pipe);
+	uint32_t sent;
 	bool any = false;
 
-	while (pipe + c->mss <= c->cwnd) {
-		if (next_lost(sb, c, edge, &seq, &end))
-			sent = rxt_one(ctx, c, sb, seq, end);
-		else
-			sent = new_one(ctx, c);
+	while (cnt >= c->mss) {
+		sent = next_seg(ctx, c, sb, edge);
 		if (sent == 0)
 			break;
 		pipe += sent;
+		sb->prr_out += sent;
+		cnt -= sent;
 		any = true;
 	}
+	/* RFC 6937 3: cwnd = pipe + sndcnt, what tt_tcp_output() may use meanwhile. */
+	if (ctx->cfg->tcp.prr)
+		c->cwnd = pipe + (uint32_t)RTE_MAX(cnt, (int64_t)0);
 	if (any)
 		tt_tcp_timer_update(ctx, c, false);
 }
@@ -428,6 +539,15 @@ tt_sack_recovery_enter(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 		return false;
 	TT_STAT_INC(ctx->stats, sack_recoveries);
 	sb->rec = true;
+	sb->rescued = false;
+	/*
+	 * RFC 6937 3: the PRR state, RecoverFS the flight. The ACK that
+	 * starts recovery counts as delivered (as Linux and RFC 6937's
+	 * successor draft count it): its SACKs are what left the network.
+	 */
+	sb->recover_fs = RTE_MAX(c->snd_max - c->snd_una, 1u);
+	sb->prr_delivered = sb->delivered;
+	sb->prr_out = 0;
 	/* After a timeout's go-back-N, what is left of it is the holes' business. */
 	c->snd_nxt = c->snd_max;
 	/* RFC 6675 5 (4.3): cwnd = ssthresh; (4.2) the first hole goes at once. */
@@ -435,7 +555,7 @@ tt_sack_recovery_enter(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	c->flags &= ~TT_CF_RTT;
 	sb->high_rxt = c->snd_una;
 	end = sb->n > 0 ? sb->r[0][0] : c->snd_max;
-	rxt_one(ctx, c, sb, c->snd_una, end);
+	sb->prr_out += rxt_one(ctx, c, sb, c->snd_una, end);
 	sb_send(ctx, c, sb);
 	tt_tcp_timer_update(ctx, c, false);
 	return true;
@@ -452,16 +572,32 @@ tt_sack_recovery_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	return true;
 }
 
-void
+bool
 tt_sack_recovery_end(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
 	struct tt_sack_sb *sb = sb_get(ctx, c);
+	bool rec;
 
 	if (sb == NULL)
-		return;
+		return false;
+	rec = sb->rec;
 	sb->rec = false;
 	if (sb->n == 0)
 		tt_sack_free(ctx, c);
+	if (!rec)
+		return false;
+	/*
+	 * RFC 6582 3.2 step 4 second choice, cwnd = ssthresh, as RFC 6937
+	 * ends a PRR recovery and Linux does. The first choice, min(ssthresh,
+	 * FlightSize + SMSS), guards against a burst, but on a short path
+	 * recovery ends one round trip after the loss with almost nothing in
+	 * flight (the retransmission's ACK covers all that was sent), so it
+	 * left cwnd at 2 SMSS after every loss and the connection in slow
+	 * start most of the time (docs/loss.md, "Send side, 2026-12-07").
+	 * A burst of ssthresh is at most 0.7 of what the path just carried.
+	 */
+	c->cwnd = c->ssthresh;
+	return true;
 }
 
 unsigned int

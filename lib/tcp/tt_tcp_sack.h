@@ -65,8 +65,12 @@ bool tt_sack_recovery_enter(struct tt_tcp_ctx *ctx, struct tt_conn *c);
  */
 bool tt_sack_recovery_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 
-/** Recovery of @p c ended (full ACK): give the scoreboard back if it is empty. */
-void tt_sack_recovery_end(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+/**
+ * Recovery of @p c ended (full ACK): give the scoreboard back if it is
+ * empty. Returns true when it was SACK-based, having set cwnd =
+ * ssthresh; false when NewReno's deflation rule applies (the caller's).
+ */
+bool tt_sack_recovery_end(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 
 /**
  * Forget the scoreboard of @p c: the connection ends, or its

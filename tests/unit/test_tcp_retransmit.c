@@ -370,6 +370,8 @@ sack_open(struct fp *f, uint32_t *una, uint32_t *next)
 	f->cfg.server.response_bytes = 20000;
 	f->syn_opts = TT_OPT_MSS | TT_OPT_SACKOK;
 	f->mss = 1000;
+	/* Only the fast retransmit at recovery's start: RFC 6675's rule (PRR's in test_tcp_sack.c). */
+	f->cfg.tcp.prr = false;
 	fp_start(f);
 	c = fp_open(f);
 	ck_assert(c->flags & TT_CF_SACK);

@@ -112,6 +112,19 @@ open_12(struct fp *f, uint32_t body)
 	return c;
 }
 
+/*
+ * RFC 6675 alone: Reno's ssthresh (half the flight) and cwnd = ssthresh
+ * at once, no proportional rate reduction (the tests that count what
+ * recovery sends by RFC 6675 5's cwnd - pipe rule).
+ */
+static struct fp *
+rfc6675_only(struct fp *f)
+{
+	f->cfg.tcp.cc = TT_CC_RENO;
+	f->cfg.tcp.prr = false;
+	return f;
+}
+
 /* The scoreboard of @p c is exactly the @p n ranges @p want. */
 static void
 ck_ranges(struct fp *f, const struct tt_conn *c, const uint32_t (*want)[2], unsigned int n)
@@ -234,7 +247,7 @@ END_TEST
 START_TEST(test_sack_recovery_holes)
 {
 	struct fp *f = fp_cur;
-	struct tt_conn *c = open_12(f, 40000);
+	struct tt_conn *c = open_12(rfc6675_only(f), 40000);
 	const uint32_t b[2][2] = { { S(5), S(12) }, { S(2), S(4) } };
 	uint32_t seqs[32];
 	unsigned int n, i;
@@ -293,7 +306,7 @@ END_TEST
 START_TEST(test_sack_lost_retransmission)
 {
 	struct fp *f = fp_cur;
-	struct tt_conn *c = open_12(f, 40000);
+	struct tt_conn *c = open_12(rfc6675_only(f), 40000);
 	const uint32_t b[1][2] = { { S(2), S(12) } };
 	uint32_t seqs[32];
 	unsigned int n;
@@ -373,6 +386,7 @@ START_TEST(test_sack_pool_exhausted)
 	unsigned int n;
 
 	f->cfg.tcp.sack_scoreboards = 0;
+	rfc6675_only(f);
 	c = open_12(f, 30000);
 	sack_ack(f, S(1), (const uint32_t[1][2]){ { S(3), S(12) } }, 1);
 	ck_assert_uint_ge(ST(f, sack_sb_full), 1);
@@ -384,6 +398,128 @@ START_TEST(test_sack_pool_exhausted)
 	ck_assert_uint_eq(seqs[0], S(1));
 	ck_assert_uint_eq(c->cwnd, c->ssthresh + 3 * SEG);
 	finish(f, c, 30000);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * RFC 6937 proportional rate reduction (tcp.prr, on by default) with
+ * CUBIC's ssthresh (RFC 9438 4.6: 0.7 of the flight of 11 segments,
+ * 7,700; RecoverFS 11,000). S(1) is lost; each ACK SACKs one segment
+ * more. What goes out on each ACK, a whole segment at a time:
+ * - the ACK that starts recovery (3 segments SACKed): the fast
+ *   retransmit, then ceil(3,000 * 7,700 / 11,000) - 1,000 = 1,100: one
+ *   new segment;
+ * - the pipe (S(1)'s retransmission and what is not SACKed above the
+ *   range) is above ssthresh on the next ACK: ceil(4,000 * 0.7) - 2,000
+ *   = 800, nothing;
+ * - from there the pipe is at most ssthresh (PRR-SSRB): min(ssthresh -
+ *   pipe, delivered since - sent since + 1 SMSS): nothing while the pipe
+ *   is 7,000, then one segment for each segment delivered, the pipe held
+ *   at 6,000.
+ * RFC 6675 alone (tcp.prr = false) sends nothing on the first ACK after
+ * the fast retransmit (pipe 8,000 above cwnd 7,700).
+ */
+START_TEST(test_sack_prr)
+{
+	struct fp *f = fp_cur;
+	const unsigned int want[] = { 0, 0, 1, 1, 1, 1, 1 };
+	struct tt_conn *c = open_12(f, 60000);
+	uint32_t seqs[32], next = S(13);
+	unsigned int n, k;
+
+	sack_ack(f, S(1), (const uint32_t[1][2]){ { S(2), S(5) } }, 1);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	ck_assert_uint_eq(c->ssthresh, 7700);
+	n = pop_all(f, seqs, 32);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(seqs[0], S(1));
+	ck_assert_uint_eq(seqs[1], S(12));
+	for (k = 0; k < RTE_DIM(want); k++) {
+		const uint32_t b[1][2] = { { S(2), S(6 + k) } };
+		unsigned int i;
+
+		sack_ack(f, S(1), b, 1);
+		n = pop_all(f, seqs, 32);
+		ck_assert_msg(n == want[k], "ACK %u: %u segments sent, expected %u", k, n, want[k]);
+		for (i = 0; i < n; i++, next += SEG)
+			ck_assert_uint_eq(seqs[i], next);
+	}
+	/* S(1)'s retransmission and S(12) to S(17). */
+	ck_assert_uint_eq(tt_sack_pipe(f->ctx, c), 7 * SEG);
+	ck_assert_uint_eq(ST(f, retrans_fast), 1);
+	/* S(1)'s retransmission arrives, and S(12): the ACK passes RecoveryPoint S(12), recovery ends. */
+	sack_ack(f, S(13), NULL, 0);
+	ck_assert(!(c->flags & TT_CF_RECOVERY));
+	ck_assert_uint_eq(c->cwnd, c->ssthresh);
+	pop_all(f, seqs, 32);
+	finish(f, c, 60000);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	fp_end(f);
+}
+END_TEST
+
+/* The same start with tcp.prr = false: RFC 6675 5, nothing new until the pipe is below cwnd. */
+START_TEST(test_sack_no_prr)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c;
+	uint32_t seqs[32];
+	unsigned int n;
+
+	f->cfg.tcp.prr = false;
+	c = open_12(f, 60000);
+	sack_ack(f, S(1), (const uint32_t[1][2]){ { S(2), S(5) } }, 1);
+	ck_assert_uint_eq(c->cwnd, 7700);
+	n = pop_all(f, seqs, 32);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(seqs[0], S(1));
+	/* Pipe 1,000 + 6,000 above the SACKed range: still no room for a segment. */
+	sack_ack(f, S(1), (const uint32_t[1][2]){ { S(2), S(6) } }, 1);
+	n = pop_all(f, seqs, 32);
+	ck_assert_uint_eq(n, 0);
+	sack_ack(f, S(1), (const uint32_t[1][2]){ { S(2), S(7) } }, 1);
+	n = pop_all(f, seqs, 32);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(seqs[0], S(12));
+	pop_all(f, seqs, 32);
+	finish(f, c, 60000);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * RFC 6675 4 NextSeg() rule 4: the response's last segment S(11) is lost
+ * with S(1), and nothing was sent after it. Recovery retransmits S(1)
+ * (rule 1); there is no new data (rule 2) and no unSACKed byte below a
+ * SACKed one left (rule 3), so the rescue retransmission sends S(11) at
+ * once, once, instead of leaving it to the RTO.
+ */
+START_TEST(test_sack_rescue)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c;
+	uint32_t seqs[32], body = 0;
+	unsigned int n;
+
+	while (fp_http_response_len(body, true) != 12 * SEG)
+		body++;
+	c = open_12(f, body);
+	ck_assert_uint_eq(c->snd_end, S(12));
+	sack_ack(f, S(1), (const uint32_t[1][2]){ { S(2), S(11) } }, 1);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	n = pop_all(f, seqs, 32);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(seqs[0], S(1));
+	ck_assert_uint_eq(seqs[1], S(11));
+	ck_assert_uint_eq(ST(f, sack_rescue), 1);
+	ck_assert_uint_eq(ST(f, retrans_fast), 2);
+	/* Another duplicate ACK: no second rescue. */
+	sack_ack(f, S(1), (const uint32_t[1][2]){ { S(2), S(11) } }, 1);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, sack_rescue), 1);
+	finish(f, c, body);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
 	fp_end(f);
 }
 END_TEST
@@ -402,6 +538,9 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_sack_lost_retransmission);
 	tcase_add_test(tc, test_sack_rto_fallback);
 	tcase_add_test(tc, test_sack_pool_exhausted);
+	tcase_add_test(tc, test_sack_prr);
+	tcase_add_test(tc, test_sack_no_prr);
+	tcase_add_test(tc, test_sack_rescue);
 	suite_add_tcase(s, tc);
 	return s;
 }
