@@ -426,16 +426,23 @@ rxt_one(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct tt_sack_sb *sb, uint32
 static uint32_t
 rescue_one(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct tt_sack_sb *sb)
 {
-	uint32_t top = c->snd_max, save = sb->high_rxt, sent;
+	uint32_t top = c->snd_max, from = c->snd_una, save = sb->high_rxt, sent;
 	uint32_t seq;
 
 	if (sb->rescued)
 		return 0;
-	if (sb->n > 0 && sb->r[sb->n - 1][1] == c->snd_max)
+	/* The hole [from, top) that ends at the highest unSACKed byte. */
+	if (sb->n > 0 && sb->r[sb->n - 1][1] == c->snd_max) {
 		top = sb->r[sb->n - 1][0];
-	if (!TT_SEQ_GT(top, c->snd_una))
+		if (sb->n > 1)
+			from = sb->r[sb->n - 2][1];
+	} else if (sb->n > 0) {
+		from = sb->r[sb->n - 1][1];
+	}
+	if (!TT_SEQ_GT(top, from))
 		return 0;
-	seq = top - c->snd_una > c->mss ? top - c->mss : c->snd_una;
+	/* Within the hole: nothing the receiver holds is sent again. */
+	seq = top - from > c->mss ? top - c->mss : from;
 	sb->rescued = true;
 	sent = rxt_one(ctx, c, sb, seq, top);
 	sb->high_rxt = save;

@@ -10,6 +10,13 @@
 #		in the namespace for SECONDS, at 0, 1 and 5% of its data
 #		segments dropped by nftables on the namespace's input hook
 #		(GRO off: one segment per drop)
+#	loss_run.sh tcpterm-rx SECONDS [--set KEY=VALUE ...]
+#		Linux sending to tcpterm: iperf2 in the namespace into
+#		tcpterm's discard server over net_tap for SECONDS, at 0, 1 and
+#		5% of the frames tcpterm receives dropped by its test
+#		impairment (port0.impair_drop_pct: one segment per drop; an
+#		nftables rule on the namespace's output hook would drop whole
+#		GSO super-packets), a tcpterm of its own for each
 #	loss_run.sh linux SECONDS
 #		Linux to Linux over a veth pair between two namespaces, iperf3
 #		-R for SECONDS, the same drops on the receiver's input hook
@@ -57,6 +64,22 @@ if [ "$who" = tcpterm ]; then
 	tt_srv_stop >/dev/null
 	for k in retrans_fast retrans_data sack_recoveries sack_rxt_lost; do
 		printf 'COUNTER %s %s\n' "$k" "$(tt_srv_c "$k")"
+	done
+	exit 0
+fi
+
+if [ "$who" = tcpterm-rx ]; then
+	tt_srv_require iperf
+	for l in 0 1 5; do
+		tt_srv_start rx$l --set server.app=discard --set server.listen=5001 \
+			--set "port0.impair_drop_pct=$l" --set port0.impair_seed=$((RANDOM + 1)) "$@"
+		out=$(tt_srv_exec timeout $((secs + 20)) iperf -c "$TT_SRV_IP" -p 5001 -t "$secs" -y C 2>&1)
+		bps=$(grep -E "^[0-9]+,$TT_SRV_K_IP,[0-9]+,$TT_SRV_IP,5001," <<<"$out" | tail -n 1 | cut -d, -f9)
+		tt_srv_stop >/dev/null
+		echo "RESULT tcpterm-rx $l $("$TT_PY" -c "print('%.1f' % (${bps:-0} / 1e6))")"
+		for k in impair_dropped ooo_queued sack_out dsack_out; do
+			printf 'COUNTER %s %s %s\n' "$l" "$k" "$(tt_srv_c "$k")"
+		done
 	done
 	exit 0
 fi

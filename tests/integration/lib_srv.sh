@@ -264,6 +264,50 @@ print("diagnostic: the longest tcpterm kept a kernel segment (data, SYN, FIN) "
 ' "$TT_SRV_IP"
 }
 
+# tt_srv_capture_send_stall: the longest time (ms, printed) a connection of
+# tcpterm made no progress while some of its data was outstanding (sent and
+# not acknowledged in the capture): neither did tcpterm send data nor the
+# kernel acknowledge more. A loss repaired by SACK recovery costs a round
+# trip, one repaired by the retransmission timer one RTO; two RTOs in a row
+# (a retransmission lost again, backed off) or a hang cost more.
+tt_srv_capture_send_stall() {
+	tshark -n -r "$TT_SRV_CAP_FILE" -Y tcp -o tcp.analyze_sequence_numbers:FALSE \
+		-T fields -E separator=, -e frame.time_relative -e ip.src -e tcp.srcport \
+		-e tcp.dstport -e tcp.seq -e tcp.ack -e tcp.len -e tcp.flags.syn \
+		-e tcp.flags.fin 2>/dev/null | "$TT_PY" -c '
+import sys
+me = sys.argv[1]
+after = lambda a, b: 0 < (a - b) % 2**32 < 2**31
+c = {}	# by the port of the kernel end: [snd_max, una, time of the last progress]
+worst = 0.0
+for line in sys.stdin:
+    f = line.strip().split(",")
+    if len(f) < 9 or f[4] == "":
+        continue
+    t = float(f[0])
+    mine = f[1] == me
+    k = f[3] if mine else f[2]
+    if mine:
+        end = int(f[4]) + int(f[6]) + (f[7] in ("1", "True")) + (f[8] in ("1", "True"))
+        if end == int(f[4]) and k in c:
+            continue	# a pure ACK is no progress
+        if k not in c:
+            c[k] = [end, end, t]
+    elif k not in c or f[5] == "" or not after(int(f[5]), c[k][1]):
+        continue
+    s = c[k]
+    if after(s[0], s[1]):
+        worst = max(worst, t - s[2])
+    s[2] = t
+    if mine:
+        if after(end, s[0]):
+            s[0] = end
+    else:
+        s[1] = int(f[5])
+print("%.0f" % (worst * 1e3))
+' "$TT_SRV_IP"
+}
+
 # tt_srv_capture_count FILTER: frames of the capture that match FILTER.
 tt_srv_capture_count() {
 	tshark -n -r "$TT_SRV_CAP_FILE" -Y "$1" 2>/dev/null | wc -l

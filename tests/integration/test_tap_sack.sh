@@ -15,16 +15,27 @@
 # (--max-time 30); drops happened, one segment each; with SACK, recovery
 # ran on the scoreboard (sack_recoveries), never short of one
 # (sack_sb_full 0); without SACK, no scoreboard; a clean end state (pools
-# full, no flow, no RST). Printed, not judged (a shared machine decides
-# them): the rates, the retransmission counters and the timeouts
-# (retrans_data).
+# full, no flow, no RST). On a capture of each 1% transfer (tshark on the
+# namespace's side of the tap, which sees the segments nftables drops
+# after it): checksums good, nothing malformed, no TCP expert flag but
+# those loss brings (retransmissions, duplicate ACKs, out-of-order
+# segments: no spurious retransmission, no zero window, no segment or
+# ACK of an unseen one), and no stall longer than one RTO: the longest
+# time the connection made no progress with data outstanding stays below
+# TT_SACK_STALL_MS (500: one RTO of tcp.rto_min_ms = 200 and 300 of this
+# machine's scheduling pauses, about 120 ms at load 8 even without loss;
+# a retransmission lost again and backed off costs 600). Printed, not
+# judged (a shared machine decides them): the rates, the retransmission
+# counters and the timeouts (retrans_data).
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/integration/lib_srv.sh
 . "$(dirname "$0")/lib_srv.sh"
 
-tt_srv_require curl nft
+tt_srv_require curl nft tshark
+
+stall_max=${TT_SACK_STALL_MS:-500}
 
 d=$(tt_tmpdir)
 url=http://$TT_SRV_IP/
@@ -57,10 +68,24 @@ drops() {
 	DROPS=$n
 }
 
-# fetch LABEL PCT: the body at PCT% loss, byte-exact, within 30 s.
+# capture_checks LABEL: the capture of the transfer just made (see the top).
+capture_checks() {
+	local stall
+	tt_srv_capture_stop
+	tt_srv_capture_check "tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.duplicate_ack || tcp.analysis.out_of_order"
+	stall=$(tt_srv_capture_send_stall)
+	[ -n "$stall" ] || tt_fail "$1: no stall figure from the capture"
+	[ "$stall" -lt "$stall_max" ] ||
+		tt_fail "$1: the connection made no progress for $stall ms with data outstanding (bound $stall_max)"
+	tt_info "$1: longest stall with data outstanding $stall ms (bound $stall_max)"
+}
+
+# fetch LABEL PCT: the body at PCT% loss, byte-exact, within 30 s; the
+# 1% transfer captured and checked.
 fetch() {
 	local out t0 t1 rate
 	loss "$2"
+	[ "$2" = 1 ] && tt_srv_capture_start -s 128 -f "tcp port 80"
 	t0=$(date +%s.%N)
 	out=$(tt_srv_exec curl -sS --max-time 30 -o "$d/$1" \
 		-w '%{http_code}:%{size_download}' "$url") || tt_fail "curl ($1) failed: $out"
@@ -69,6 +94,7 @@ fetch() {
 	cmp "$d/exp" "$d/$1" || tt_fail "$1: the body differs from the pattern"
 	drops
 	loss 0
+	[ "$2" = 1 ] && capture_checks "$1"
 	rate=$("$TT_PY" -c "t = $t1 - $t0; print('%.2f s, %.1f Mbit/s' % (t, $size * 8 / t / 1e6))")
 	tt_info "$1: $size bytes at $2% loss byte-exact in $rate, $DROPS segments dropped"
 }
