@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash disable=SC2034,SC2154
 #
-# Scenario 11 of scripts/bench.sh, which sources this file: bulk sending
-# under random loss (issue 17), tcpterm's HTTP server to curl over net_tap
-# against Linux to Linux over a veth pair, the same drops (nftables on the
-# receiver's input hook, GRO off there: one segment per drop) at 0, 1 and
-# 5%; each run is scripts/bench/loss_run.sh, tcpterm and Linux rounds
-# interleaved. Ratios are each run's lossy rate over its own clean one.
+# Scenario 11 of scripts/bench.sh, which sources this file: bulk transfer
+# under random loss (issue 17), in both directions: tcpterm's HTTP server
+# to curl over net_tap, and Linux (iperf2) into tcpterm's discard server,
+# against Linux to Linux over a veth pair, drops on the receiver (nftables
+# on the input hook, GRO off there, or tcpterm's receive impairment: one
+# segment per drop) at 0, 1 and 5%; each run is scripts/bench/loss_run.sh,
+# tcpterm (send), tcpterm (receive) and Linux rounds interleaved. Ratios are each run's lossy rate over its own clean one.
 # Not run with --quick.
 
 s11_rows() {
@@ -20,6 +21,11 @@ s11_rows() {
 	b_row 11h "11. Sending under loss, Linux -> Linux, veth" "5% loss" "Mbit/s"
 	b_row 11i "11. Sending under loss, Linux -> Linux, veth" "1% / 0%, run by run" "x"
 	b_row 11j "11. Sending under loss, Linux -> Linux, veth" "5% / 0%, run by run" "x"
+	b_row 11k "11. Receiving under loss, Linux (iperf2) -> tcpterm, net_tap" "0% loss" "Mbit/s"
+	b_row 11l "11. Receiving under loss, Linux (iperf2) -> tcpterm, net_tap" "1% loss" "Mbit/s"
+	b_row 11m "11. Receiving under loss, Linux (iperf2) -> tcpterm, net_tap" "5% loss" "Mbit/s"
+	b_row 11n "11. Receiving under loss, Linux (iperf2) -> tcpterm, net_tap" "1% / 0%, run by run" "x"
+	b_row 11o "11. Receiving under loss, Linux (iperf2) -> tcpterm, net_tap" "5% / 0%, run by run" "x"
 }
 
 # s11_vals WHO ROWS(0% 1% 5% 1%/0% 5%/0%) LOG: the figures of one run.
@@ -50,10 +56,14 @@ s11_loss() {
 		TCPTERM=$BIN TT_SRCDIR=$root "$root/scripts/bench/loss_run.sh" tcpterm "$secs" \
 			>"$W/s11t$i.log" 2>&1 || b_note 11a "run $i: tcpterm's end state failed its checks ($W/s11t$i.log)"
 		s11_vals tcpterm "11a 11b 11c 11d 11e" "$W/s11t$i.log"
+		TCPTERM=$BIN TT_SRCDIR=$root "$root/scripts/bench/loss_run.sh" tcpterm-rx "$secs" \
+			>"$W/s11r$i.log" 2>&1 || b_note 11k "run $i: tcpterm's end state failed its checks ($W/s11r$i.log)"
+		s11_vals tcpterm-rx "11k 11l 11m 11n 11o" "$W/s11r$i.log"
 		TT_SRCDIR=$root "$root/scripts/bench/loss_run.sh" linux "$secs" >"$W/s11l$i.log" 2>&1 ||
 			b_note 11f "run $i failed ($W/s11l$i.log)"
 		s11_vals linux "11f 11g 11h 11i 11j" "$W/s11l$i.log"
 	done
 	b_note 11a "$secs s per figure (curl --max-time over a 1 GiB body: bytes received / time); drops by nftables on the namespace's input hook, data segments only, GRO off; tcpterm's counters in $W/s11t*.log"
 	b_note 11f "iperf3 -R for $secs s between two namespaces, the same drop rule on the receiver, GRO off there, TSO/GSO off on the sender"
+	b_note 11k "iperf2 for $secs s into tcpterm's discard server; drops by tcpterm's test impairment on its receive side (port0.impair_drop_pct), a tcpterm for each figure; the reference is Linux -> Linux (11f-11j), whose drops are on its receiver too"
 }
