@@ -15,7 +15,7 @@
 # (--max-time 30); drops happened, one segment each; with SACK, recovery
 # ran on the scoreboard (sack_recoveries), never short of one
 # (sack_sb_full 0); without SACK, no scoreboard; a clean end state (pools
-# full, no flow, no RST). On a capture of each 1% transfer (tshark on the
+# full, no flow, no RST but for segments of a connection already closed). On a capture of each 1% transfer (tshark on the
 # namespace's side of the tap, which sees the segments nftables drops
 # after it): checksums good, nothing malformed, no TCP expert flag but
 # those loss brings (retransmissions, duplicate ACKs, out-of-order
@@ -72,7 +72,9 @@ drops() {
 capture_checks() {
 	local stall
 	tt_srv_capture_stop
-	tt_srv_capture_check "tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.duplicate_ack || tcp.analysis.out_of_order"
+	# window_full: at the start Linux's window is 64 KiB and grows as its
+	# receive buffer autotunes; a sender in slow start fills it.
+	tt_srv_capture_check "tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.duplicate_ack || tcp.analysis.out_of_order || tcp.analysis.window_full"
 	stall=$(tt_srv_capture_send_stall)
 	[ -n "$stall" ] || tt_fail "$1: no stall figure from the capture"
 	[ "$stall" -lt "$stall_max" ] ||
@@ -101,7 +103,7 @@ fetch() {
 
 # run NAME SACK: one tcpterm, the body at 1% then at 5% loss.
 run() {
-	local name=$1 sack=$2
+	local name=$1 sack=$2 rst nf
 	tt_srv_start "$name" --set server.app=http --set server.listen=80 \
 		--set server.response_bytes=$size --set "tcp.sack=$sack"
 	if command -v ethtool >/dev/null 2>&1; then
@@ -112,7 +114,13 @@ run() {
 	fetch "$name-5" 5
 	tt_srv_stop
 	tt_srv_expect_eq conn_accepted "$(tt_srv_c conn_accepted)" 2
-	tt_srv_expect_eq tcp_rst_out "$(tt_srv_c tcp_rst_out)" 0
+	# An RST only for a segment of a connection already closed (RFC 9293
+	# 3.10.7.1): the kernel's duplicate ACKs of data sent again after a
+	# timeout can still be on their way when its last ACK frees the flow.
+	rst=$(tt_srv_c tcp_rst_out)
+	nf=$(tt_json_get "$TT_SRV_JSON" 'd["drops"].get("tcp_no_flow", 0)')
+	[ "$rst" -le "$nf" ] || tt_fail "tcp_rst_out = $rst, more than the segments for no flow ($nf)"
+	tt_info "tcp_rst_out = $rst (segments for no flow: $nf)"
 	tt_srv_expect_eq tcp_rst_in "$(tt_srv_c tcp_rst_in)" 0
 	tt_srv_expect_eq sack_sb_full "$(tt_srv_c sack_sb_full)" 0
 	tt_info "$name counters: retrans_fast $(tt_srv_c retrans_fast)," \
