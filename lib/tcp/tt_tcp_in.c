@@ -332,7 +332,7 @@ syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s
 		if (c->state == TT_TCPS_CLOSED)
 			return;
 		/* The third segment of the handshake carries the request when there is one. */
-		tt_tcp_output(ctx, c, false);
+		tt_tcp_output_segs(ctx, c, false);
 		tt_tcp_timer_update(ctx, c, true);
 		return;
 	}
@@ -520,10 +520,12 @@ fin_acked_input(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 /*
  * Process the acknowledgment field (RFC 9293 3.10.7.4 fifth; RFC 5681,
  * 6582). Returns 0 to go on with the segment, -1 when it was dropped, 1
- * when the connection is done with.
+ * when the connection is done with. @p restart is set when new data was
+ * acknowledged: the retransmission timer restarts (RFC 6298 5.3), once,
+ * when conn_input() is done with the segment (tt_tcp_timer_update()).
  */
 static int
-ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
+ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s, bool *restart)
 {
 	uint32_t acked, data_acked, wnd;
 	bool fin_acked = false;
@@ -577,7 +579,7 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s)
 	if (data_acked > 0)
 		data_acked_input(ctx, c, data_acked);
 	cc_new_ack(ctx, c, s->ack, acked);
-	tt_tcp_timer_update(ctx, c, true);
+	*restart = true;
 	if (fin_acked && fin_acked_input(ctx, c))
 		return 1;
 window:
@@ -862,6 +864,7 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	 * may send first (a NewReno partial-ACK retransmission).
 	 */
 	struct rte_mbuf *spare = ctx->spare;
+	bool restart = false;
 
 	if (t.len > 0)
 		ctx->spare = NULL;
@@ -917,11 +920,14 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	    TT_SEQ_LEQ(s->seq, c->rcv_adv) && TT_SEQ_GEQ(s->opts.tsval, c->ts_recent) &&
 	    TT_SEQ_LEQ(s->seq, c->rcv_nxt))
 		c->ts_recent = s->opts.tsval;
-	if (ack_input(ctx, c, s) != 0)
+	if (ack_input(ctx, c, s, &restart) != 0)
 		return;
 	/* Seventh: the segment text (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2). */
-	if ((t.len > 0 || t.fin) && !text_trim(ctx, c, s, rcv_wnd, &t, &(struct rx_ref){ m, kept }))
+	if ((t.len > 0 || t.fin) && !text_trim(ctx, c, s, rcv_wnd, &t, &(struct rx_ref){ m, kept })) {
+		if (restart)
+			tt_tcp_timer_update(ctx, c, true);
 		return;
+	}
 	if (unlikely(c->flags & TT_CF_APP_HOLDS) && t.len > 0 && !tt_tcp_hold_room(ctx, c))
 		t.len = 0, t.fin = false;
 	if (t.len > 0 && !text_deliver(ctx, c, m, &t, spare, kept))
@@ -935,8 +941,9 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	if (t.fin && (c->rcv_nxt == s->seq + s->len || !(s->flags & TT_TH_FIN)) &&
 	    !fin_input(ctx, c))
 		return;
-	tt_tcp_output(ctx, c, false);
-	tt_tcp_timer_update(ctx, c, false);
+	/* One timer update for the ACK, the text and what is sent (tt_tcp_output_segs()). */
+	tt_tcp_output_segs(ctx, c, false);
+	tt_tcp_timer_update(ctx, c, restart);
 }
 
 #define TT_TCP_BULK 32

@@ -21,7 +21,7 @@
 #include "tcp/tt_tcp_reass.h"
 
 uint32_t
-tt_tcp_rcv_window(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+tt_tcp_rcv_window_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
 {
 	uint32_t wnd = ctx->cfg->tcp.rcv_wnd;
 	uint32_t held = (c->flags & TT_CF_APP_HOLDS) ? tt_tcp_ev_held(ctx, c) : 0;
@@ -447,18 +447,18 @@ tt_tcp_send_synack_stateless(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 	seg_send(ctx, ifc, &so, 0);
 }
 
-void
-tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment)
+bool
+tt_tcp_output_segs(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment)
 {
 	bool sent = false;
 
 	if (c->state == TT_TCPS_SYN_SENT || c->state == TT_TCPS_CLOSED ||
 	    c->state == TT_TCPS_LISTEN)
-		return;
+		return false;
 	if (c->state == TT_TCPS_SYN_RCVD) {
 		if (c->flags & TT_CF_ACK_NOW)
 			tt_tcp_send_syn(ctx, c, true);
-		return;
+		return false;
 	}
 	for (;;) {
 		uint32_t wnd = RTE_MIN(c->snd_wnd, c->cwnd);
@@ -514,6 +514,12 @@ tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment)
 	}
 	if (!sent && (c->flags & TT_CF_ACK_NOW))
 		tt_tcp_send_ack(ctx, c);
-	if (sent)
+	return sent;
+}
+
+void
+tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment)
+{
+	if (tt_tcp_output_segs(ctx, c, one_segment))
 		tt_tcp_timer_update(ctx, c, false);
 }

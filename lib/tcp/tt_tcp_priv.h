@@ -135,6 +135,12 @@ void tt_tcp_delack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
  * @p one_segment: send at most one segment (retransmission).
  */
 void tt_tcp_output(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment);
+/**
+ * tt_tcp_output() without its timer update: for a caller that updates the
+ * timer itself afterwards (conn_input(): one update a segment). Returns
+ * whether data or a FIN was sent.
+ */
+bool tt_tcp_output_segs(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool one_segment);
 void tt_tcp_send_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 /** Send [@p seq, @p seq + @p len) again (SACK recovery), with our FIN after it if @p fin. */
 int tt_tcp_send_seq(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
@@ -150,8 +156,22 @@ void tt_tcp_send_probe(struct tt_tcp_ctx *ctx, struct tt_conn *c);
 /** RST in answer to a segment that has no connection (RFC 9293 3.10.7.1). */
 void tt_tcp_send_rst_reply(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 			   const struct tt_seg *seg);
-/** Window we advertise now, unscaled bytes. */
-uint32_t tt_tcp_rcv_window(const struct tt_tcp_ctx *ctx, const struct tt_conn *c);
+/** tt_tcp_rcv_window() of a connection that holds data or has a full send queue. */
+uint32_t tt_tcp_rcv_window_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c);
+/**
+ * Window we advertise now, unscaled bytes: tcp.rcv_wnd, as far as our
+ * window scale can say it, unless something held closes part of it
+ * (tt_tcp_rcv_window_held(): out-of-order data, what an application
+ * holds, a full send queue). Inline for the usual case, as every segment
+ * sent asks.
+ */
+static inline uint32_t
+tt_tcp_rcv_window(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+{
+	if (likely(!(c->flags & (TT_CF_APP_HOLDS | TT_CF_REASS)) && tt_tcp_app_send_room(c)))
+		return RTE_MIN(ctx->cfg->tcp.rcv_wnd, 65535u << c->rcv_ws);
+	return tt_tcp_rcv_window_held(ctx, c);
+}
 
 /**
  * An old pure ACK that failed PAWS (RFC 7323 5.3): no data, SYN, FIN or
