@@ -86,6 +86,8 @@ struct tt_tcp_opts {
 
 /** Parse the options of a TCP header. Returns 0 or -EINVAL if malformed. */
 int tt_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct tt_tcp_opts *o);
+/** The first option word of NOP NOP TS (RFC 7323 Appendix A), host order. */
+#define TT_TCP_OPT_NOP_NOP_TS 0x0101080au
 /** Most option words tt_tcp_opts_words() writes (40 bytes: TS and 3 SACK blocks). */
 #define TT_TCP_OPT_WORDS 10
 /** Options as 32-bit words in host order; returns the number of words. */

@@ -19,6 +19,9 @@
 #define TCPOPT_SACK 5
 #define TCPOPT_TS 8
 
+static_assert(TT_TCP_OPT_NOP_NOP_TS == ((uint32_t)TCPOPT_NOP << 24 | (uint32_t)TCPOPT_NOP << 16 |
+					(uint32_t)TCPOPT_TS << 8 | 10u), "NOP NOP TS");
+
 static inline uint16_t
 get16(const uint8_t *p)
 {
@@ -41,8 +44,7 @@ tt_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct tt_tcp_opts *o)
 	 * puts on segments other than SYNs, NOP NOP TS, read with one compare;
 	 * the loop below gives the same result for it.
 	 */
-	if (len == 12 && get32(opt) == ((uint32_t)TCPOPT_NOP << 24 | (uint32_t)TCPOPT_NOP << 16 |
-					(uint32_t)TCPOPT_TS << 8 | 10u)) {
+	if (len == 12 && get32(opt) == TT_TCP_OPT_NOP_NOP_TS) {
 		o->present = TT_OPT_TS;
 		o->tsval = get32(&opt[4]);
 		o->tsecr = get32(&opt[8]);

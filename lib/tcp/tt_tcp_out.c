@@ -119,7 +119,12 @@ seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct seg_h
 	  uint32_t len, struct seg_out *so)
 {
 	uint32_t ow[TT_TCP_OPT_WORDS];
-	unsigned int i, nw = h->opts != NULL ? tt_tcp_opts_words(ow, h->opts) : 0;
+	/*
+	 * Timestamps alone (NOP NOP TS, RFC 7323 Appendix A), the options of
+	 * nearly every segment after the SYN, are written directly below.
+	 */
+	const bool ts_only = h->opts != NULL && h->opts->present == TT_OPT_TS;
+	unsigned int i, nw = h->opts == NULL ? 0 : ts_only ? 3 : tt_tcp_opts_words(ow, h->opts);
 	uint16_t l4 = (uint16_t)(sizeof(struct rte_tcp_hdr) + 4 * nw + len);
 	uint16_t tot = (uint16_t)(sizeof(struct rte_ipv4_hdr) + l4);
 	uint32_t saddr = h->saddr, daddr = h->daddr, seq = h->seq;
@@ -180,11 +185,21 @@ seg_alloc(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc, const struct seg_h
 	th->rx_win = rte_cpu_to_be_16(h->wnd);
 	th->tcp_urp = 0;
 	sum = (uint64_t)w_ports + seq + w_ack + w_off;
-	for (i = 0; i < nw; i++) {
-		uint32_t be = rte_cpu_to_be_32(ow[i]);
+	if (ts_only) {
+		uint64_t w01 = (uint64_t)rte_cpu_to_be_32(h->opts->tsval) << 32 |
+			       rte_cpu_to_be_32(TT_TCP_OPT_NOP_NOP_TS);
+		uint32_t w2 = rte_cpu_to_be_32(h->opts->tsecr);
 
-		memcpy((uint8_t *)(th + 1) + 4 * i, &be, 4);
-		sum += ow[i];
+		memcpy(th + 1, &w01, 8);
+		memcpy((uint8_t *)(th + 1) + 8, &w2, 4);
+		sum += (uint64_t)TT_TCP_OPT_NOP_NOP_TS + h->opts->tsval + h->opts->tsecr;
+	} else {
+		for (i = 0; i < nw; i++) {
+			uint32_t be = rte_cpu_to_be_32(ow[i]);
+
+			memcpy((uint8_t *)(th + 1) + 4 * i, &be, 4);
+			sum += ow[i];
+		}
 	}
 	if (ifc->tx_tcp_cksum) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
