@@ -132,6 +132,12 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 	}
 	if (total == 0 && !gaps)
 		return 0;	/* all refused: the queue is as it was */
+	if (total == scan && !gaps) {
+		/* All taken (the usual case): the front goes, nothing to close up. */
+		q->n -= scan;
+		q->head = q->n == 0 ? 0 : scan;
+		return total;
+	}
 	/* Close the gaps: each port took the first sent[p] of its packets. */
 	for (i = 0; i < scan; i++) {
 		struct rte_mbuf *m = qm[i];

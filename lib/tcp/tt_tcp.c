@@ -66,10 +66,10 @@ tt_tcp_isn(const struct tt_tcp_ctx *ctx, uint32_t laddr, uint16_t lport,
 	   uint32_t raddr, uint16_t rport)
 {
 	uint64_t m0 = (uint64_t)laddr << 32 | raddr;
-	uint64_t m1 = (uint64_t)lport << 16 | rport;
+	uint32_t m1 = (uint32_t)lport << 16 | rport;
 
 	/* RFC 6528 3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey). */
-	return (uint32_t)(ctx->now_us / 4) + (uint32_t)tt_siphash24(ctx->isn_key, m0, m1);
+	return (uint32_t)(ctx->now_us / 4) + (uint32_t)tt_siphash24_12(ctx->isn_key, m0, m1);
 }
 
 /* ---- Context. ---- */
