@@ -64,11 +64,36 @@ tt_timer_arm(struct tt_timer_wheel *w, uint32_t idx, uint32_t expire_ms)
 	w->count++;
 }
 
+/*
+ * The earliest deadline of the armed timers (there is at least one): every
+ * slot and every timer visited once. Every armed deadline is after w->now
+ * (tt_timer_arm() moves a past one to the next tick, and tt_timer_run()
+ * fires a deadline at its tick), so the earliest is the nearest ahead.
+ */
+static uint32_t
+timer_first(const struct tt_timer_wheel *w)
+{
+	uint32_t first = 0, ahead = UINT32_MAX, s, i;
+
+	for (s = 0; s < TT_TIMER_SLOTS; s++)
+		for (i = w->head[s]; i != TT_TIMER_NIL; i = tt_timer_get(w, i)->next) {
+			uint32_t e = tt_timer_get(w, i)->expire;
+
+			if (e - w->now < ahead) {
+				ahead = e - w->now;
+				first = e;
+			}
+		}
+	return first;
+}
+
 unsigned int
 tt_timer_run(struct tt_timer_wheel *w, uint32_t now_ms, unsigned int budget,
 	     tt_timer_fn fn, void *arg)
 {
 	unsigned int fired = 0;
+	/* Where the walk may look for the earliest deadline again. */
+	uint32_t look_at = w->now;
 
 	/*
 	 * Visit each tick from the last one processed up to now. Within a
@@ -77,14 +102,33 @@ tt_timer_run(struct tt_timer_wheel *w, uint32_t now_ms, unsigned int budget,
 	 * stays before that tick, so the slot is visited again next call.
 	 */
 	while ((int32_t)(now_ms - w->now) > 0) {
-		uint32_t tick = w->now + 1;
-		uint32_t slot = TT_SLOT(tick);
-		uint32_t i = w->head[slot];
+		uint32_t tick, slot, i;
 
 		if (w->count == 0) {
 			w->now = now_ms;
 			break;
 		}
+		/*
+		 * More than a turn of the wheel to go (a clock step of seconds,
+		 * as a test or a stalled lcore makes): visiting every slot once
+		 * for the earliest deadline costs less than the ticks up to it,
+		 * where nothing fires. Then at most once a turn, so that the
+		 * look costs at most what the walk of a turn costs.
+		 */
+		if (now_ms - w->now > TT_TIMER_SLOTS && (int32_t)(w->now - look_at) >= 0) {
+			uint32_t first = timer_first(w);
+
+			if ((int32_t)(first - now_ms) > 0) {
+				w->now = now_ms;
+				break;
+			}
+			if ((int32_t)(first - 1 - w->now) > 0)
+				w->now = first - 1;
+			look_at = w->now + TT_TIMER_SLOTS;
+		}
+		tick = w->now + 1;
+		slot = TT_SLOT(tick);
+		i = w->head[slot];
 		/* Callbacks that re-arm in the past land on the next tick. */
 		w->now = tick;
 		while (i != TT_TIMER_NIL) {

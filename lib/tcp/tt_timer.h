@@ -76,7 +76,10 @@ tt_timer_armed(const struct tt_timer_wheel *w, uint32_t idx)
 /**
  * Advance to @p now_ms, calling @p fn for each expired timer (already
  * disarmed; @p fn may re-arm it). Stops after @p budget expirations and
- * resumes from there on the next call. Returns the number fired.
+ * resumes from there on the next call. Returns the number fired. A step
+ * of more than a turn of the wheel (TT_TIMER_SLOTS ms) goes straight to the
+ * earliest deadline instead of visiting every tick before it (at most one
+ * such look per turn walked): the same timers fire at the same ticks.
  */
 unsigned int tt_timer_run(struct tt_timer_wheel *w, uint32_t now_ms, unsigned int budget,
 			  tt_timer_fn fn, void *arg);

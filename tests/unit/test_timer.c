@@ -44,6 +44,7 @@ struct elem {
 static struct elem *elems;
 static struct tt_timer_wheel wheel;
 static uint32_t order[N_ELEMS * 4];
+static uint32_t order_at[N_ELEMS * 4];	/* w->now of each fire in order[] */
 static unsigned int n_order;
 
 static void
@@ -56,8 +57,10 @@ cb(void *arg, uint32_t idx)
 	CHECK(!tt_timer_armed(w, idx), "timer %u still armed in its callback", idx);
 	e->fires++;
 	e->fired_at = w->now;
-	if (n_order < DIM(order))
+	if (n_order < DIM(order)) {
+		order_at[n_order] = w->now;
 		order[n_order++] = idx;
+	}
 	if (e->rearm_left > 0) {
 		e->rearm_left--;
 		if (e->rearm > 0)
@@ -371,6 +374,76 @@ START_TEST(test_past_and_wrap)
 END_TEST
 
 /*
+ * One program of arms, cancels and clock steps of up to 70 s (many turns
+ * of the wheel, as the fuzz harnesses' clock steps), with few timers, some
+ * re-arming themselves from their callback at periods below and above a
+ * turn. @p how: 0, each step in one call; 1, in calls of budget 3 until
+ * one fires less; 2, one tick a call (the plain walk, the reference).
+ * Returns the fires logged in order[] and order_at[].
+ */
+static unsigned int
+long_steps_run(unsigned int how)
+{
+	static const int32_t periods[] = { 0, 0, 200, 1000, 3000, 5000, 9000, 30000 };
+	uint32_t now = 123456, round, k;
+
+	memset(elems, 0, N_ELEMS * sizeof(*elems));
+	n_order = 0;
+	srand(4242);
+	wheel_init(now);
+	for (round = 0; round < 300; round++) {
+		unsigned int n_arm = (unsigned int)rand() % 3;
+
+		for (k = 0; k < n_arm; k++) {
+			uint32_t idx = (uint32_t)rand() % 16;
+
+			elems[idx].rearm = periods[rand() % DIM(periods)];
+			elems[idx].rearm_left = (uint32_t)rand() % 6;
+			tt_timer_arm(&wheel, idx, now + (uint32_t)(rand() % 70000));
+		}
+		if (rand() % 8 == 0)
+			tt_timer_cancel(&wheel, (uint32_t)rand() % 16);
+		now += (uint32_t)(rand() % 4 ? rand() % 70000 : rand() % 5000);
+		if (how == 0) {
+			tt_timer_run(&wheel, now, UINT32_MAX, cb, &wheel);
+		} else if (how == 1) {
+			while (tt_timer_run(&wheel, now, 3, cb, &wheel) == 3)
+				;
+		} else {
+			step_to(now);
+		}
+		ck_assert_uint_eq(wheel.now, now);
+	}
+	return n_order;
+}
+
+/*
+ * Long steps skip the ticks before the earliest deadline: the same timers
+ * fire at the same ticks, in the same order, as with one tick a call,
+ * whole or in budgeted calls.
+ */
+START_TEST(test_long_steps)
+{
+	static uint32_t ref[DIM(order)], ref_at[DIM(order)];
+	unsigned int n_ref, n, how, i;
+
+	n_ref = long_steps_run(2);
+	ck_assert_uint_gt(n_ref, 200);
+	ck_assert_uint_lt(n_ref, DIM(order));
+	memcpy(ref, order, sizeof(ref));
+	memcpy(ref_at, order_at, sizeof(ref_at));
+	for (how = 0; how < 2; how++) {
+		n = long_steps_run(how);
+		ck_assert_uint_eq(n, n_ref);
+		for (i = 0; i < n; i++)
+			CHECK(order[i] == ref[i] && order_at[i] == ref_at[i],
+			      "run %u, fire %u: timer %u at %u, walked: timer %u at %u", how, i,
+			      order[i], order_at[i], ref[i], ref_at[i]);
+	}
+}
+END_TEST
+
+/*
  * Random arms, cancels and runs of random length and budget, checked
  * against a model: a timer fires once, at its deadline tick, and after a
  * call that did not use up its budget nothing due is left armed.
@@ -457,6 +530,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_budget);
 	tcase_add_test(tc, test_past_and_wrap);
 	tcase_add_test(tc, test_random_model);
+	tcase_add_test(tc, test_long_steps);
 	suite_add_tcase(s, tc);
 	return s;
 }
