@@ -361,10 +361,14 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 	w->tx_deadline = rte_rdtsc() + drain_tsc;
 	prev = rte_rdtsc();
 
+	tt_unmap_guard_enter(w->lcore_id);
 	while (likely(!app->quit)) {
 		uint64_t now = rte_rdtsc();
 		uint64_t now_us = (uint64_t)(((unsigned __int128)(now - app->start_tsc) *
 					       us_mult) >> 32);
+
+		/* No burst in progress: a driver may unmap now (tt_unmap_guard.h). */
+		tt_unmap_guard_pass(w->lcore_id);
 
 		/* The previous iteration's cycles: busy when it received or sent. */
 		w->loop_tsc += now - prev;
@@ -437,6 +441,7 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		;
 	while (w->txq.n > 0)
 		rte_pktmbuf_free(w->txq.m[w->txq.head + --w->txq.n]);
+	tt_unmap_guard_leave(w->lcore_id);
 }
 
 int

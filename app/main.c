@@ -350,6 +350,11 @@ main(int argc, char **argv)
 	signal(SIGTERM, signal_handler);
 
 	app->tsc_hz = rte_get_tsc_hz();
+	if (tt_unmap_guard_init() < 0) {
+		TT_LOG(ERR, "cannot allocate the workers' quiescent state (unmap guard)");
+		ret = 1;
+		goto out_workers;
+	}
 	if (workers_alloc(app) < 0) {
 		ret = 1;
 		goto out_workers;
@@ -399,5 +404,6 @@ out_workers:
 	for (i = 0; i < (int)app->n_workers; i++)
 		worker_free(app->workers[i]);
 	rte_eal_cleanup();
+	tt_unmap_guard_fini();
 	return ret;
 }

@@ -549,9 +549,11 @@ void
 tt_ports_drain(struct tt_app *app)
 {
 	struct rte_mbuf *pkts[64];
-	unsigned int q, i, left;
+	unsigned int q, i, left, me = rte_lcore_id();
 	uint16_t p, n;
 
+	/* A peer may leave now too: bursts here are guarded as a worker's. */
+	tt_unmap_guard_enter(me);
 	for (p = 0; p < app->n_ports; p++) {
 		if (!app->ports[p].used || !app->ports[p].link_up)
 			continue;
@@ -562,6 +564,7 @@ tt_ports_drain(struct tt_app *app)
 			 */
 			left = 2u * app->cfg.port[p].rx_desc;
 			do {
+				tt_unmap_guard_pass(me);
 				n = rte_eth_rx_burst(p, q, pkts, RTE_DIM(pkts));
 				for (i = 0; i < n; i++)
 					rte_pktmbuf_free(pkts[i]);
@@ -573,6 +576,7 @@ tt_ports_drain(struct tt_app *app)
 				tt_impair_flush(p, q);
 		}
 	}
+	tt_unmap_guard_leave(me);
 	tt_steer_drain(app);
 }
 

@@ -20,6 +20,7 @@
 #include "stats/tt_stats.h"
 #include "tcp/tt_admit.h"
 #include "tcp/tt_tcp.h"
+#include "tt_unmap_guard.h"
 
 struct tt_gen;
 struct tt_steer;

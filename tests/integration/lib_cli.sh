@@ -222,6 +222,25 @@ tt_cli_wait_log() {
 	return 1
 }
 
+# tt_cli_memif_listening SOCK: true when a memif server listens on SOCK,
+# which its port does once started: a file, or (DPDK 22.11's default,
+# socket-abstract=yes) the abstract name "@SOCK" in /proc/net/unix.
+tt_cli_memif_listening() {
+	[ -S "$1" ] || awk -v p="@$1" '$NF == p { f = 1 } END { exit !f }' /proc/net/unix
+}
+
+# tt_cli_wait_memif_listen SOCK PID: wait (20 s at most) until the memif
+# server PID listens on SOCK; the test fails if it does not.
+tt_cli_wait_memif_listen() {
+	local i=0
+	while ! tt_cli_memif_listening "$1" && [ $i -lt 200 ]; do
+		tt_alive "$2" || tt_fail "server exited before listening on $1"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tt_cli_memif_listening "$1" || tt_fail "server not listening on $1 within 20 s"
+}
+
 # tt_cli_loopback_init: what a test of tcpterm against itself over
 # config/loopback.ini needs: sets ini (the file), d (a scratch directory),
 # eal (the file's EAL arguments without -l) and cpu (the idlest CPU).

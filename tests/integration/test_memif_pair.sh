@@ -9,8 +9,8 @@
 #
 # The server starts first; the client opens a fixed number of connections
 # at a fixed rate and exits by itself; only then is the server stopped
-# (SIGTERM). Never the other way round: DPDK 22.11 memif crashes a process
-# that keeps polling after its peer left.
+# (SIGTERM), so that both sides' counters agree (a peer leaving mid-burst
+# is test_memif_peer_leaves.sh's subject).
 #
 # Checked: client exit 0, completed == connections, no failure; server
 # exit 0, conn_accepted == the client's completed, http_requests too; both
@@ -55,19 +55,7 @@ tt_start_tcpterm spid -c "$srv_ini" --set "eal.args=$srv_eal" \
 	--set general.duration=0 --set tcp.msl_ms=$MSL_MS --json "$srv_json"
 srv_log=$TT_TCPTERM_LOG
 
-# The memif server listens on the socket once its port has started: a file,
-# or (DPDK 22.11's default, socket-abstract=yes) the abstract name "@PATH"
-# in /proc/net/unix.
-listening() {
-	[ -S "$sock" ] || awk -v p="@$sock" '$NF == p { f = 1 } END { exit !f }' /proc/net/unix
-}
-i=0
-while ! listening && [ $i -lt 200 ]; do
-	tt_alive "$spid" || tt_fail "server exited before listening on $sock"
-	sleep 0.1
-	i=$((i + 1))
-done
-listening || tt_fail "server not listening on $sock within 20 s"
+tt_cli_wait_memif_listen "$sock" "$spid"
 
 cpid=
 tt_start_tcpterm cpid -c "$cli_ini" --set "eal.args=$cli_eal" \
