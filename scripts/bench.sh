@@ -287,6 +287,11 @@ b_row 8h "8. dperf side by side, net_memif, 3M/s offered" "tcpterm client -> dpe
 b_row 8i "8. dperf side by side, net_memif, 3M/s offered" "goodput tcpterm pair / dperf pair" "x"
 b_row 8j "8. dperf side by side, net_memif, 1M/s offered" "dperf -> dperf: dperf's errors + tcpDrop per connection" "%"
 b_row 8k "8. dperf side by side, net_memif, 1M/s offered" "dperf -> tcpterm: dperf's errors + tcpDrop per connection" "%"
+b_row 8l "8. dperf side by side, net_memif, 1M/s offered" "dperf client -> tcpterm server closing after each response (server.keepalive_requests = 1, as dperf's server)" "resp/s"
+b_row 8m "8. dperf side by side, net_memif, 1M/s offered" "dperf -> tcpterm closing after each response: dperf's errors + tcpDrop per connection" "%"
+b_row 8n "8. dperf side by side, net_memif, 3M/s offered" "dperf client -> tcpterm server closing after each response" "resp/s"
+b_row 8o "8. dperf side by side, net_memif, 3M/s offered" "dperf's client: goodput with tcpterm's server (default keys) / with dperf's server" "x"
+b_row 8p "8. dperf side by side, net_memif, 3M/s offered" "dperf's client: goodput with tcpterm's server closing after each response / with dperf's server" "x"
 s9_rows
 s10_rows
 s11_rows

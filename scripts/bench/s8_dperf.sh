@@ -17,7 +17,10 @@
 # socket_mem is given to EAL as --socket-mem.
 
 S8_RATES=${S8_RATES:-"1000000 3000000"}
-S8_PAIRS=${S8_PAIRS:-"dd tt dt td"}
+# dk: dperf's client, tcpterm's server closing after each response
+# (server.keepalive_requests = 1), as dperf's server does with its keepalive
+# off (its default): the same segments a connection as the dd pair.
+S8_PAIRS=${S8_PAIRS:-"dd tt dt td dk"}
 # S8_SRV_SET: extra KEY=VALUE words for tcpterm's server (--set each).
 s8_srv_sets=()
 for s8_kv in ${S8_SRV_SET:-}; do
@@ -153,13 +156,15 @@ s8_wait() {
 	b_wait "$1" 1
 }
 
-# s8_run PAIR CPS NAME: one run of PAIR (dd, tt, dt, td: client then
-# server, d = dperf, t = tcpterm) at CPS offered. Leaves $W/NAME.cli.stats
+# s8_run PAIR CPS NAME: one run of PAIR (dd, tt, dt, td, dk: client then
+# server, d = dperf, t = tcpterm, k = tcpterm's server closing after each
+# response) at CPS offered. Leaves $W/NAME.cli.stats
 # and $W/NAME.srv.stats (dperf_stats.py's JSON). Returns 0 when both
 # programs exited cleanly.
 s8_run() {
 	local pair=$1 cps=$2 name=$3 spid cpid src crc=0 mode mem
-	local cs=${pair:0:1} ss=${pair:1:1}
+	local cs=${pair:0:1} ss=${pair:1:1} ksets=()
+	[ "$ss" = k ] && ksets=(--set server.keepalive_requests=1)
 	S8_SOCK=$W/$name.sock
 	rm -f "$S8_SOCK" "$W/$name.cli.json" "$W/$name.srv.json" "$W/$name.cli.stats" "$W/$name.srv.stats"
 	mode=$(b_memmode 700)
@@ -176,7 +181,7 @@ s8_run() {
 		b_tt "$name.srv" "$CB" "$mem" -c "$root/config/memif-server.ini" \
 			--set "eal.args=$(b_eal "$CB" "$name-s") --vdev=net_memif0,role=server,socket=$S8_SOCK$memif_ring" \
 			--set general.stats_interval_ms=0 --set tcp.max_flows=1048576 \
-			"${s8_srv_sets[@]}" --json "$W/$name.srv.json"
+			"${ksets[@]}" "${s8_srv_sets[@]}" --json "$W/$name.srv.json"
 		spid=$TT_SPAWN_PID
 		tt_wait_for_log "$W/$name.srv.log" "worker 0 started" 60 "$spid"
 	fi || {
@@ -239,7 +244,7 @@ s8_get() {
 s8_note_run() {
 	"$TT_PY" - "$W/$1.cli.stats" "$W/$1.srv.stats" "$2" <<'EOF'
 import json, sys
-prog = {"d": "dperf", "t": "tcpterm"}
+prog = {"d": "dperf", "t": "tcpterm", "k": "tcpterm (keepalive_requests = 1)"}
 c = json.load(open(sys.argv[1])); s = json.load(open(sys.argv[2])); p = sys.argv[3]
 lat = c.get("lat_us")
 print("%s client: %.0f responses/s, %d connections, %d errors, %d retransmissions, %d drops, "
@@ -253,8 +258,9 @@ EOF
 s8_dperf() {
 	local cps pair i k row rnote rlabel name v bad ratio
 	local -A rowof=([dd1000000]=8a [tt1000000]=8b [dt1000000]=8c [td1000000]=8d
-		[dd3000000]=8e [tt3000000]=8f [dt3000000]=8g [td3000000]=8h)
-	local -A good=()
+		[dd3000000]=8e [tt3000000]=8f [dt3000000]=8g [td3000000]=8h
+		[dk1000000]=8l [dk3000000]=8n)
+	local -A good=() interop=([dd]=8j [dt]=8k [dk]=8m)
 	if [ "$quick" = 1 ]; then
 		b_note 8a "not run (--quick): dperf's slow start alone takes 10 s (its minimum), so no dperf run fits a smoke test"
 		return 0
@@ -297,10 +303,10 @@ s8_dperf() {
 				log "[8] $pair at $cps/s, run $i: $(printf '%.0f' "$v") responses/s"
 				# The interop target: dperf's client's errors and
 				# the segments it threw away, per connection.
-				if [ "$pair" = dt ] || [ "$pair" = dd ]; then
+				if [ "$pair" = dt ] || [ "$pair" = dd ] || [ "$pair" = dk ]; then
 					bad=$(b_calc "100.0 * ($(s8_get "$name" cli errors) + $(s8_get "$name" cli tcp_drop)) / max(1, $(s8_get "$name" cli conns))")
 					log "[8] $pair at $cps/s, run $i: dperf's errors + tcpDrop per connection $bad %"
-					[ "$cps" = 1000000 ] && b_val "8$([ "$pair" = dd ] && echo j || echo k)" "$bad"
+					[ "$cps" = 1000000 ] && b_val "${interop[$pair]}" "$bad"
 				fi
 			done
 		done
@@ -312,11 +318,23 @@ t = [float(x) for x in sys.argv[1].split()]; d = [float(x) for x in sys.argv[2].
 print(statistics.median(t) / statistics.median(d) if t and d and statistics.median(d) else "")
 ' "${good[tt3000000]:-}" "${good[dd3000000]:-}")
 	b_val 8i "$ratio"
+	# Overload (dperf's client at 3M/s, about 3x what one core serves):
+	# tcpterm's server against dperf's, the same client.
+	for k in "dt 8o" "dk 8p"; do
+		ratio=$("$TT_PY" -c '
+import statistics, sys
+t = [float(x) for x in sys.argv[1].split()]; d = [float(x) for x in sys.argv[2].split()]
+print(statistics.median(t) / statistics.median(d) if t and d and statistics.median(d) else "")
+' "${good[${k% *}3000000]:-}" "${good[dd3000000]:-}")
+		b_val "${k#* }" "$ratio"
+	done
 	b_note 8a "dperf $S8_FROM; one core each (client CPU $CA, server CPU $CB), net_memif ${memif_ring#,}, HTTP GET, one request per connection; dperf: its defaults (slow_start 10 s, then ${d_s8} s at the offered rate, measured after the first 2 s at full rate), 100 client addresses x 65535 ports, socket_mem $S8_DPERF_MEM; tcpterm: config/memif-server.ini / memif-client.ini (100-byte body, client.close=active) with client.rate as offered, client.duration=${d_s8}, and what the link and the rate need: client.source_ips=198.18.0.10-198.18.0.109, client.concurrency=1000000 (no cap below the rate), tcp.msl_ms=100 (TIME_WAIT 200 ms: at 30 s MSL the client's TIME_WAIT would fill its 6.4M tuples in seconds), tcp.max_flows=1048576"
 	b_note 8a "goodput: the client's responses per second (dperf: per-second http2XX; tcpterm: client_responses / ${d_s8} s); errors: dperf skErr + httpErr, tcpterm client failures plus connections still open at its end (server: connections closed by reset or timeout); retransmissions: dperf synRt + finRt + pushRt + ackRt, tcpterm retrans_*; drops: dperf tcpDrop + dropTx + imissed, tcpterm drops (link_down at start left out) + imissed; latency: mean SYN to SYN-ACK (dperf rtt(us), tcpterm latency_us.connect.mean)"
 	b_note 8j "dperf client -> dperf server at 1M/s: (skErr + httpErr + tcpDrop) / skOpen, dperf's own counters: sockets given up and segments it received and threw away, per connection (its dropTx, what its own TX ring refused, is in the row's notes, not here)"
 	b_note 8k "dperf client -> tcpterm server at 1M/s: the same, from dperf's counters; target: at most 2x row 8j and at most 0.5 %"
 	b_note 8i "target: at least 1.5 (median tcpterm <-> tcpterm goodput / median dperf <-> dperf goodput at 3M/s offered)"
+	b_note 8l "tcpterm's server with server.keepalive_requests = 1: its FIN goes with the response, as dperf's server's does (keepalive off, dperf's default), so dperf's client sends 3 segments a connection to either server instead of 4 (its own FIN, then the ACK of tcpterm's) against tcpterm's default server, which waits for the client to close"
+	b_note 8o "issue 16's overload target: at least 0.9 (median goodput of dperf's client at 3M/s against tcpterm's server / against dperf's server); 8p the same with tcpterm's server closing after each response"
 	if [ -n "$S8_NR_OLD" ]; then
 		echo "$S8_NR_OLD" >/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages 2>/dev/null
 	fi
