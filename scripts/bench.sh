@@ -292,6 +292,9 @@ b_row 8m "8. dperf side by side, net_memif, 1M/s offered" "dperf -> tcpterm clos
 b_row 8n "8. dperf side by side, net_memif, 3M/s offered" "dperf client -> tcpterm server closing after each response" "resp/s"
 b_row 8o "8. dperf side by side, net_memif, 3M/s offered" "dperf's client: goodput with tcpterm's server (default keys) / with dperf's server" "x"
 b_row 8p "8. dperf side by side, net_memif, 3M/s offered" "dperf's client: goodput with tcpterm's server closing after each response / with dperf's server" "x"
+b_row 8q "8. dperf side by side, net_memif, 1M/s offered" "tcpterm client -> tcpterm server closing after each response" "resp/s"
+b_row 8r "8. dperf side by side, net_memif, 3M/s offered" "tcpterm client -> tcpterm server closing after each response" "resp/s"
+b_row 8s "8. dperf side by side, net_memif, 3M/s offered" "goodput tcpterm pair, server closing after each response / dperf pair" "x"
 s9_rows
 s10_rows
 s11_rows

@@ -17,10 +17,10 @@
 # socket_mem is given to EAL as --socket-mem.
 
 S8_RATES=${S8_RATES:-"1000000 3000000"}
-# dk: dperf's client, tcpterm's server closing after each response
-# (server.keepalive_requests = 1), as dperf's server does with its keepalive
-# off (its default): the same segments a connection as the dd pair.
-S8_PAIRS=${S8_PAIRS:-"dd tt dt td dk"}
+# dk, tk: dperf's or tcpterm's client, tcpterm's server closing after each
+# response (server.keepalive_requests = 1), as dperf's server does with its
+# keepalive off (its default): the same segments a connection as dd.
+S8_PAIRS=${S8_PAIRS:-"dd tt dt td dk tk"}
 # S8_SRV_SET: extra KEY=VALUE words for tcpterm's server (--set each).
 s8_srv_sets=()
 for s8_kv in ${S8_SRV_SET:-}; do
@@ -259,7 +259,7 @@ s8_dperf() {
 	local cps pair i k row rnote rlabel name v bad ratio
 	local -A rowof=([dd1000000]=8a [tt1000000]=8b [dt1000000]=8c [td1000000]=8d
 		[dd3000000]=8e [tt3000000]=8f [dt3000000]=8g [td3000000]=8h
-		[dk1000000]=8l [dk3000000]=8n)
+		[dk1000000]=8l [dk3000000]=8n [tk1000000]=8q [tk3000000]=8r)
 	local -A good=() interop=([dd]=8j [dt]=8k [dk]=8m)
 	if [ "$quick" = 1 ]; then
 		b_note 8a "not run (--quick): dperf's slow start alone takes 10 s (its minimum), so no dperf run fits a smoke test"
@@ -320,7 +320,7 @@ print(statistics.median(t) / statistics.median(d) if t and d and statistics.medi
 	b_val 8i "$ratio"
 	# Overload (dperf's client at 3M/s, about 3x what one core serves):
 	# tcpterm's server against dperf's, the same client.
-	for k in "dt 8o" "dk 8p"; do
+	for k in "dt 8o" "dk 8p" "tk 8s"; do
 		ratio=$("$TT_PY" -c '
 import statistics, sys
 t = [float(x) for x in sys.argv[1].split()]; d = [float(x) for x in sys.argv[2].split()]
@@ -334,6 +334,7 @@ print(statistics.median(t) / statistics.median(d) if t and d and statistics.medi
 	b_note 8k "dperf client -> tcpterm server at 1M/s: the same, from dperf's counters; target: at most 2x row 8j and at most 0.5 %"
 	b_note 8i "target: at least 1.5 (median tcpterm <-> tcpterm goodput / median dperf <-> dperf goodput at 3M/s offered)"
 	b_note 8l "tcpterm's server with server.keepalive_requests = 1: its FIN goes with the response, as dperf's server's does (keepalive off, dperf's default), so dperf's client sends 3 segments a connection to either server instead of 4 (its own FIN, then the ACK of tcpterm's) against tcpterm's default server, which waits for the client to close"
+	b_note 8s "issue 14's target (at least 1.5) with tcpterm's server closing after each response, as dperf's server does: the two pairs then exchange the same 6 segments a connection (tcpterm's server holds the TIME_WAIT)"
 	b_note 8o "issue 16's overload target: at least 0.9 (median goodput of dperf's client at 3M/s against tcpterm's server / against dperf's server); 8p the same with tcpterm's server closing after each response"
 	if [ -n "$S8_NR_OLD" ]; then
 		echo "$S8_NR_OLD" >/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages 2>/dev/null
