@@ -264,12 +264,14 @@ print("diagnostic: the longest tcpterm kept a kernel segment (data, SYN, FIN) "
 ' "$TT_SRV_IP"
 }
 
-# tt_srv_capture_send_stall: the longest time (ms, printed) a connection of
-# tcpterm made no progress while some of its data was outstanding (sent and
-# not acknowledged in the capture): neither did tcpterm send data nor the
-# kernel acknowledge more. A loss repaired by SACK recovery costs a round
-# trip, one repaired by the retransmission timer one RTO; two RTOs in a row
-# (a retransmission lost again, backed off) or a hang cost more.
+# tt_srv_capture_send_stall [SENDER]: the longest time (ms, printed) a
+# connection made no progress while some of SENDER's data was outstanding
+# (sent and not acknowledged in the capture): neither did SENDER send data
+# nor the other end acknowledge more. SENDER is tcpterm's address (the
+# default) or the kernel's ($TT_SRV_K_IP). A loss repaired by SACK recovery
+# costs a round trip, one repaired by the retransmission timer one RTO; two
+# RTOs in a row (a retransmission lost again, backed off) or a hang cost
+# more.
 tt_srv_capture_send_stall() {
 	tshark -n -r "$TT_SRV_CAP_FILE" -Y tcp -o tcp.analyze_sequence_numbers:FALSE \
 		-T fields -E separator=, -e frame.time_relative -e ip.src -e tcp.srcport \
@@ -278,7 +280,7 @@ tt_srv_capture_send_stall() {
 import sys
 me = sys.argv[1]
 after = lambda a, b: 0 < (a - b) % 2**32 < 2**31
-c = {}	# by the port of the kernel end: [snd_max, una, time of the last progress]
+c = {}	# by the two ports: [snd_max, una, time of the last progress]
 worst = 0.0
 for line in sys.stdin:
     f = line.strip().split(",")
@@ -286,7 +288,7 @@ for line in sys.stdin:
         continue
     t = float(f[0])
     mine = f[1] == me
-    k = f[3] if mine else f[2]
+    k = (f[2], f[3]) if mine else (f[3], f[2])
     if mine:
         end = int(f[4]) + int(f[6]) + (f[7] in ("1", "True")) + (f[8] in ("1", "True"))
         if end == int(f[4]) and k in c:
@@ -305,7 +307,7 @@ for line in sys.stdin:
     else:
         s[1] = int(f[5])
 print("%.0f" % (worst * 1e3))
-' "$TT_SRV_IP"
+' "${1:-$TT_SRV_IP}"
 }
 
 # tt_srv_capture_count FILTER: frames of the capture that match FILTER.

@@ -19,19 +19,46 @@
 # Checked: iperf's byte count equals tcpterm's tcp_bytes_in; the echo is
 # byte-exact; frames were dropped and segments held out of order and
 # merged; SACK blocks were sent (none without SACK); the end state is
-# clean (tt_srv_stop: pools full, no flow). The rate of each iperf run and
-# the kernel's retransmission timeouts (nstat TcpExtTCPTimeouts: each one a
-# stall of at least an RTO) are printed, not judged: this machine's load
-# decides them.
+# clean (tt_srv_stop: pools full, no flow). On a capture of each run in the
+# namespace (tshark, first 128 bytes of each frame; it sees every segment
+# Linux sent, those tcpterm's impairment then dropped included): good
+# checksums, nothing malformed, no TCP expert flag but those loss brings
+# (Linux's retransmissions, fast or spurious, or "out-of-order" when one
+# follows the highest segment within tshark's RTT estimate, tcpterm's
+# duplicate ACKs
+# with their SACK blocks, a full window while tcpterm holds what follows a
+# hole), and no stall of Linux's sending longer than $stall_max ms (no
+# progress with data outstanding: a repair costs a round trip, one by
+# Linux's retransmission timer 200 ms, a retransmission lost again and
+# backed off 600 ms; a receiver that stops acknowledging, or a window
+# that never reopens, stalls for seconds). The rate of each iperf run and
+# the kernel's retransmission timeouts (nstat TcpExtTCPTimeouts) are
+# printed, not judged: this machine's load decides them.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/integration/lib_srv.sh
 . "$(dirname "$0")/lib_srv.sh"
 
-tt_srv_require iperf socat nstat
+tt_srv_require iperf socat nstat tshark
 
 d=$(tt_tmpdir)
+stall_max=${TT_RXLOSS_STALL_MS:-1000}
+
+# capture_checks NAME: the capture of the run just made (see the top).
+capture_checks() {
+	local stall
+	tt_srv_capture_stop
+	tt_srv_capture_check "tcp.analysis.retransmission || tcp.analysis.fast_retransmission || \
+tcp.analysis.spurious_retransmission || tcp.analysis.out_of_order || tcp.analysis.duplicate_ack || \
+tcp.analysis.window_full"
+	stall=$(tt_srv_capture_send_stall "$TT_SRV_K_IP")
+	[ -n "$stall" ] || tt_fail "$1: no stall figure from the capture"
+	[ "$stall" -lt "$stall_max" ] ||
+		tt_fail "$1: Linux's sending made no progress for $stall ms with data outstanding (bound $stall_max)"
+	tt_info "$1: longest stall of Linux's sending with data outstanding $stall ms (bound $stall_max);" \
+		"$(tt_srv_capture_count "ip.src == $TT_SRV_IP && tcp.options.sack_le") tcpterm segments with SACK blocks"
+}
 
 # timeouts: the kernel's RTO count in the namespace since the last reset.
 timeouts() {
@@ -58,10 +85,12 @@ discard() {
 	local name=discard$1 out line sent bps
 	tt_srv_start "dis$1" --set server.app=discard --set server.listen=5001 \
 		--set "port0.impair_drop_pct=$1" --set port0.impair_seed=$((7 + $1))
+	tt_srv_capture_start -s 128 -f "tcp port 5001"
 	timeouts >/dev/null
 	out=$(tt_srv_exec timeout 30 iperf -c "$TT_SRV_IP" -p 5001 -t 2 -y C 2>&1) ||
 		tt_fail "$name: iperf failed: $out"
 	k_rto=$(timeouts)
+	capture_checks "$name"
 	line=$(grep -E "^[0-9]+,$TT_SRV_K_IP,[0-9]+,$TT_SRV_IP,5001," <<<"$out" | tail -n 1)
 	[ -n "$line" ] || tt_fail "$name: no CSV report line from iperf: $out"
 	sent=$(cut -d, -f8 <<<"$line")
@@ -80,10 +109,12 @@ echo_run() {
 	tt_srv_start "ech$pct" --set server.app=echo --set server.listen=7 \
 		--set "port0.impair_drop_pct=$pct" --set port0.impair_seed=$((11 + pct)) "$@"
 	head -c 1048576 /dev/urandom >"$d/in.$name"
+	tt_srv_capture_start -s 128 -f "tcp port 7"
 	timeouts >/dev/null
 	tt_srv_exec socat -T 20 -t 20 - "TCP:$TT_SRV_IP:7" <"$d/in.$name" >"$d/out.$name" ||
 		tt_fail "$name: socat failed"
 	k_rto=$(timeouts)
+	capture_checks "$name"
 	cmp "$d/in.$name" "$d/out.$name" ||
 		tt_fail "$name: data differs ($(stat -c %s "$d/out.$name") bytes back)"
 	tt_info "$name: 1 MiB echoed byte-exact"
