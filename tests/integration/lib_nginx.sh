@@ -13,6 +13,10 @@
 #					TT_NGINX_BG: the PID we started,
 #					TT_NGINX_PID: the master's)
 #	tt_nginx_stop			stop it by PID, so its log is complete
+#
+# TT_NGINX_BEFORE_ARP, when set, is a command tt_nginx_peer_up runs with
+# the link up but before the kernel answers ARP (a capture that must see
+# the first connection: a device that is down cannot be captured on).
 
 tt_nginx_prepare() {
 	local d=$1 ip=$2
@@ -78,7 +82,14 @@ tt_nginx_peer_up() {
 	done
 	ip netns exec "$ns" ss -Hltn "src $ip:80" | grep -q . ||
 		tt_fail "nginx does not listen on $ip:80"
-	ip -n "$ns" link set "$ifc" up || tt_fail "cannot bring $ifc up"
+	if [ -n "${TT_NGINX_BEFORE_ARP:-}" ]; then
+		ip -n "$ns" link set "$ifc" arp off || tt_fail "cannot turn ARP off on $ifc"
+		ip -n "$ns" link set "$ifc" up || tt_fail "cannot bring $ifc up"
+		$TT_NGINX_BEFORE_ARP
+		ip -n "$ns" link set "$ifc" arp on || tt_fail "cannot turn ARP on on $ifc"
+	else
+		ip -n "$ns" link set "$ifc" up || tt_fail "cannot bring $ifc up"
+	fi
 	tt_info "peer up: $ifc in $ns, $ip, nginx pid $TT_NGINX_PID"
 }
 

@@ -310,6 +310,28 @@ print("%.0f" % (worst * 1e3))
 ' "${1:-$TT_SRV_IP}"
 }
 
+# tt_srv_capture_rx_loss_checks NAME SENDER BOUND_MS: the capture of a
+# transfer that SENDER (the kernel's address) made to tcpterm while frames
+# were lost on tcpterm's side: tt_srv_capture_check with the flags such
+# loss brings (the kernel's retransmissions, fast or spurious, or
+# "out-of-order" when one follows the highest segment within tshark's RTT
+# estimate; tcpterm's duplicate ACKs with their SACK blocks; a full window
+# while tcpterm holds what follows a hole), then no stall of SENDER's
+# sending with data outstanding of BOUND_MS or more. EXTRA-OK: more flags
+# the caller explains (a display filter).
+tt_srv_capture_rx_loss_checks() {
+	local stall ok="tcp.analysis.retransmission || tcp.analysis.fast_retransmission || \
+tcp.analysis.spurious_retransmission || tcp.analysis.out_of_order || tcp.analysis.duplicate_ack || \
+tcp.analysis.window_full"
+	tt_srv_capture_check "$ok${4:+ || $4}"
+	stall=$(tt_srv_capture_send_stall "$2")
+	[ -n "$stall" ] || tt_fail "$1: no stall figure from the capture"
+	[ "$stall" -lt "$3" ] ||
+		tt_fail "$1: $2 made no progress for $stall ms with data outstanding (bound $3)"
+	tt_info "$1: longest stall of $2's sending with data outstanding $stall ms (bound $3);" \
+		"$(tt_srv_capture_count "ip.src == $TT_SRV_IP && tcp.options.sack_le") tcpterm segments with SACK blocks"
+}
+
 # tt_srv_capture_count FILTER: frames of the capture that match FILTER.
 tt_srv_capture_count() {
 	tshark -n -r "$TT_SRV_CAP_FILE" -Y "$1" 2>/dev/null | wc -l

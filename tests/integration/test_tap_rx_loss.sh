@@ -45,20 +45,20 @@ tt_srv_require iperf socat nstat tshark
 d=$(tt_tmpdir)
 stall_max=${TT_RXLOSS_STALL_MS:-1000}
 
-# capture_checks NAME: the capture of the run just made (see the top).
+# capture_checks NAME [EXTRA-OK]: the capture of the run just made (see the
+# top).
 capture_checks() {
-	local stall
 	tt_srv_capture_stop
-	tt_srv_capture_check "tcp.analysis.retransmission || tcp.analysis.fast_retransmission || \
-tcp.analysis.spurious_retransmission || tcp.analysis.out_of_order || tcp.analysis.duplicate_ack || \
-tcp.analysis.window_full"
-	stall=$(tt_srv_capture_send_stall "$TT_SRV_K_IP")
-	[ -n "$stall" ] || tt_fail "$1: no stall figure from the capture"
-	[ "$stall" -lt "$stall_max" ] ||
-		tt_fail "$1: Linux's sending made no progress for $stall ms with data outstanding (bound $stall_max)"
-	tt_info "$1: longest stall of Linux's sending with data outstanding $stall ms (bound $stall_max);" \
-		"$(tt_srv_capture_count "ip.src == $TT_SRV_IP && tcp.options.sack_le") tcpterm segments with SACK blocks"
+	tt_srv_capture_rx_loss_checks "$1" "$TT_SRV_K_IP" "$stall_max" "${2:-}"
 }
+
+# The echo runs' own flags: socat reads the echo back only when its CPU
+# lets it, so the kernel's receive window can close (zero window) and
+# tcpterm probe it (RFC 9293 3.8.6.1); tshark's sequence analysis does not
+# move past a probe's byte, so the kernel's ACK of that byte shows as
+# "ACKed unseen segment".
+echo_ok="tcp.analysis.zero_window || tcp.analysis.zero_window_probe || \
+tcp.analysis.zero_window_probe_ack || tcp.analysis.ack_lost_segment"
 
 # timeouts: the kernel's RTO count in the namespace since the last reset.
 timeouts() {
@@ -114,7 +114,7 @@ echo_run() {
 	tt_srv_exec socat -T 20 -t 20 - "TCP:$TT_SRV_IP:7" <"$d/in.$name" >"$d/out.$name" ||
 		tt_fail "$name: socat failed"
 	k_rto=$(timeouts)
-	capture_checks "$name"
+	capture_checks "$name" "$echo_ok"
 	cmp "$d/in.$name" "$d/out.$name" ||
 		tt_fail "$name: data differs ($(stat -c %s "$d/out.$name") bytes back)"
 	tt_info "$name: 1 MiB echoed byte-exact"
