@@ -439,6 +439,9 @@ rescue_one(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct tt_sack_sb *sb)
 	} else if (sb->n > 0) {
 		from = sb->r[sb->n - 1][1];
 	}
+	/* Rule 4 wants a byte above HighRxt: not the hole just sent again. */
+	if (TT_SEQ_LT(from, sb->high_rxt))
+		from = sb->high_rxt;
 	if (!TT_SEQ_GT(top, from))
 		return 0;
 	/* Within the hole: nothing the receiver holds is sent again. */
