@@ -105,6 +105,7 @@ struct tt_tcp_cfg {
 	uint32_t sack_scoreboards;	/**< SACK scoreboards per lcore (tt_tcp_sack.c); 0: NewReno only */
 	enum tt_cc_algo cc;	/**< congestion control (tt_tcp_cc.c) */
 	bool prr;		/**< RFC 6937 proportional rate reduction in SACK recovery */
+	bool tlp;		/**< RFC 8985 7 tail loss probe (tt_tcp_tlp.c) */
 	uint32_t rto_init_ms;	/**< initial RTO (RFC 6298 2.1) */
 	uint32_t rto_min_ms;	/**< lower bound of RTO */
 	uint32_t rto_max_ms;	/**< upper bound of RTO */

@@ -729,6 +729,7 @@ static const struct tt_cfg_key tt_tcp_keys[] = {
 	KEY_UINT(tt_tcp_cfg, sack_scoreboards, 0, 65535, "1024"),
 	KEY_FIELD(tt_tcp_cfg, cc, cfg_parse_cc, cfg_fmt_cc, "cubic"),
 	KEY_BOOL(tt_tcp_cfg, prr, "true"),
+	KEY_BOOL(tt_tcp_cfg, tlp, "true"),
 	KEY_UINT(tt_tcp_cfg, rto_init_ms, 1, 600000, "1000"),
 	KEY_UINT(tt_tcp_cfg, rto_min_ms, 1, 600000, "200"),
 	KEY_UINT(tt_tcp_cfg, rto_max_ms, 1, 600000, "60000"),

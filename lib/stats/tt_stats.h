@@ -77,6 +77,7 @@
 	X(retrans_fast) X(retrans_timeout_reset) X(dup_acks) \
 	X(ooo_queued) X(ooo_merged) X(sack_out) X(dsack_out) \
 	X(sack_recoveries) X(sack_rxt_lost) X(sack_sb_full) X(sack_rescue) \
+	X(tlp_probes) X(tlp_recoveries) X(tlp_spurious) \
 	X(impair_dropped) X(impair_duplicated) X(impair_reordered) \
 	X(delayed_acks) X(persist_probes) X(tw_reuse) X(tw_reuse_connect) X(tw_ended_by_rst) X(tw_rst_ignored) X(last_ack_reopened) X(idle_timeouts) \
 	X(http_requests) X(http_responses) X(http_bad_requests) \

@@ -20,6 +20,7 @@
 #include "tcp/tt_tcp_reass.h"
 #include "tcp/tt_tcp_cc.h"
 #include "tcp/tt_tcp_sack.h"
+#include "tcp/tt_tcp_tlp.h"
 #include "tcp/tt_siphash.h"
 #include "tcp/tt_tcp_events.h"
 #include "tcp/tt_tcp_guard.h"
@@ -558,7 +559,8 @@ tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart)
 		/* RFC 6298 5.1: started if not running; 5.3: restarted on new ACKs. */
 		if (restart || !(c->flags & TT_CF_RTO_ON)) {
 			c->flags |= TT_CF_RTO_ON;
-			c->rto_due = ctx->now_ms + c->rto_ms;
+			/* Or a tail loss probe's deadline (RFC 8985 7.2). */
+			c->rto_due = tt_tlp_due(ctx, c, ctx->now_ms + c->rto_ms);
 			/* Persist is bounded in time (tt_tcp_guard.c). */
 			if (unlikely(c->snd_wnd == 0))
 				c->rto_due = tt_tcp_persist_due(ctx, c, c->rto_due);
@@ -567,7 +569,7 @@ tt_tcp_timer_update(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool restart)
 		return;
 	}
 	/* RFC 6298 5.2: all acknowledged, the retransmission timer stops. */
-	c->flags &= ~TT_CF_RTO_ON;
+	c->flags &= ~(TT_CF_RTO_ON | TT_CF_TLP_PTO);
 	deadline = idle_deadline(ctx, c);
 	/* Without one, a timer still armed fires, finds nothing due, stops. */
 	if (deadline != 0)
@@ -581,6 +583,11 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	const struct tt_tcp_cfg *tc = &ctx->cfg->tcp;
 	uint32_t limit = c->state <= TT_TCPS_SYN_RCVD ? tc->syn_retries : tc->max_retries;
 
+	if (c->flags & TT_CF_TLP_PTO) {
+		/* The deadline was a tail loss probe's. */
+		tt_tlp_fire(ctx, c);
+		return;
+	}
 	if (c->retries >= limit) {
 		TT_STAT_INC(ctx->stats, retrans_timeout_reset);
 		tt_tcp_send_rst(ctx, c);
@@ -589,7 +596,7 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	}
 	c->retries++;
 	c->rto_ms = RTE_MIN(c->rto_ms * 2, tc->rto_max_ms);
-	c->flags &= ~(TT_CF_RTT | TT_CF_RECOVERY);
+	c->flags &= ~(TT_CF_RTT | TT_CF_RECOVERY | TT_CF_TLP_OUT | TT_CF_TLP_RXT);
 	c->dupacks = 0;
 	/* RFC 2018 8: after a timeout, prior SACK information is ignored. */
 	tt_sack_free(ctx, c);

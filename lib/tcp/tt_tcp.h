@@ -125,6 +125,9 @@ struct tt_seg {
 #define TT_CF_RECOVERY	0x0080	/**< NewReno fast recovery */
 #define TT_CF_ACTIVE_OPEN 0x0100 /**< we sent the first SYN (tt_tcp_connect) */
 #define TT_CF_APP_HOLDS	0x0200	/**< the application holds received data (tt_tcp_ev_held) */
+#define TT_CF_TLP_PTO	0x0400	/**< rto_due is a tail loss probe's deadline (tt_tcp_tlp.c) */
+#define TT_CF_TLP_OUT	0x0800	/**< a tail loss probe is out, its episode not over */
+#define TT_CF_TLP_RXT	0x1000	/**< ... and it was a retransmission (RFC 8985 TLPRxtOut) */
 #define TT_CF_RTO_ON	0x2000	/**< retransmission/persist deadline rto_due runs */
 #define TT_CF_IN_DACK_FIFO 0x4000
 #define TT_CF_DACK_REQUEUE 0x20000	/**< delayed ACK re-armed while queued */

@@ -21,6 +21,7 @@
 #include "tcp/tt_tcp_reass.h"
 #include "tcp/tt_tcp_cc.h"
 #include "tcp/tt_tcp_sack.h"
+#include "tcp/tt_tcp_tlp.h"
 
 /* Fill a tt_seg from a validated frame. Returns 0 or -1 on bad options. */
 static int
@@ -377,6 +378,21 @@ retransmit_first(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	c->snd_nxt = TT_SEQ_GT(save, c->snd_nxt) ? save : c->snd_nxt;
 }
 
+/* RFC 6582 3.2 step 2: fast retransmit, enter recovery (RFC 6675 5 with a scoreboard). */
+static void
+enter_recovery(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	tt_tlp_cancel(ctx, c);
+	tt_cc_loss(ctx, c);
+	c->recover = c->snd_max;
+	c->flags |= TT_CF_RECOVERY;
+	c->flags &= ~TT_CF_RTT;
+	if (tt_sack_recovery_enter(ctx, c))
+		return;
+	retransmit_first(ctx, c);
+	c->cwnd = c->ssthresh + 3u * c->mss;
+}
+
 /*
  * An ACK at or below snd_una: count duplicates (RFC 5681 2, RFC 6675 2),
  * fast retransmit and recovery (RFC 6582 3.2), limited transmit (RFC 3042).
@@ -421,16 +437,8 @@ dup_ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
 	 * compresses its SACKs (net.ipv4.tcp_comp_sack_nr, up to 44 segments
 	 * in one ACK), so a small flight may never bring three ACKs.
 	 */
-	if (c->dupacks >= 3 || sacked > 2u * c->mss) {
-		/* RFC 6582 3.2 step 2: fast retransmit, enter recovery. */
-		tt_cc_loss(ctx, c);
-		c->recover = c->snd_max;
-		c->flags |= TT_CF_RECOVERY;
-		c->flags &= ~TT_CF_RTT;
-		if (tt_sack_recovery_enter(ctx, c))
-			return;
-		retransmit_first(ctx, c);
-		c->cwnd = c->ssthresh + 3u * c->mss;
+	if (c->dupacks >= 3 || sacked > 2u * c->mss || tt_tlp_reveals_loss(c, sacked)) {
+		enter_recovery(ctx, c);
 	} else if (c->snd_nxt == c->snd_max) {
 		/*
 		 * RFC 3042: the first two duplicate ACKs each let one new
@@ -540,6 +548,8 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s, boo
 	if ((c->flags & TT_CF_SACK) && unlikely((s->opts.present & TT_OPT_SACK) ||
 						(c->flags & TT_CF_SACK_SB)))
 		tt_sack_ack(ctx, c, s);
+	if (unlikely(c->flags & (TT_CF_TLP_OUT | TT_CF_TLP_RXT)))
+		tt_tlp_ack(ctx, c, s);
 	if (TT_SEQ_LEQ(s->ack, c->snd_una)) {
 		/* RFC 5961 5.2: older than SND.UNA - MAX.SND.WND: challenge ACK, drop. */
 		if (unlikely(tt_tcp_ack_too_old(c, s->ack))) {
@@ -579,6 +589,9 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s, boo
 	if (data_acked > 0)
 		data_acked_input(ctx, c, data_acked);
 	cc_new_ack(ctx, c, s->ack, acked);
+	/* A probe's SACK on an ACK that also moved SND.UNA (RFC 8985 7.4). */
+	if (unlikely(c->flags & TT_CF_TLP_OUT) && tt_tlp_reveals_loss(c, tt_sack_seg_bytes(c, s)))
+		enter_recovery(ctx, c);
 	*restart = true;
 	if (fin_acked && fin_acked_input(ctx, c))
 		return 1;

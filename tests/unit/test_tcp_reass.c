@@ -487,6 +487,8 @@ START_TEST(test_reass_ack_seq_after_rto)
 	uint32_t b, max;
 
 	f->cfg.server.response_bytes = 20000;
+	/* What the RTO's go-back-N leaves: no tail loss probe before it. */
+	f->cfg.tcp.tlp = false;
 	c = open_app(f, TT_APP_HTTP, &b);
 	fp_send_str(f, REQ11);
 	b = f->pc.snd_nxt;

@@ -103,6 +103,8 @@ START_TEST(test_retransmit_ack_resets_backoff)
 	uint32_t ms;
 
 	f->cfg.server.response_bytes = 3000;
+	/* The RTO's backoff: no tail loss probe before it (test_tcp_sack.c). */
+	f->cfg.tcp.tlp = false;
 	fp_start(f);
 	c = fp_open(f);
 	fp_send_str(f, REQ11);

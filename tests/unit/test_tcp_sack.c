@@ -524,6 +524,240 @@ START_TEST(test_sack_rescue)
 }
 END_TEST
 
+
+/*
+ * RFC 8985 7: the tail loss probe. open_12() leaves S(1) to S(11)
+ * outstanding; the peer acknowledges up to S(10), so S(10) and S(11)
+ * are the flight's tail. The probe timeout is 2 SRTT, at least 10 ms
+ * (7.2; the clock ticks in ms), far below the RTO (tcp.rto_min_ms = 200).
+ */
+static uint32_t
+tail_of_12(struct fp *f)
+{
+	struct tt_conn *c;
+	uint32_t seqs[32], body = 0;
+
+	while (fp_http_response_len(body, true) != 12 * SEG)
+		body++;
+	c = open_12(f, body);
+	ck_assert_uint_gt(c->srtt, 0);
+	f->pc.rcv_nxt = S(10);
+	fp_ack(f);
+	ck_assert_uint_eq(pop_all(f, seqs, 32), 0);
+	ck_assert(c->flags & TT_CF_TLP_PTO);
+	return body;
+}
+
+/* The PTO of @p c: 2 SRTT, at least 10 ms, SRTT in ms << 3 (tt_tcp_tlp.c). */
+static uint32_t
+pto_ms(const struct tt_conn *c)
+{
+	return RTE_MAX((uint32_t)(c->srtt >> 2), 10u);
+}
+
+/*
+ * 7.3: no new data, so the probe is the last segment again. Its ACK may
+ * be the original's, delayed, with a D-SACK for the probe to follow: the
+ * verdict waits for an ACK of data sent after the probe (as Linux). Here
+ * the next response's ACK comes without a D-SACK: the probe repaired the
+ * tail (S(11) was lost, S(10)'s ACK only delayed), and cwnd is reduced
+ * as a recovery would (7.4.2). One probe only; no RTO.
+ */
+START_TEST(test_tlp_repairs_tail)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c;
+	uint32_t seqs[32], body, pto;
+
+	body = tail_of_12(f);
+	c = fp_conn(f);
+	pto = pto_ms(c);
+	ck_assert_uint_eq(fp_wait_output(f, 1000), pto);
+	ck_assert_uint_eq(pop_all(f, seqs, 32), 1);
+	ck_assert_uint_eq(seqs[0], S(11));
+	ck_assert_uint_eq(ST(f, tlp_probes), 1);
+	ck_assert(c->flags & TT_CF_TLP_RXT);
+	ck_assert(!(c->flags & TT_CF_TLP_PTO));
+	/* The RTO runs now, not a second probe. */
+	fp_time(f, c->rto_ms - 1);
+	fp_none(f);
+	f->pc.rcv_nxt = S(12);
+	fp_ack(f);
+	fp_check_http_response(fp_rxbuf, 12 * SEG, body, true);
+	ck_assert(!(c->flags & TT_CF_TLP_OUT));
+	ck_assert(c->flags & TT_CF_TLP_RXT);
+	ck_assert_uint_eq(ST(f, tlp_recoveries), 0);
+	/* No probe while the verdict is pending. */
+	ck_assert(!(c->flags & TT_CF_TLP_PTO));
+	/* The next request; its response's first ACK is the verdict. */
+	fp_send_str(f, REQ11);
+	ck_assert_uint_gt(pop_all(f, seqs, 32), 2);
+	ck_assert_uint_eq(seqs[0], S(12));
+	f->pc.rcv_nxt = S(14);
+	fp_ack(f);
+	ck_assert_uint_eq(ST(f, tlp_recoveries), 1);
+	ck_assert(!(c->flags & (TT_CF_TLP_OUT | TT_CF_TLP_RXT)));
+	ck_assert_uint_le(c->cwnd, c->ssthresh + SEG);
+	pop_all(f, seqs, 32);
+	f->pc.rcv_nxt = c->snd_max;
+	fp_ack(f);
+	fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
+	ck_assert_uint_eq(c->snd_una, c->snd_max);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	ck_assert_uint_eq(ST(f, tlp_spurious), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * 7.4.2: the receiver had everything, its ACK was only delayed: that ACK
+ * comes first, then the duplicate ACK that reports the probe a
+ * duplicate (D-SACK, RFC 2883). Nothing was lost, cwnd stays.
+ */
+START_TEST(test_tlp_spurious)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c;
+	uint32_t seqs[32], body, cwnd;
+
+	body = tail_of_12(f);
+	c = fp_conn(f);
+	ck_assert_uint_eq(fp_wait_output(f, 1000), pto_ms(c));
+	ck_assert_uint_eq(pop_all(f, seqs, 32), 1);
+	f->pc.rcv_nxt = S(12);
+	fp_ack(f);
+	cwnd = c->cwnd;
+	ck_assert(c->flags & TT_CF_TLP_RXT);
+	sack_ack(f, S(12), (const uint32_t[1][2]){ { S(11), S(12) } }, 1);
+	ck_assert_uint_eq(ST(f, tlp_spurious), 1);
+	ck_assert_uint_eq(ST(f, tlp_recoveries), 0);
+	ck_assert_uint_eq(c->cwnd, cwnd);
+	ck_assert(!(c->flags & (TT_CF_TLP_OUT | TT_CF_TLP_RXT)));
+	finish(f, c, body);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * 7.4 with 6.2: S(10) and S(11) were both lost. The probe (S(11) again)
+ * is SACKed with the ACK still at S(10): the probe was sent a PTO after
+ * S(10), so S(10) is lost. SACK recovery starts on that one duplicate
+ * ACK (RFC 6675 would want three segments SACKed) and S(10) goes at
+ * once; the full ACK ends the recovery with cwnd = ssthresh.
+ */
+START_TEST(test_tlp_reveals_loss)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c;
+	uint32_t seqs[32], body;
+
+	body = tail_of_12(f);
+	c = fp_conn(f);
+	ck_assert_uint_eq(fp_wait_output(f, 1000), pto_ms(c));
+	ck_assert_uint_eq(pop_all(f, seqs, 32), 1);
+	ck_assert_uint_eq(seqs[0], S(11));
+	sack_ack(f, S(10), (const uint32_t[1][2]){ { S(11), S(12) } }, 1);
+	ck_assert(c->flags & TT_CF_RECOVERY);
+	ck_assert_uint_eq(ST(f, sack_recoveries), 1);
+	ck_assert(!(c->flags & (TT_CF_TLP_OUT | TT_CF_TLP_RXT | TT_CF_TLP_PTO)));
+	/* S(10) once: the rescue retransmission has nothing above HighRxt. */
+	ck_assert_uint_eq(pop_all(f, seqs, 32), 1);
+	ck_assert_uint_eq(seqs[0], S(10));
+	ck_assert_uint_eq(ST(f, sack_rescue), 0);
+	/* In recovery: the deadline is the RTO's, no probe. */
+	fp_time(f, 50);
+	fp_none(f);
+	f->pc.rcv_nxt = S(12);
+	fp_ack(f);
+	ck_assert(!(c->flags & TT_CF_RECOVERY));
+	ck_assert_uint_eq(c->cwnd, c->ssthresh);
+	/* The recovery's reduction only: the probe's episode ended with it. */
+	ck_assert_uint_eq(ST(f, tlp_recoveries), 0);
+	finish(f, c, body);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * 7.3: with unsent data (the flight is cwnd), the probe is one new
+ * segment, whatever cwnd says. Nothing to reduce when it is acknowledged
+ * (7.4.1); without an ACK the RTO follows the probe, not a second probe.
+ */
+START_TEST(test_tlp_new_data)
+{
+	struct fp *f = fp_cur;
+	struct tt_conn *c = open_12(f, 60000);
+	uint32_t seqs[32], rto;
+
+	/* cwnd-limited: less than a segment of it left. */
+	ck_assert_uint_gt(c->snd_max - c->snd_una + SEG, c->cwnd);
+	ck_assert(c->flags & TT_CF_TLP_PTO);
+	ck_assert_uint_eq(fp_wait_output(f, 1000), pto_ms(c));
+	ck_assert_uint_eq(pop_all(f, seqs, 32), 1);
+	ck_assert_uint_eq(seqs[0], S(12));
+	ck_assert_uint_eq(c->snd_max, S(13));
+	ck_assert(c->flags & TT_CF_TLP_OUT);
+	ck_assert(!(c->flags & TT_CF_TLP_RXT));
+	ck_assert_uint_eq(ST(f, tlp_probes), 1);
+	/* No answer: the RTO, a timeout's go-back-N from SND.UNA. */
+	rto = c->rto_ms;
+	ck_assert_uint_eq(fp_wait_output(f, 1000), rto);
+	ck_assert_uint_eq(ST(f, retrans_data), 1);
+	ck_assert_uint_eq(ST(f, tlp_probes), 1);
+	pop_all(f, seqs, 32);
+	ck_assert_uint_eq(seqs[0], S(1));
+	finish(f, c, 60000);
+	ck_assert_uint_eq(ST(f, tlp_recoveries), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * 7.2: a flight of one segment (below two full ones) adds the worst-case
+ * delayed ACK (200 ms) to the PTO, which is then past the RTO: the RTO
+ * stays. With tcp.tlp =
+ * false: no probe, the RTO as before.
+ */
+static void
+rto_only(struct fp *f, uint32_t body, unsigned int acked)
+{
+	struct tt_conn *c = open_12(f, body);
+	uint32_t seqs[32], rto = c->rto_ms;
+
+	f->pc.rcv_nxt = S(acked);
+	fp_ack(f);
+	pop_all(f, seqs, 32);
+	ck_assert(!(c->flags & TT_CF_TLP_PTO));
+	ck_assert_uint_eq(fp_wait_output(f, 1000), rto);
+	ck_assert_uint_eq(ST(f, tlp_probes), 0);
+	ck_assert_uint_eq(ST(f, retrans_data), 1);
+	pop_all(f, seqs, 32);
+	finish(f, c, body);
+	fp_end(f);
+}
+
+START_TEST(test_tlp_one_segment)
+{
+	uint32_t body = 0;
+
+	while (fp_http_response_len(body, true) != 12 * SEG)
+		body++;
+	rto_only(fp_cur, body, 11);
+}
+END_TEST
+
+START_TEST(test_tlp_off)
+{
+	uint32_t body = 0;
+
+	while (fp_http_response_len(body, true) != 12 * SEG)
+		body++;
+	fp_cur->cfg.tcp.tlp = false;
+	rto_only(fp_cur, body, 10);
+}
+END_TEST
+
 Suite *
 tt_test_suite(void)
 {
@@ -541,6 +775,15 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_sack_prr);
 	tcase_add_test(tc, test_sack_no_prr);
 	tcase_add_test(tc, test_sack_rescue);
+	suite_add_tcase(s, tc);
+
+	tc = fp_tcase("tlp");
+	tcase_add_test(tc, test_tlp_repairs_tail);
+	tcase_add_test(tc, test_tlp_spurious);
+	tcase_add_test(tc, test_tlp_reveals_loss);
+	tcase_add_test(tc, test_tlp_new_data);
+	tcase_add_test(tc, test_tlp_one_segment);
+	tcase_add_test(tc, test_tlp_off);
 	suite_add_tcase(s, tc);
 	return s;
 }
