@@ -7,22 +7,53 @@
  * configuration.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_common.h>
 
 #include "cfg/tt_cfg_priv.h"
 
-/* Write a value as rte_cfgfile reads it back: '#' escaped. */
+/*
+ * Whether the '#' at @p p of value @p v is written "\#". rte_cfgfile takes
+ * the first '#' of a line for a comment unless a backslash precedes it,
+ * and every "\#" of the value then reads back as '#': so the first '#' is
+ * escaped, and any '#' after a backslash of the value (that backslash
+ * would otherwise be read as the escape). Any other '#' stays as it is,
+ * which keeps a value of many '#' within rte_cfgfile's line length.
+ */
+static bool
+cfg_dump_escape(const char *v, const char *p)
+{
+	return *p == TT_CFG_COMMENT &&
+	       (p == v || p[-1] == '\\' || memchr(v, TT_CFG_COMMENT, (size_t)(p - v)) == NULL);
+}
+
+/* Write a value as rte_cfgfile reads it back. */
 static void
 cfg_dump_value(FILE *f, const char *v)
 {
-	for (; *v != '\0'; v++) {
-		if (*v == TT_CFG_COMMENT)
+	const char *p;
+
+	for (p = v; *p != '\0'; p++) {
+		if (cfg_dump_escape(v, p))
 			fputc('\\', f);
-		fputc(*v, f);
+		fputc(*p, f);
 	}
+}
+
+/* Characters of @p v once written by cfg_dump_value(). */
+static size_t
+cfg_dump_value_len(const char *v)
+{
+	size_t n = 0;
+	const char *p;
+
+	for (p = v; *p != '\0'; p++)
+		n += cfg_dump_escape(v, p) ? 2 : 1;
+	return n;
 }
 
 static void
@@ -35,8 +66,17 @@ cfg_dump_sec(FILE *f, const char *name, const struct tt_cfg_sec *s,
 	fprintf(f, "\n[%s]\n", name);
 	for (i = 0; i < s->n_keys; i++) {
 		tt_cfg_fmt_key(val, sizeof(val), &s->keys[i], base);
-		/* An empty value is written as "key =" (no trailing blank). */
-		fprintf(f, "%s =%s", s->keys[i].name, val[0] ? " " : "");
+		/*
+		 * "key = value", an empty value as "key =" (no trailing
+		 * blank); "key=value" when the blanks would take the line
+		 * past what rte_cfgfile reads (a file line of that length
+		 * loaded). A longer value can only come from --set, which
+		 * rte_cfgfile does not bound: its line is written as it is.
+		 */
+		if (strlen(s->keys[i].name) + 3 + cfg_dump_value_len(val) > TT_CFG_LINE_MAX)
+			fprintf(f, "%s=", s->keys[i].name);
+		else
+			fprintf(f, "%s =%s", s->keys[i].name, val[0] ? " " : "");
 		cfg_dump_value(f, val);
 		fputc('\n', f);
 	}

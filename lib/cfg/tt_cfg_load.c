@@ -25,10 +25,6 @@
 
 #include "cfg/tt_cfg_priv.h"
 
-/* rte_cfgfile reads lines into a buffer of this size (see rte_cfgfile.c). */
-#define TT_CFG_LINE_BUF (CFG_NAME_LEN + CFG_VALUE_LEN + 4)
-/* Longest line rte_cfgfile accepts, newline excluded. */
-#define TT_CFG_LINE_MAX (TT_CFG_LINE_BUF - 2)
 /* Most distinct keys one load can set (every key of every section). */
 #define TT_CFG_MAX_SEEN 256
 

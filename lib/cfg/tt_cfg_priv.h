@@ -26,6 +26,10 @@
 #define TT_CFG_COMMENT '#'
 /* Room for the text form of any value (EAL args are the longest). */
 #define TT_CFG_VAL_BUF (2 * TT_CFG_EAL_ARGS_LEN)
+/* rte_cfgfile reads lines into a buffer of this size (see rte_cfgfile.c). */
+#define TT_CFG_LINE_BUF (CFG_NAME_LEN + CFG_VALUE_LEN + 4)
+/* Longest line rte_cfgfile accepts, newline excluded. */
+#define TT_CFG_LINE_MAX (TT_CFG_LINE_BUF - 2)
 
 /* The sections, in dump order; [portN] is one entry for all ports. */
 enum tt_cfg_sec_id {

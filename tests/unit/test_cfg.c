@@ -497,6 +497,66 @@ START_TEST(test_syntax_details)
 }
 END_TEST
 
+/*
+ * '#' in values and the dump (fuzz_cfg found it: every '#' was written
+ * "\#", so a value of many '#' made a dump line rte_cfgfile refuses).
+ * Only the first '#' of a line starts a comment, and every "\#" reads
+ * back as '#': the dump escapes the first '#' and any '#' after a
+ * backslash, so what a file line held fits a dump line.
+ */
+START_TEST(test_hash_in_values)
+{
+	static char hashes[200 + 1], pairs[400], set[300];
+	const char *sets[1] = { set };
+	char path[64];
+	size_t n;
+	FILE *f;
+	char *buf = NULL;
+	size_t len = 0;
+
+	memset(hashes, '#', sizeof(hashes) - 1);
+	/* 200 '#' in an args line of 207 characters: loads, dumps, reloads. */
+	snprintf(set, sizeof(set), "[eal]\nargs=\\%s\n", hashes);
+	write_tmp(path, sizeof(path), set);
+	ck_assert_msg(load(path) == 0, "%s", err);
+	ck_assert_str_eq(cfg.eal_args, hashes);
+	check_round_trip(&cfg);
+	unlink(path);
+
+	/* What the dump writes: the first '#' and a '#' after a backslash. */
+	snprintf(set, sizeof(set), "client.path=/a#b\\#c#d");
+	ck_assert_msg(tt_cfg_load(&cfg, FIXDIR "good-minimal.ini", sets, 1,
+				  err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(cfg.client.path, "/a#b\\#c#d");
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	tt_cfg_dump(&cfg, f);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "\npath = /a\\#b\\\\#c#d\n"));
+	free(buf);
+	check_round_trip(&cfg);
+
+	/*
+	 * A 322-character line, the most rte_cfgfile reads: 63 times the
+	 * three characters \\# (a backslash of the value, then an escaped
+	 * '#'), then 128 'a'. Written back with blanks around '=' it would
+	 * be 324 characters: the dump leaves them out.
+	 */
+	strcpy(pairs, "[eal]\nargs=");
+	for (unsigned int i = 0; i < 63; i++)
+		strcat(pairs, "\\\\#");
+	n = strlen(pairs);
+	memset(pairs + n, 'a', 128);
+	strcpy(pairs + n + 128, "\n");
+	ck_assert_uint_eq(strlen(pairs), 6 + 322 + 1);
+	write_tmp(path, sizeof(path), pairs);
+	ck_assert_msg(load(path) == 0, "%s", err);
+	ck_assert_uint_eq(strlen(cfg.eal_args), 2 * 63 + 128);
+	check_round_trip(&cfg);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_set_override)
 {
 	const char *sets[] = {
@@ -869,6 +929,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_bad_files_listed);
 	tcase_add_test(tc, test_length_limits);
 	tcase_add_test(tc, test_syntax_details);
+	tcase_add_test(tc, test_hash_in_values);
 	tcase_add_test(tc, test_set_override);
 	tcase_add_loop_test(tc, test_set_error, 0,
 			    sizeof(bad_sets) / sizeof(bad_sets[0]));
