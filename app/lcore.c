@@ -169,11 +169,12 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 	struct rte_mbuf *pkts[TT_MAX_BURST];
 	struct rte_mbuf *tcp_m[TT_MAX_BURST];
 	struct tt_pkt tcp_p[TT_MAX_BURST];
+	struct rte_mbuf *shed[TT_MAX_BURST];
 	const struct tt_iface *ifc = &app->ports[port].ifc;
 	/* Several lcores on a port that does not pair queues (app/tt_steer.h). */
 	const bool steer_tcp = app->ports[port].steer_tcp;
 	const bool steer_any = app->ports[port].steer_any;
-	unsigned int n_tcp = 0;
+	unsigned int n_tcp = 0, n_shed = 0;
 	uint16_t i, nb;
 
 	nb = rte_eth_rx_burst(port, w->queue, pkts, burst);
@@ -190,6 +191,14 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 		enum tt_drop_reason r;
 
 		w->stats.c[TT_STAT_rx_bytes] += m->pkt_len;
+		if (unlikely(w->syn_left == 0) && !steer_tcp &&
+		    tt_admit_shed_early(w, ifc, m)) {
+			/* Overload: a new SYN goes before it costs a parse (tt_main.h). */
+			tt_admit_shed(&w->admit);
+			TT_DROP(&w->stats, TT_DROP_syn_overload);
+			shed[n_shed++] = m;
+			continue;
+		}
 		r = tt_pkt_parse(ifc, m, pkt);
 		if (unlikely(r != TT_DROP_NONE)) {
 			TT_DROP(&w->stats, r);
@@ -218,6 +227,8 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 			break;
 		}
 	}
+	if (n_shed > 0)
+		rte_pktmbuf_free_bulk(shed, n_shed);
 	if (unlikely(steer_any))
 		tt_steer_flush(w);
 	if (n_tcp > 0)
@@ -422,6 +433,9 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		 */
 		if (w->txq.n >= TT_TXQ_SIZE / 2 && w->admit.enabled)
 			syn_q = 0;
+		/* The same two signals end finished connections early (tt_tcp.h). */
+		w->tcp->overloaded = w->admit.enabled &&
+				     (w->admit.rate != 0 || w->txq.n >= TT_TXQ_SIZE / 2);
 		w->syn_given = w->syn_left = syn_q;
 		w->rx_full = false;
 

@@ -111,6 +111,26 @@ void tt_stats_collect(struct tt_app *app, struct tt_stats *sum);
 void tt_report_telemetry_init(void);
 
 /*
+ * While this poll admits no more SYNs (tt_admit_syn() would drop the next
+ * one), whether @p m is a connection-opening SYN for us
+ * (tt_pkt_is_syn_for_us(): from its headers alone), to be shed before it
+ * is parsed, its checksums verified or its tt_pkt filled in (receive
+ * livelock: the cheaper the drop, the more of the lcore is left for the
+ * connections it serves; tcp/tt_admit.h). Only the reason a damaged or
+ * martian SYN is counted under can change while shedding (syn_overload
+ * rather than bad_tcp_cksum, bad_src_ip...): it is dropped either way.
+ * Not used where segments are steered to the lcore that owns their flow
+ * (its admission decides), nor while SYN cookies answer.
+ */
+static inline bool
+tt_admit_shed_early(const struct tt_worker *w, const struct tt_iface *ifc,
+		    const struct rte_mbuf *m)
+{
+	return w->syn_left == 0 && tt_pkt_is_syn_for_us(ifc, m) &&
+	       !tt_tcp_syncookies_active(w->tcp);
+}
+
+/*
  * Whether the segment @p pkt (in @p m) may go on: a connection-opening SYN
  * (no ACK, no RST) takes one of the SYNs this poll admits, or is dropped
  * and counted before the flow lookup (tcp/tt_admit.h). Called by the lcore

@@ -187,6 +187,37 @@ tt_txq_push(struct tt_net *net, struct rte_mbuf *m)
 }
 
 /**
+ * Whether @p m, judged from its headers alone, is a connection-opening
+ * SYN for us: Ethernet to our MAC, IPv4 without options or fragments to
+ * one of our addresses, TCP with SYN and none of ACK, RST and FIN. No
+ * checksum is verified and no source is checked: an overloaded lcore sheds
+ * such frames before tt_pkt_parse() (app/tt_main.h), so whatever this
+ * accepts, the full parse would have dropped or taken as a SYN of that
+ * kind (tests/unit/test_net.c checks it over random frames).
+ */
+static inline bool
+tt_pkt_is_syn_for_us(const struct tt_iface *ifc, const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *tcp;
+
+	if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(*ip) + sizeof(*tcp))
+		return false;
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	tcp = (const struct rte_tcp_hdr *)(ip + 1);
+	return eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) &&
+	       ip->version_ihl == RTE_IPV4_VHL_DEF && ip->next_proto_id == IPPROTO_TCP &&
+	       (tcp->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG |
+				  RTE_TCP_FIN_FLAG)) == RTE_TCP_SYN_FLAG &&
+	       (ip->fragment_offset &
+		RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) == 0 &&
+	       rte_is_same_ether_addr(&eth->dst_addr, &ifc->mac) &&
+	       tt_iface_owns(ifc, rte_be_to_cpu_32(ip->dst_addr));
+}
+
+/**
  * Parse and validate a received frame of port @p ifc. Checks lengths, IPv4
  * header, fragments, options, checksums (trusting the RX flags where the
  * port sets them) and that the destination is our address (or, for ARP,

@@ -297,6 +297,13 @@ struct tt_tcp_ctx {
 	uint16_t our_mss;	/**< MSS we advertise */
 	uint32_t chack_ms;	/**< start of the challenge-ACK second (RFC 5961 7) */
 	uint32_t chack_left;	/**< challenge ACKs left in it */
+	/**
+	 * Set by the lcore each poll: it sheds new SYNs (overload, app/tt_admit.h)
+	 * or its TX queue backs up. Connections whose application is done and
+	 * whose peer has every byte are then aborted at their first RTO
+	 * instead of retransmitting a FIN (rto_expired(), docs/tcp.md).
+	 */
+	bool overloaded;
 	uint8_t listen_bits[65536 / 8];
 	/** The application's context (tt_tcp_events.h), set by whoever creates it. */
 	struct tt_app_ctx *app;
@@ -431,6 +438,19 @@ tt_tcp_app_send_room(const struct tt_conn *c)
 {
 	/* Signed: once our FIN is acknowledged, snd_una is snd_end + 1. */
 	return (int32_t)(c->snd_end - c->snd_una) < (int32_t)TT_SND_QUEUE_MAX;
+}
+
+/**
+ * Whether our FIN is all that is outstanding: the application closed
+ * (FIN_WAIT_1, CLOSING, LAST_ACK), the FIN is out and the peer has
+ * acknowledged every byte before it.
+ */
+static inline bool
+tt_tcp_fin_only_outstanding(const struct tt_conn *c)
+{
+	return (c->state == TT_TCPS_FIN_WAIT_1 || c->state == TT_TCPS_CLOSING ||
+		c->state == TT_TCPS_LAST_ACK) &&
+	       c->snd_una == c->snd_end && c->snd_max == c->snd_end + 1;
 }
 /**
  * From tt_tcp_ev_recv() only: the last @p n bytes of the data given were

@@ -529,6 +529,78 @@ START_TEST(test_parse_tcp_flags)
 }
 END_TEST
 
+/*
+ * The SYN peek of an overloaded lcore (tt_pkt_is_syn_for_us()): a
+ * connection-opening SYN to our MAC and address, without IPv4 options or
+ * fragments; nothing else.
+ */
+START_TEST(test_syn_peek)
+{
+	static const struct {
+		uint8_t flags;
+		bool want;
+	} cases[] = {
+		{ RTE_TCP_SYN_FLAG, true },
+		{ RTE_TCP_SYN_FLAG | RTE_TCP_ECE_FLAG | RTE_TCP_CWR_FLAG, true },
+		{ RTE_TCP_SYN_FLAG | RTE_TCP_PSH_FLAG, true },
+		{ RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, false },
+		{ RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG, false },
+		{ RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG, false },
+		{ RTE_TCP_ACK_FLAG, false },
+		{ RTE_TCP_RST_FLAG, false },
+		{ 0, false },
+	};
+	struct tt_test_ctx *c = tt_test_ctx_new();
+	struct rte_mbuf *m;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		m = tt_valid_tcp(cases[i].flags, 0);
+		ck_assert_msg(tt_pkt_is_syn_for_us(&c->ifc, m) == cases[i].want,
+			      "flags 0x%02x", cases[i].flags);
+		rte_pktmbuf_free(m);
+	}
+	/* Each header field it reads, spoiled in turn. */
+	for (i = 0; i < 6; i++) {
+		m = tt_valid_tcp(RTE_TCP_SYN_FLAG, 0);
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		ip = (struct rte_ipv4_hdr *)(eth + 1);
+		ck_assert(tt_pkt_is_syn_for_us(&c->ifc, m));
+		switch (i) {
+		case 0:
+			eth->dst_addr.addr_bytes[5] ^= 1;
+			break;
+		case 1:
+			eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+			break;
+		case 2:
+			ip->version_ihl = 0x46;
+			break;
+		case 3:
+			ip->next_proto_id = IPPROTO_UDP;
+			break;
+		case 4:
+			ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
+			break;
+		default:
+			ip->dst_addr = rte_cpu_to_be_32(TT_TEST_IP_US + 1);
+			break;
+		}
+		ck_assert_msg(!tt_pkt_is_syn_for_us(&c->ifc, m), "field %u", i);
+		rte_pktmbuf_free(m);
+	}
+	/* Too short for the two headers. */
+	m = tt_valid_tcp(RTE_TCP_SYN_FLAG, 0);
+	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - (RTE_ETHER_HDR_LEN + 39));
+	ck_assert(!tt_pkt_is_syn_for_us(&c->ifc, m));
+	rte_pktmbuf_free(m);
+	tt_test_ctx_free(c);
+	tt_leak_check();
+}
+END_TEST
+
 /* ---- Parsing: each malformed case and its reason. ---- */
 
 START_TEST(test_parse_ethernet)
@@ -1090,18 +1162,20 @@ tt_rand(uint32_t *s)
 START_TEST(test_parse_garbage)
 {
 	struct tt_test_ctx *c = tt_test_ctx_new();
-	struct rte_mbuf *valid[3];
+	struct rte_mbuf *valid[4];
 	uint32_t seed = 0x12345678;
 	uint8_t buf[256];
-	unsigned int i, j, accepted = 0;
+	unsigned int i, j, accepted = 0, syn_peeked = 0, syn_taken = 0;
 
 	valid[0] = tt_test_build_arp_request(TT_TEST_IP_US);
 	valid[1] = tt_valid_icmp(3, 4, 40);
 	valid[2] = tt_valid_tcp(RTE_TCP_ACK_FLAG, 60);
+	valid[3] = tt_valid_tcp(RTE_TCP_SYN_FLAG, 0);
 	for (i = 0; i < 30000; i++) {
 		uint32_t r = tt_rand(&seed);
 		uint16_t len;
 		struct rte_mbuf *m;
+		bool peek;
 
 		if (i % 2 == 0) {
 			len = (uint16_t)(tt_rand(&seed) % sizeof(buf));
@@ -1121,7 +1195,7 @@ START_TEST(test_parse_garbage)
 				buf[6] &= (uint8_t)~RTE_ETHER_GROUP_ADDR;
 			}
 		} else {
-			struct rte_mbuf *v = valid[r % 3];
+			struct rte_mbuf *v = valid[r % 4];
 			unsigned int edits = 1 + (r >> 4) % 4;
 
 			len = rte_pktmbuf_data_len(v);
@@ -1132,13 +1206,33 @@ START_TEST(test_parse_garbage)
 				len = (uint16_t)(tt_rand(&seed) % (len + 1));
 		}
 		m = tt_test_mbuf_exact(buf, len);
-		if (tt_rx(c, m) == TT_DROP_NONE)
+		/*
+		 * What the SYN peek (tt_pkt_is_syn_for_us(), the overloaded
+		 * lcore's early shedding) takes, the full parse drops, or
+		 * takes as a TCP SYN without ACK, RST or FIN.
+		 */
+		peek = tt_pkt_is_syn_for_us(&c->ifc, m);
+		syn_peeked += peek;
+		if (tt_rx(c, m) == TT_DROP_NONE) {
 			accepted++;
+			if (peek) {
+				ck_assert_uint_ge(len, RTE_ETHER_HDR_LEN + 40);
+				ck_assert_uint_eq(buf[RTE_ETHER_HDR_LEN + 9], IPPROTO_TCP);
+				ck_assert_uint_eq(buf[RTE_ETHER_HDR_LEN + 20 + 13] &
+						  (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+						   RTE_TCP_RST_FLAG | RTE_TCP_FIN_FLAG),
+						  RTE_TCP_SYN_FLAG);
+				syn_taken++;
+			}
+		}
 		tt_test_txq_flush(c);
 	}
 	/* Random edits of padding or payload leave some frames valid. */
 	ck_assert_uint_gt(accepted, 0);
-	for (i = 0; i < 3; i++)
+	/* Edits of the SYN: some the peek takes, the parse accepting some of those. */
+	ck_assert_uint_gt(syn_peeked, 0);
+	ck_assert_uint_gt(syn_taken, 0);
+	for (i = 0; i < 4; i++)
 		rte_pktmbuf_free(valid[i]);
 	tt_test_ctx_free(c);
 	tt_leak_check();
@@ -1941,6 +2035,7 @@ tt_test_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_parse_valid);
 	tcase_add_test(tc, test_parse_tcp_flags);
+	tcase_add_test(tc, test_syn_peek);
 	tcase_add_test(tc, test_parse_ethernet);
 	tcase_add_test(tc, test_parse_arp);
 	tcase_add_test(tc, test_parse_ipv4);

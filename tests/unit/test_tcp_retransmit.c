@@ -201,6 +201,81 @@ START_TEST(test_last_ack_fin_retransmit)
 END_TEST
 
 /*
+ * An overloaded lcore (ctx->overloaded, set by the lcore while it sheds
+ * SYNs or its TX queue backs up) resets a connection in LAST_ACK at the
+ * first RTO of its FIN, the only thing outstanding, instead of
+ * retransmitting it (overload_fin_aborts).
+ */
+START_TEST(test_overload_last_ack_abort)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t fin_seq;
+
+	fp_start(f);
+	fp_open(f);
+	fp_send(f, FIN | ACK, NULL, 0);
+	s = fp_expect(f, FIN | ACK);
+	fin_seq = s->seq;
+	ck_state(f, TT_TCPS_LAST_ACK);
+	f->ctx->overloaded = true;
+	ck_assert_uint_eq(fp_wait_output(f, 2000), f->cfg.tcp.rto_min_ms);
+	s = fp_expect(f, RST | ACK);
+	ck_assert_uint_eq(s->seq, fin_seq + 1);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(f->ctx->in_use, 0);
+	ck_assert_uint_eq(ST(f, overload_fin_aborts), 1);
+	ck_assert_uint_eq(ST(f, retrans_fin), 0);
+	ck_assert_uint_eq(ST(f, conn_closed_timeout), 1);
+	/* Nothing more: the flow is gone. */
+	fp_time(f, 5000);
+	fp_none(f);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * Overloaded, but data is outstanding (a response the peer may not have):
+ * the RTO retransmits it as always; once the data is acknowledged and only
+ * the FIN is left, the next RTO resets.
+ */
+START_TEST(test_overload_keeps_unacked_data)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t seq, fin_seq;
+
+	f->cfg.tcp.tlp = false;
+	fp_start(f);
+	fp_open(f);
+	fp_send_str(f, REQ10);
+	s = fp_expect(f, ACK | PSH | FIN);
+	seq = s->seq;
+	fin_seq = s->seq + s->len;
+	ck_state(f, TT_TCPS_FIN_WAIT_1);
+	f->ctx->overloaded = true;
+	ck_assert_uint_eq(fp_wait_output(f, 1000), f->cfg.tcp.rto_min_ms);
+	s = fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(s->seq, seq);
+	ck_assert_uint_eq(ST(f, retrans_data), 1);
+	ck_assert_uint_eq(ST(f, overload_fin_aborts), 0);
+	fp_none(f);
+	/* The data (not the FIN) acknowledged: the FIN's RTO now resets. */
+	f->pc.rcv_nxt = fin_seq;
+	fp_ack(f);
+	fp_none(f);
+	ck_state(f, TT_TCPS_FIN_WAIT_1);
+	ck_assert_uint_gt(fp_wait_output(f, 3000), 0);
+	s = fp_expect(f, RST | ACK);
+	ck_assert_uint_eq(s->seq, fin_seq + 1);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, overload_fin_aborts), 1);
+	ck_assert_uint_eq(ST(f, retrans_fin), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
  * Limited transmit (RFC 3042) on the first two duplicate ACKs, fast
  * retransmit on the third, NewReno partial and full ACKs.
  */
@@ -474,6 +549,8 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_retransmit_ack_resets_backoff);
 	tcase_add_test(tc, test_fin_retransmit);
 	tcase_add_test(tc, test_last_ack_fin_retransmit);
+	tcase_add_test(tc, test_overload_last_ack_abort);
+	tcase_add_test(tc, test_overload_keeps_unacked_data);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_partial_ack_with_data);
 	tcase_add_test(tc, test_sack_dupack_window_changes);
