@@ -594,45 +594,26 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TIMEOUT);
 		return;
 	}
-	if (unlikely(ctx->overloaded)) {
-		uint32_t floor = RTE_MIN(TT_OVERLOAD_RTO_MS, tc->rto_max_ms);
-
-		if (c->rto_ms < floor) {
-			/*
-			 * An overloaded lcore (shedding SYNs, or its TX queue
-			 * backed up) waits RFC 6298 2.4's one second before a
-			 * retransmission: with queues this deep a timeout from
-			 * a LAN's RTT is often spurious (the segment or its ACK
-			 * is still queued), and each retransmission is work for
-			 * a path that is already full. The backoff goes on from
-			 * there (2 s, 4 s...).
-			 */
-			c->rto_due += floor - c->rto_ms;
-			c->rto_ms = floor;
-			TT_STAT_INC(ctx->stats, overload_rto_deferred);
-			tt_timer_arm(&ctx->wheel, tt_tcp_conn_idx(ctx, c), c->rto_due);
-			return;
-		}
-		if (tt_tcp_fin_only_outstanding(c)) {
-			/*
-			 * A connection whose application is done, whose peer
-			 * acknowledged every byte and only our FIN is
-			 * outstanding: it is reset rather than kept
-			 * retransmitting the FIN for up to max_retries RTOs
-			 * (12.6 s with the defaults). The peer loses nothing it
-			 * asked for. What is usually lost is its last ACK (its
-			 * socket is gone: a peer without TIME_WAIT, or one that
-			 * sends no RST for a closed port, answers the FIN with
-			 * nothing). Linux does the same with orphaned sockets
-			 * under memory pressure (tcp_out_of_resources(): an
-			 * RST, the socket destroyed, LINUX_MIB_TCPABORTONMEMORY);
-			 * RFC 9293 3.8.3 leaves R2 to the implementation.
-			 */
-			TT_STAT_INC(ctx->stats, overload_fin_aborts);
-			tt_tcp_send_rst(ctx, c);
-			tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TIMEOUT);
-			return;
-		}
+	if (unlikely(ctx->overloaded) && tt_tcp_fin_only_outstanding(c)) {
+		/*
+		 * An overloaded lcore (shedding SYNs, or its TX queue
+		 * backed up) and a connection whose application is done,
+		 * whose peer acknowledged every byte and only our FIN is
+		 * outstanding: it is reset rather than kept
+		 * retransmitting the FIN for up to max_retries RTOs
+		 * (12.6 s with the defaults). The peer loses nothing it
+		 * asked for. What is usually lost is its last ACK (its
+		 * socket is gone: a peer without TIME_WAIT, or one that
+		 * sends no RST for a closed port, answers the FIN with
+		 * nothing). Linux does the same with orphaned sockets
+		 * under memory pressure (tcp_out_of_resources(): an
+		 * RST, the socket destroyed, LINUX_MIB_TCPABORTONMEMORY);
+		 * RFC 9293 3.8.3 leaves R2 to the implementation.
+		 */
+		TT_STAT_INC(ctx->stats, overload_fin_aborts);
+		tt_tcp_send_rst(ctx, c);
+		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TIMEOUT);
+		return;
 	}
 	c->retries++;
 	c->rto_ms = RTE_MIN(c->rto_ms * 2, tc->rto_max_ms);

@@ -265,9 +265,6 @@ struct tt_synq {
 	uint32_t cap, head, n;
 };
 
-/** Least RTO while the lcore is overloaded (RFC 6298 2.4's floor; docs/tcp.md). */
-#define TT_OVERLOAD_RTO_MS 1000u
-
 /** Per-lcore TCP context. */
 struct tt_tcp_ctx {
 	uint64_t now_us;	/**< set by the caller before input/timers */
@@ -302,10 +299,9 @@ struct tt_tcp_ctx {
 	uint32_t chack_left;	/**< challenge ACKs left in it */
 	/**
 	 * Set by the lcore each poll: it sheds new SYNs (overload, tt_admit.h)
-	 * or its TX queue backs up. A retransmission then waits at least
-	 * TT_OVERLOAD_RTO_MS, and a connection whose application is done and
-	 * whose peer has every byte is reset at its FIN's RTO instead of
-	 * retransmitting it (rto_expired(), docs/tcp.md).
+	 * or its TX queue backs up. A connection whose application is done
+	 * and whose peer has every byte is then reset at its FIN's first RTO
+	 * instead of retransmitting it (rto_expired(), docs/tcp.md).
 	 */
 	bool overloaded;
 	uint8_t listen_bits[65536 / 8];

@@ -219,9 +219,7 @@ START_TEST(test_overload_last_ack_abort)
 	fin_seq = s->seq;
 	ck_state(f, TT_TCPS_LAST_ACK);
 	f->ctx->overloaded = true;
-	/* RFC 6298 2.4's second first (overload_rto_deferred), then the reset. */
-	ck_assert_uint_eq(fp_wait_output(f, 2000), TT_OVERLOAD_RTO_MS);
-	ck_assert_uint_eq(ST(f, overload_rto_deferred), 1);
+	ck_assert_uint_eq(fp_wait_output(f, 2000), f->cfg.tcp.rto_min_ms);
 	s = fp_expect(f, RST | ACK);
 	ck_assert_uint_eq(s->seq, fin_seq + 1);
 	ck_state(f, TT_TCPS_CLOSED);
@@ -256,7 +254,7 @@ START_TEST(test_overload_keeps_unacked_data)
 	fin_seq = s->seq + s->len;
 	ck_state(f, TT_TCPS_FIN_WAIT_1);
 	f->ctx->overloaded = true;
-	ck_assert_uint_eq(fp_wait_output(f, 2000), TT_OVERLOAD_RTO_MS);
+	ck_assert_uint_eq(fp_wait_output(f, 2000), f->cfg.tcp.rto_min_ms);
 	s = fp_expect(f, ACK | PSH | FIN);
 	ck_assert_uint_eq(s->seq, seq);
 	ck_assert_uint_eq(ST(f, retrans_data), 1);
@@ -272,50 +270,7 @@ START_TEST(test_overload_keeps_unacked_data)
 	ck_assert_uint_eq(s->seq, fin_seq + 1);
 	ck_state(f, TT_TCPS_CLOSED);
 	ck_assert_uint_eq(ST(f, overload_fin_aborts), 1);
-	ck_assert_uint_eq(ST(f, overload_rto_deferred), 2);
 	ck_assert_uint_eq(ST(f, retrans_fin), 0);
-	fp_end(f);
-}
-END_TEST
-
-/*
- * The overload floor moves only the retransmission that falls due while
- * the lcore is overloaded: the backoff goes on from one second, and the
- * connection is reset after max_retries as always.
- */
-START_TEST(test_overload_rto_floor)
-{
-	struct fp *f = fp_cur;
-	const struct fp_seg *s;
-	uint32_t seq, rto;
-	unsigned int k;
-
-	f->cfg.tcp.tlp = false;
-	fp_start(f);
-	fp_open(f);
-	fp_send_str(f, REQ11);
-	s = fp_expect(f, ACK | PSH);
-	seq = s->seq;
-	f->ctx->overloaded = true;
-	ck_assert_uint_eq(fp_wait_output(f, 5000), TT_OVERLOAD_RTO_MS);
-	s = fp_expect(f, ACK | PSH);
-	ck_assert_uint_eq(s->seq, seq);
-	ck_assert_uint_eq(ST(f, overload_rto_deferred), 1);
-	/* Overload over: the doubling from the floor, nothing deferred. */
-	f->ctx->overloaded = false;
-	rto = 2 * TT_OVERLOAD_RTO_MS;
-	for (k = 1; k < f->cfg.tcp.max_retries; k++) {
-		ck_assert_uint_eq(fp_wait_output(f, 100000), rto);
-		s = fp_expect(f, ACK | PSH);
-		ck_assert_uint_eq(s->seq, seq);
-		rto = RTE_MIN(rto * 2, f->cfg.tcp.rto_max_ms);
-	}
-	ck_assert_uint_eq(ST(f, retrans_data), f->cfg.tcp.max_retries);
-	ck_assert_uint_eq(fp_wait_output(f, 100000), rto);
-	fp_expect(f, RST | ACK);
-	ck_state(f, TT_TCPS_CLOSED);
-	ck_assert_uint_eq(ST(f, overload_rto_deferred), 1);
-	ck_assert_uint_eq(ST(f, retrans_timeout_reset), 1);
 	fp_end(f);
 }
 END_TEST
@@ -596,7 +551,6 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_last_ack_fin_retransmit);
 	tcase_add_test(tc, test_overload_last_ack_abort);
 	tcase_add_test(tc, test_overload_keeps_unacked_data);
-	tcase_add_test(tc, test_overload_rto_floor);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_partial_ack_with_data);
 	tcase_add_test(tc, test_sack_dupack_window_changes);
