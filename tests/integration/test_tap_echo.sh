@@ -64,7 +64,26 @@ tt_srv_stop
 # tcpterm fills it or probes it. Loss, retransmission, duplicate ACKs and
 # reordering stay errors.
 total=$((big + par * small))
-tt_srv_capture_check 'tcp.analysis.window_full || tcp.analysis.zero_window || tcp.analysis.zero_window_probe || tcp.analysis.zero_window_probe_ack'
+# A tail loss probe (RFC 8985 7, tcp.tlp) resends the last segment when no
+# ACK came within its PTO (2 SRTT, 10 ms at least). On this 2-vCPU machine
+# the kernel's ACK is sometimes later than that; the probe is then a
+# spurious retransmission (tlp_spurious) and the kernel answers it with a
+# duplicate ACK carrying a D-SACK block. Those frames are allowed, as many
+# as tcpterm sent probes; any other retransmission or duplicate ACK stays
+# an error.
+probe_ok=''
+tlp=$(tt_srv_c tlp_probes)
+if [ "$tlp" -gt 0 ]; then
+	probe_ok=" || (ip.src == $TT_SRV_IP && (tcp.analysis.retransmission || tcp.analysis.spurious_retransmission))"
+	probe_ok="$probe_ok || (ip.dst == $TT_SRV_IP && tcp.analysis.duplicate_ack)"
+	for f in "ip.src == $TT_SRV_IP && (tcp.analysis.retransmission || tcp.analysis.spurious_retransmission)" \
+		"ip.dst == $TT_SRV_IP && tcp.analysis.duplicate_ack"; do
+		k=$(tshark -n -r "$TT_SRV_CAP_FILE" -o tcp.analyze_sequence_numbers:TRUE -Y "$f" 2>/dev/null | wc -l)
+		[ "$k" -le "$tlp" ] || tt_fail "$k frames ($f) for $tlp tail loss probes"
+	done
+	tt_info "tail loss probes: $tlp, of which spurious $(tt_srv_c tlp_spurious)"
+fi
+tt_srv_capture_check "tcp.analysis.window_full || tcp.analysis.zero_window || tcp.analysis.zero_window_probe || tcp.analysis.zero_window_probe_ack$probe_ok"
 tt_srv_expect_eq tcp_bytes_in "$(tt_srv_c tcp_bytes_in)" $total
 tt_srv_expect_eq tcp_bytes_out "$(tt_srv_c tcp_bytes_out)" $total
 tt_srv_expect_eq conn_accepted "$(tt_srv_c conn_accepted)" $((1 + par))

@@ -29,7 +29,8 @@
 # request passes PAWS and gets the ACK of RFC 9293 3.10.7.4); every
 # TIME_WAIT ended by an RST answers such an ACK (tw_ended_by_rst <=
 # tcp_out_of_window); no RST from tcpterm, no connection reset, no
-# retransmission, no segment for an unknown flow; then the end state of
+# retransmission, no segment for an unknown flow (a connection reset
+# only before it was established: a late duplicate SYN); then the end state of
 # tt_srv_stop (pools full, no flow, states at 0 but LISTEN).
 
 # shellcheck source=tests/integration/lib.sh
@@ -70,7 +71,16 @@ tt_srv_expect_eq "drops.tcp_no_flow" "$(d tcp_no_flow)" 0
 [ "$twrst" -le "$oow" ] ||
 	tt_fail "tw_ended_by_rst $twrst > tcp_out_of_window $oow (an RST not drawn by an old ACK)"
 tt_srv_expect_eq tcp_rst_out "$(tt_srv_c tcp_rst_out)" 0
-tt_srv_expect_eq conn_closed_reset "$(tt_srv_c conn_closed_reset)" 0
+# A SYN that reaches tcpterm late, on the other queue, after the kernel's
+# connection of that tuple has ended, opens a connection the kernel does
+# not know: it answers our SYN-ACK with an RST (RFC 9293 3.10.7.3), which
+# closes it in SYN_RCVD (conn_accepted counts 5-20 such SYNs a run here).
+# No connection that was established may be reset.
+est=$(tt_srv_c conn_established)
+rst=$(tt_srv_c conn_closed_reset)
+[ "$rst" -le $((acc - est)) ] ||
+	tt_fail "conn_closed_reset $rst > $((acc - est)) connections never established (accepted $acc, established $est)"
+tt_info "conn_closed_reset $rst (connections never established: $((acc - est)))"
 for r in retrans_synack retrans_data retrans_fin; do
 	tt_srv_expect_eq "$r" "$(tt_srv_c "$r")" 0
 done
