@@ -452,6 +452,7 @@ tt_tcp_fin_only_outstanding(const struct tt_conn *c)
 		c->state == TT_TCPS_LAST_ACK) &&
 	       c->snd_una == c->snd_end && c->snd_max == c->snd_end + 1;
 }
+
 /**
  * From tt_tcp_ev_recv() only: the last @p n bytes of the data given were
  * not read. They are not acknowledged, and the peer sends them again
