@@ -176,19 +176,27 @@ START_TEST(test_fin_retransmit)
 }
 END_TEST
 
-/* Also in LAST_ACK: our FIN is retransmitted until acknowledged. */
-START_TEST(test_last_ack_fin_retransmit)
+/* The peer closes first: our FIN answers, LAST_ACK. Returns its sequence number. */
+static uint32_t
+to_last_ack(struct fp *f)
 {
-	struct fp *f = fp_cur;
 	const struct fp_seg *s;
-	uint32_t fin_seq;
 
 	fp_start(f);
 	fp_open(f);
 	fp_send(f, FIN | ACK, NULL, 0);
 	s = fp_expect(f, FIN | ACK);
-	fin_seq = s->seq;
 	ck_state(f, TT_TCPS_LAST_ACK);
+	return s->seq;
+}
+
+/* Also in LAST_ACK: our FIN is retransmitted until acknowledged. */
+START_TEST(test_last_ack_fin_retransmit)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t fin_seq = to_last_ack(f);
+
 	ck_assert_uint_gt(fp_wait_output(f, 2000), 0);
 	s = fp_expect(f, FIN | ACK);
 	ck_assert_uint_eq(s->seq, fin_seq);
@@ -210,14 +218,8 @@ START_TEST(test_overload_last_ack_abort)
 {
 	struct fp *f = fp_cur;
 	const struct fp_seg *s;
-	uint32_t fin_seq;
+	uint32_t fin_seq = to_last_ack(f);
 
-	fp_start(f);
-	fp_open(f);
-	fp_send(f, FIN | ACK, NULL, 0);
-	s = fp_expect(f, FIN | ACK);
-	fin_seq = s->seq;
-	ck_state(f, TT_TCPS_LAST_ACK);
 	f->ctx->overloaded = true;
 	ck_assert_uint_eq(fp_wait_output(f, 2000), f->cfg.tcp.rto_min_ms);
 	s = fp_expect(f, RST | ACK);
