@@ -159,16 +159,6 @@ tx_flush(struct tt_app *app, struct tt_worker *w)
 	return total;
 }
 
-/* tt_admit_syn_hash() of a frame tt_pkt_is_syn_for_us() took: no IP options. */
-static inline uint64_t
-shed_hash(const struct tt_worker *w, const struct rte_mbuf *m)
-{
-	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
-								 RTE_ETHER_HDR_LEN);
-
-	return tt_admit_syn_hash(w, ip, (const struct rte_tcp_hdr *)(ip + 1));
-}
-
 /*
  * Receive a burst on @p port and dispatch it. A connection-opening SYN is
  * admitted (tt_admit_syn) by the lcore that owns its flow, after steering.
@@ -202,12 +192,8 @@ rx_port(struct tt_app *app, struct tt_worker *w, uint16_t port, uint16_t burst)
 
 		w->stats.c[TT_STAT_rx_bytes] += m->pkt_len;
 		if (unlikely(w->syn_left == 0) && !steer_tcp &&
-		    tt_admit_shed_early(w, ifc, m) &&
-		    (w->shedmem.w == NULL || !tt_admit_retry_first(w, shed_hash(w, m)))) {
-			/*
-			 * Overload: a new SYN goes before it costs a parse, a
-			 * retry of a shed one may not (tt_main.h).
-			 */
+		    tt_admit_shed_early(w, ifc, m)) {
+			/* Overload: a new SYN goes before it costs a parse (tt_main.h). */
 			tt_admit_shed(&w->admit);
 			TT_DROP(&w->stats, TT_DROP_syn_overload);
 			shed[n_shed++] = m;
@@ -462,8 +448,6 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 			}
 			if (w->is_main)
 				control(app, now, &next_link);
-			if (w->shedmem.w != NULL)
-				tt_shedmem_tick(&w->shedmem, now_us);
 		}
 	}
 	/* The last of the queue, while the ports take it; the rest is freed. */

@@ -21,7 +21,6 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
-#include <rte_random.h>
 
 #include "tt_common.h"
 #include "tt_main.h"
@@ -141,18 +140,6 @@ worker_stack_create(struct tt_app *app, struct tt_worker *w)
 		       w->lcore_id, rte_strerror(rte_errno));
 		return -1;
 	}
-	/*
-	 * An lcore that accepts connections and sheds SYNs under overload
-	 * remembers those it shed, so their retries go first
-	 * (tcp/tt_shedmem.h): 8 MiB of address space, committed only where
-	 * SYNs are shed. Its generations count from the run's start.
-	 */
-	if (app->cfg.general.overload_control && app->cfg.server.enabled &&
-	    tt_shedmem_init(&w->shedmem, TT_SHEDMEM_SLOTS_LOG2, rte_rand(), 0) < 0) {
-		TT_LOG(ERR, "cannot allocate the memory of shed SYNs of lcore %u",
-		       w->lcore_id);
-		return -1;
-	}
 	return 0;
 }
 
@@ -167,7 +154,6 @@ worker_free(struct tt_worker *w)
 	tt_tcp_ctx_free(w->tcp);
 	tt_app_ctx_free(w->app);
 	tt_gen_free(w->gen);
-	tt_shedmem_free(&w->shedmem);
 	rte_free(w);
 }
 

@@ -19,7 +19,6 @@
 #include "net/tt_rss.h"
 #include "stats/tt_stats.h"
 #include "tcp/tt_admit.h"
-#include "tcp/tt_shedmem.h"
 #include "tcp/tt_tcp.h"
 #include "tt_unmap_guard.h"
 
@@ -46,8 +45,6 @@ struct tt_worker {
 	uint16_t syn_given;		/**< SYNs this poll may admit */
 	uint16_t syn_left;		/**< of which it has not used yet */
 	bool rx_full;			/**< this poll received a full burst */
-	/** SYNs shed in the last seconds (w NULL: none kept; tcp/tt_shedmem.h). */
-	struct tt_shedmem shedmem;
 	volatile bool done;		/**< the worker's loop has returned */
 } __rte_cache_aligned;
 
@@ -113,39 +110,6 @@ int tt_report_json(struct tt_app *app, const char *path);
 void tt_stats_collect(struct tt_app *app, struct tt_stats *sum);
 void tt_report_telemetry_init(void);
 
-/** The tt_shedmem_hash() of the SYN with headers @p ip and @p tcp. */
-static inline uint64_t
-tt_admit_syn_hash(const struct tt_worker *w, const struct rte_ipv4_hdr *ip,
-		  const struct rte_tcp_hdr *tcp)
-{
-	return tt_shedmem_hash(&w->shedmem, ip->src_addr, ip->dst_addr,
-			       (uint32_t)tcp->src_port << 16 | tcp->dst_port, tcp->sent_seq);
-}
-
-/*
- * A connection-opening SYN, of hash @p h (tt_admit_syn_hash()), that this
- * poll's quota would shed: admitted all the same when it retransmits a SYN
- * shed before (tcp/tt_shedmem.h), the TX queue has room for its SYN-ACK
- * (under 3/4 full: past 1/2, tt_worker_loop() admits no new attempt), and
- * the admission control lends it a place of the next polls' quota
- * (tt_admit_borrow()); then this poll may admit one more SYN, and the
- * caller goes on with it. Remembered as shed either way.
- */
-static inline bool
-tt_admit_retry_first(struct tt_worker *w, uint64_t h)
-{
-	if (!tt_shedmem_test_set(&w->shedmem, h))
-		return false;
-	if (w->txq.n >= TT_TXQ_SIZE * 3 / 4 || !tt_admit_borrow(&w->admit)) {
-		w->stats.c[TT_STAT_syn_retry_shed]++;
-		return false;
-	}
-	w->syn_left++;
-	w->syn_given++;
-	w->stats.c[TT_STAT_syn_retry_first]++;
-	return true;
-}
-
 /*
  * While this poll admits no more SYNs (tt_admit_syn() would drop the next
  * one), whether @p m is a connection-opening SYN for us
@@ -184,9 +148,7 @@ tt_admit_syn(struct tt_worker *w, struct rte_mbuf *m, const struct tt_pkt *pkt)
 	 * complete: shedding at the completion rate would turn legitimate
 	 * SYNs away with the flood's, so cookies answer them all.
 	 */
-	if (unlikely(w->syn_left == 0) && !tt_tcp_syncookies_active(w->tcp) &&
-	    (w->shedmem.w == NULL ||
-	     !tt_admit_retry_first(w, tt_admit_syn_hash(w, pkt->ip, pkt->tcp)))) {
+	if (unlikely(w->syn_left == 0) && !tt_tcp_syncookies_active(w->tcp)) {
 		tt_admit_shed(&w->admit);
 		TT_DROP(&w->stats, TT_DROP_syn_overload);
 		rte_pktmbuf_free(m);

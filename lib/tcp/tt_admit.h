@@ -46,13 +46,6 @@
  *
  * A closed-loop client at full speed offers about what completes, so the
  * limit does not start; below capacity no window is saturated.
- *
- * Shed SYNs come back: their peers retry, and give up after a few tries.
- * A SYN the quota would shed but that retransmits one shed before (the
- * caller remembers them, tt_shedmem.h) may be admitted ahead of it,
- * borrowing from the admissions that follow (tt_admit_borrow()): the rate
- * admitted stays the controller's, the retries go before new attempts, so
- * an attempt needs two tries where it could need more than its peer makes.
  */
 #ifndef TT_ADMIT_H
 #define TT_ADMIT_H
@@ -112,7 +105,6 @@ struct tt_admit {
 	uint64_t rate;		/**< SYNs a second while limiting; 0: no limit */
 	uint64_t tokens;	/**< fixed point (TT_ADMIT_FP) */
 	uint64_t last_us;	/**< last refill */
-	uint64_t debt;		/**< admitted ahead of the quota (tt_admit_borrow), fixed point */
 };
 
 static inline void
@@ -134,7 +126,6 @@ tt_admit_init(struct tt_admit *a, uint16_t burst, bool enabled)
 	a->rate = 0;
 	a->tokens = 0;
 	a->last_us = 0;
-	a->debt = 0;
 }
 
 /* End of a window at @p now_us with @p done completions counted so far. */
@@ -194,35 +185,6 @@ tt_admit_shed(struct tt_admit *a)
 	a->shed++;
 }
 
-/*
- * What may be owed (tt_admit_borrow()): the token bucket's size while
- * limiting, a millisecond of the rate, and a burst at least.
- */
-static inline uint64_t
-tt_admit_cap(const struct tt_admit *a)
-{
-	return a->rate / 1000 > a->max ? a->rate / 1000 : a->max;
-}
-
-/**
- * Admit one SYN beyond this poll's quota: a retransmission of one shed
- * before (tt_shedmem.h), which goes before new attempts. It is paid from
- * the next admissions (tt_admit_update() takes the debt off the tokens, or
- * off the next polls' bursts when not limiting), so the rate admitted stays
- * the controller's. False when a bucket's worth (tt_admit_cap()) is owed
- * already, or the controller is disabled.
- */
-static inline bool
-tt_admit_borrow(struct tt_admit *a)
-{
-	if (!a->enabled ||
-	    a->debt + (1ULL << TT_ADMIT_FP) > tt_admit_cap(a) << TT_ADMIT_FP)
-		return false;
-	a->debt += 1ULL << TT_ADMIT_FP;
-	a->admitted++;
-	return true;
-}
-
 /**
  * The quota of SYNs for the next poll, given whether the poll that ended
  * at @p now_us was @p saturated, how many SYNs it admitted (@p used), and
@@ -246,25 +208,16 @@ tt_admit_update(struct tt_admit *a, bool saturated, uint16_t used, uint64_t done
 	if (now_us - a->win_us >= TT_ADMIT_WINDOW_US || a->win_us == 0)
 		tt_admit_window(a, done, now_us);
 	if (a->rate == 0) {
-		/* What was borrowed comes off the next bursts, whole SYNs. */
-		uint64_t owed = (a->debt + (1ULL << TT_ADMIT_FP) - 1) >> TT_ADMIT_FP;
-
-		owed = owed < a->max ? owed : a->max;
-		a->debt -= a->debt < owed << TT_ADMIT_FP ? a->debt : owed << TT_ADMIT_FP;
 		a->last_us = now_us;
-		a->quota = (uint16_t)(a->max - owed);
+		a->quota = a->max;
 		return a->quota;
 	}
 	/* A millisecond's worth (a burst at least): a poll after a stall catches up. */
-	cap = tt_admit_cap(a);
+	cap = a->rate / 1000 > a->max ? a->rate / 1000 : a->max;
 	cap = (cap < UINT16_MAX ? cap : UINT16_MAX) << TT_ADMIT_FP;
 	fill = (a->rate << TT_ADMIT_FP) / 1000000 * (now_us - a->last_us);
 	a->last_us = now_us;
 	a->tokens = a->tokens + fill < cap ? a->tokens + fill : cap;
-	/* Admissions borrowed by retries (tt_admit_borrow()) are paid first. */
-	fill = a->debt < a->tokens ? a->debt : a->tokens;
-	a->tokens -= fill;
-	a->debt -= fill;
 	a->quota = (uint16_t)(a->tokens >> TT_ADMIT_FP);
 	return a->quota;
 }

@@ -16,7 +16,6 @@
 #include <check.h>
 
 #include "tcp/tt_admit.h"
-#include "tcp/tt_shedmem.h"
 
 /* Polls 1 us apart from t = 1 s. */
 #define T0 1000000ULL
@@ -140,16 +139,9 @@ END_TEST
  * TT_M_SHED (parse and drop), an admitted SYN or a follow-up segment
  * TT_M_SEG. Each admitted SYN brings TT_M_FOLLOW follow-up segments
  * TT_M_RTT later; a connection completes when its last one is processed,
- * and fails when the ring had no room for one of them. New attempts' SYNs
- * arrive evenly at the offered rate. Capacity: 1 / ((1 + TT_M_FOLLOW) *
- * TT_M_SEG) connections per unit.
- *
- * With retries (struct m_opts), the peers behave as real ones: a SYN that
- * is shed or finds the ring full is sent again retry_us later, as often as
- * tries allows, and the attempt is given up after that (dperf: 4 tries,
- * 2 s apart). With memory, the lcore keeps a tt_shedmem of the SYNs it
- * shed and admits their retries first (tt_admit_borrow()), as app/lcore.c
- * does.
+ * and fails when the ring had no room for one of them. SYNs arrive
+ * evenly at the offered rate. Capacity: 1 / ((1 + TT_M_FOLLOW) * TT_M_SEG)
+ * connections per unit.
  */
 #define TT_M_RING 1024
 #define TT_M_BURST 32
@@ -164,88 +156,51 @@ END_TEST
 
 struct m_seg {
 	double at;
-	int32_t conn;		/* -1: a SYN */
-	int32_t att;		/* a SYN's attempt */
-};
-
-struct m_opts {
-	bool control;		/* the admission control (tt_admit.h) */
-	bool memory;		/* retries of shed SYNs first (tt_shedmem.h) */
-	unsigned int tries;	/* SYNs an attempt sends; 1: no retries */
-	double retry_us;	/* between them */
+	int32_t conn;		/* -1: a new SYN */
 };
 
 struct m_result {
 	uint64_t admitted, shed, completed, failed, syn_overflow;
-	uint64_t attempts, given_up, retry_first;
 };
 
-/* A SYN not taken: sent again later, or its attempt given up. */
 static void
-m_syn_lost(const struct m_opts *o, struct m_result *r, struct m_seg *retry, unsigned int *rt_n,
-	   uint8_t *tries, const struct m_seg *s)
-{
-	if (++tries[s->att] >= o->tries) {
-		r->given_up++;
-		return;
-	}
-	/* Appended in time order: SYNs are lost in time order. */
-	retry[*rt_n].at = s->at + o->retry_us;
-	retry[*rt_n].conn = -1;
-	retry[*rt_n].att = s->att;
-	(*rt_n)++;
-}
-
-static void
-model_run_opts(double offered, const struct m_opts *o, struct m_result *r)
+model_run(double offered, bool control, struct m_result *r)
 {
 	static struct m_seg ring[TT_M_RING];
 	static struct m_seg pend[TT_M_MAX_CONNS * TT_M_FOLLOW];
-	static struct m_seg retry[TT_M_MAX_CONNS * 4];
-	static uint8_t left[TT_M_MAX_CONNS], dead[TT_M_MAX_CONNS], tries[TT_M_MAX_CONNS];
-	unsigned int head = 0, n = 0, p_head = 0, p_n = 0, rt_head = 0, rt_n = 0, i;
+	static uint8_t left[TT_M_MAX_CONNS], dead[TT_M_MAX_CONNS];
+	unsigned int head = 0, n = 0, p_head = 0, p_n = 0, i;
 	double t = 0, next_syn = 0;
-	struct tt_shedmem sm;
 	struct tt_admit a;
-	uint16_t quota, given;
+	uint16_t quota;
 	int32_t conns = 0;
 
 	memset(r, 0, sizeof(*r));
-	memset(tries, 0, sizeof(tries));
-	ck_assert_int_eq(tt_shedmem_init(&sm, 20, 42, 0), 0);
-	tt_admit_init(&a, TT_M_BURST, o->control);
+	tt_admit_init(&a, TT_M_BURST, control);
 	quota = a.quota;
 	while (t < TT_M_TIME) {
 		unsigned int got = 0;
 		uint16_t syn_left = quota;
 
-		given = quota;
 		/* What arrived until now, in time order, into the ring. */
 		for (;;) {
-			double p_at = p_n > 0 ? pend[p_head].at : 1e18;
-			double r_at = rt_n > rt_head ? retry[rt_head].at : 1e18;
 			struct m_seg s;
 
-			if (p_at <= next_syn && p_at <= r_at && p_at <= t) {
+			if (p_n > 0 && pend[p_head].at <= next_syn && pend[p_head].at <= t) {
 				s = pend[p_head];
 				p_head++;
 				p_n--;
-			} else if (r_at <= next_syn && r_at <= t) {
-				s = retry[rt_head++];
-			} else if (next_syn <= t && r->attempts < TT_M_MAX_CONNS) {
+			} else if (next_syn <= t) {
 				s.at = next_syn;
 				s.conn = -1;
-				s.att = (int32_t)r->attempts++;
 				next_syn += 1.0 / offered;
 			} else {
 				break;
 			}
 			if (n == TT_M_RING) {
-				if (s.conn < 0) {
+				if (s.conn < 0)
 					r->syn_overflow++;
-					s.at = t;	/* lost in time order */
-					m_syn_lost(o, r, retry, &rt_n, tries, &s);
-				} else if (!dead[s.conn]) {
+				else if (!dead[s.conn]) {
 					dead[s.conn] = 1;
 					r->failed++;
 				}
@@ -266,21 +221,10 @@ model_run_opts(double offered, const struct m_opts *o, struct m_result *r)
 					r->completed++;
 				continue;
 			}
-			if (syn_left == 0 && conns < TT_M_MAX_CONNS && o->memory &&
-			    tt_shedmem_test_set(&sm, tt_shedmem_hash(&sm, (uint32_t)s.att, 1, 80,
-								     (uint32_t)s.att * 7)) &&
-			    tt_admit_borrow(&a)) {
-				/* A retry of a shed SYN, ahead of the quota (lcore.c). */
-				syn_left++;
-				given++;
-				r->retry_first++;
-			}
 			if (syn_left == 0 || conns == TT_M_MAX_CONNS) {
 				t += TT_M_SHED;
 				r->shed++;
 				tt_admit_shed(&a);
-				s.at = t;
-				m_syn_lost(o, r, retry, &rt_n, tries, &s);
 				continue;
 			}
 			syn_left--;
@@ -296,19 +240,9 @@ model_run_opts(double offered, const struct m_opts *o, struct m_result *r)
 			}
 			conns++;
 		}
-		quota = tt_admit_update(&a, got == TT_M_BURST, given - syn_left, r->completed,
+		quota = tt_admit_update(&a, got == TT_M_BURST, quota - syn_left, r->completed,
 					(uint64_t)t);
-		tt_shedmem_tick(&sm, (uint64_t)t);
 	}
-	tt_shedmem_free(&sm);
-}
-
-static void
-model_run(double offered, bool control, struct m_result *r)
-{
-	struct m_opts o = { .control = control, .memory = false, .tries = 1 };
-
-	model_run_opts(offered, &o, r);
 }
 
 START_TEST(test_model_overload)
@@ -343,206 +277,6 @@ START_TEST(test_model_below_capacity)
 }
 END_TEST
 
-/*
- * Peers that retry a shed SYN three times, 0.5 s apart, at 1.2x capacity:
- * the lcore that admits the retries of SYNs it shed first (tt_shedmem.h,
- * tt_admit_borrow()) has far fewer attempts given up, at the same goodput
- * (it admits no more than the controller allows). At 3x, where most
- * attempts must fail whatever is admitted first, it is no worse.
- */
-START_TEST(test_model_retries_first)
-{
-	struct m_opts plain = { .control = true, .memory = false, .tries = 4, .retry_us = 500000 };
-	struct m_opts mem = plain;
-	struct m_result r1, r2;
-
-	mem.memory = true;
-	model_run_opts(1.2 * TT_M_CAPACITY, &plain, &r1);
-	model_run_opts(1.2 * TT_M_CAPACITY, &mem, &r2);
-	printf("admit model, retrying peers at 1.2x capacity: %lu attempts; random shedding: "
-	       "%lu completed, %lu given up; retries first: %lu completed, %lu given up, "
-	       "%lu retries admitted ahead of the quota\n", (unsigned long)r1.attempts,
-	       (unsigned long)r1.completed, (unsigned long)r1.given_up,
-	       (unsigned long)r2.completed, (unsigned long)r2.given_up,
-	       (unsigned long)r2.retry_first);
-	ck_assert_uint_eq(r1.retry_first, 0);
-	ck_assert(r1.given_up > 1000);	/* the problem is there */
-	ck_assert_uint_gt(r2.retry_first, 0);
-	ck_assert_uint_le(r2.given_up, r1.given_up / 5);
-	ck_assert(r2.completed >= r1.completed * 98 / 100);
-	/* Admitted no more than the controller allowed: as many, within 3%. */
-	ck_assert(r2.admitted <= r1.admitted * 103 / 100);
-
-	model_run_opts(3 * TT_M_CAPACITY, &plain, &r1);
-	model_run_opts(3 * TT_M_CAPACITY, &mem, &r2);
-	ck_assert(r2.completed >= r1.completed * 97 / 100);
-	ck_assert(r2.given_up <= r1.given_up * 103 / 100);
-}
-END_TEST
-
-/* The shed SYN of tuple @p i and ISN @p isn, as app/lcore.c hashes it. */
-static uint64_t
-syn_h(const struct tt_shedmem *s, uint32_t i, uint32_t isn)
-{
-	return tt_shedmem_hash(s, 0xc612000a + (i >> 16), 0xc6120001,
-			       (i & 0xffff) << 16 | 80, isn);
-}
-
-/* Tick @p s every 10 ms from @p *t to @p to. */
-static void
-tick_to(struct tt_shedmem *s, uint64_t *t, uint64_t to)
-{
-	while (*t < to) {
-		*t = *t + 10000 < to ? *t + 10000 : to;
-		tt_shedmem_tick(s, *t);
-	}
-}
-
-/*
- * A shed SYN is remembered for two full generations at least and is
- * forgotten after three; its retransmission (same tuple, same ISN) is
- * recognised, a new incarnation (another ISN) is not.
- */
-START_TEST(test_shedmem_generations)
-{
-	const uint64_t g = TT_SHEDMEM_GEN_US;
-	struct tt_shedmem s;
-	uint64_t t = 0;
-
-	ck_assert_int_eq(tt_shedmem_init(&s, 16, 7, 0), 0);
-	ck_assert(!tt_shedmem_test_set(&s, syn_h(&s, 1, 1000)));	/* shed: marked */
-	ck_assert(!tt_shedmem_test_set(&s, syn_h(&s, 2, 2000)));
-	ck_assert(tt_shedmem_test_set(&s, syn_h(&s, 1, 1000)));	/* its retry */
-	ck_assert(!tt_shedmem_test_set(&s, syn_h(&s, 1, 5000)));	/* a new ISN */
-	/* Late in the third generation (0, 1, 2): still known. */
-	tick_to(&s, &t, 2 * g + g * 9 / 10);
-	ck_assert_uint_eq(s.gen, 2);
-	ck_assert(tt_shedmem_test_set(&s, syn_h(&s, 1, 1000)));	/* marked again, gen 2 */
-	/* In the fourth, generation 0's marks are gone; tuple 1's of gen 2 are not. */
-	tick_to(&s, &t, 3 * g + 1);
-	ck_assert_uint_eq(s.gen, 3);
-	ck_assert(!tt_shedmem_test_set(&s, syn_h(&s, 2, 2000)));
-	ck_assert(tt_shedmem_test_set(&s, syn_h(&s, 1, 1000)));
-	/* An lcore that did not tick for two generations keeps nothing. */
-	tick_to(&s, &t, 3 * g + 10);
-	tt_shedmem_tick(&s, 5 * g + 20);
-	ck_assert(!tt_shedmem_test_set(&s, syn_h(&s, 1, 1000)));
-	tt_shedmem_free(&s);
-}
-END_TEST
-
-/*
- * The sweep: by the time a generation begins, its bits are clear in every
- * word (set three generations before), and the sweep leaves the other
- * generations' bits alone.
- */
-START_TEST(test_shedmem_sweep)
-{
-	const uint64_t g = TT_SHEDMEM_GEN_US;
-	struct tt_shedmem s;
-	uint64_t t = 0, plane;
-	uint32_t i, k, n, left;
-
-	ck_assert_int_eq(tt_shedmem_init(&s, 14, 3, 0), 0);
-	for (k = 0; k < 8; k++) {
-		/* Marks in the current generation. */
-		for (i = 0; i < 3000; i++)
-			tt_shedmem_test_set(&s, syn_h(&s, k * 3000 + i, 1));
-		/* 3/4 of the way in, the next generation's bits are all clear. */
-		tick_to(&s, &t, k * g + g * TT_SHEDMEM_SWEEP_NUM / TT_SHEDMEM_SWEEP_DEN);
-		plane = 0x1111111111111111ULL << ((s.gen + 1) & 3);
-		for (i = 0, left = 0; i < s.n_words; i++)
-			left += (s.w[i] & plane) != 0;
-		ck_assert_uint_eq(left, 0);
-		/* The current generation's marks are all there. */
-		for (i = 0, n = 0; i < 3000; i++)
-			n += tt_shedmem_test_set(&s, syn_h(&s, k * 3000 + i, 1));
-		ck_assert_uint_eq(n, 3000);
-		tick_to(&s, &t, (k + 1) * g);
-	}
-	tt_shedmem_free(&s);
-}
-END_TEST
-
-/*
- * The keyed hash spreads a generator's tuples (one address, consecutive
- * ports, one ISN) over the slots: the share of new SYNs taken for retries
- * is what random slots give (about the share of slots set), and no marked
- * SYN is ever missed.
- */
-START_TEST(test_shedmem_false_positives)
-{
-	struct tt_shedmem s;
-	uint32_t i, seen = 0;
-
-	ck_assert_int_eq(tt_shedmem_init(&s, 16, 11, 0), 0);
-	/* 6,000 shed in 65,536 slots: 8.8% set. */
-	for (i = 0; i < 6000; i++)
-		tt_shedmem_test_set(&s, syn_h(&s, i, 12345));
-	for (i = 0; i < 6000; i++)
-		ck_assert(tt_shedmem_test_set(&s, syn_h(&s, i, 12345)));
-	/* New SYNs, each marked after the test: from 8.8% to about 17% set. */
-	for (i = 6000; i < 12000; i++)
-		seen += tt_shedmem_test_set(&s, syn_h(&s, i, 12345));
-	printf("shed SYN memory: %u of 6000 new SYNs taken for retries (~13%% expected)\n", seen);
-	ck_assert_uint_lt(seen, 6000 * 18 / 100);
-	ck_assert_uint_gt(seen, 6000 * 8 / 100);
-	tt_shedmem_free(&s);
-}
-END_TEST
-
-/*
- * Borrowing: at most a bucket's worth owed (a millisecond of the rate, a
- * burst at least), paid from the next admissions, whether limiting (the
- * tokens) or not (the next bursts); none when disabled.
- */
-START_TEST(test_borrow)
-{
-	struct tt_admit a;
-	uint64_t t = T0;
-	uint32_t i, n, sum;
-
-	/* Not limiting: a burst may be owed, and comes off the next poll. */
-	tt_admit_init(&a, 32, true);
-	ck_assert_uint_eq(tt_admit_update(&a, false, 0, 0, t++), 32);
-	for (n = 0; tt_admit_borrow(&a); n++)
-		;
-	ck_assert_uint_eq(n, 32);
-	ck_assert_uint_eq(tt_admit_update(&a, false, 0, 0, t++), 0);
-	ck_assert_uint_eq(tt_admit_update(&a, false, 0, 0, t++), 32);
-	ck_assert(tt_admit_borrow(&a));
-	ck_assert_uint_eq(tt_admit_update(&a, false, 0, 0, t++), 31);
-
-	/* Limiting at 100,000/s: 100 owed at most, paid before new SYNs get a token. */
-	tt_admit_init(&a, 32, true);
-	tt_admit_update(&a, true, 0, 0, t++);
-	a.rate = 100000;
-	a.tokens = 0;
-	a.last_us = t;
-	for (n = 0; tt_admit_borrow(&a); n++)
-		;
-	ck_assert_uint_eq(n, 100);
-	/*
-	 * The first millisecond's tokens pay the debt; then they pile up (none
-	 * used) to the bucket's cap, a millisecond's worth.
-	 */
-	for (i = 0, sum = 0; i < 3000; i++) {
-		uint16_t q = tt_admit_update(&a, true, 0, 0, t++);
-
-		if (i < 990)
-			ck_assert_uint_eq(q, 0);
-		if (i == 1100)
-			ck_assert_uint_ge(q, 9);
-		sum = q;
-	}
-	ck_assert_uint_eq(sum, 100);
-	ck_assert_uint_eq(a.debt, 0);
-
-	tt_admit_init(&a, 32, false);
-	ck_assert(!tt_admit_borrow(&a));
-}
-END_TEST
-
 Suite *
 tt_test_suite(void)
 {
@@ -555,11 +289,6 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_disabled);
 	tcase_add_test(tc, test_model_overload);
 	tcase_add_test(tc, test_model_below_capacity);
-	tcase_add_test(tc, test_model_retries_first);
-	tcase_add_test(tc, test_shedmem_generations);
-	tcase_add_test(tc, test_shedmem_sweep);
-	tcase_add_test(tc, test_shedmem_false_positives);
-	tcase_add_test(tc, test_borrow);
 	suite_add_tcase(s, tc);
 	return s;
 }
