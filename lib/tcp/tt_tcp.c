@@ -624,10 +624,12 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 
 	switch (c->state) {
 	case TT_TCPS_SYN_SENT:
+		c->flags |= TT_CF_HS_RXT;
 		TT_STAT_INC(ctx->stats, retrans_syn);
 		tt_tcp_send_syn(ctx, c, false);
 		break;
 	case TT_TCPS_SYN_RCVD:
+		c->flags |= TT_CF_HS_RXT;
 		TT_STAT_INC(ctx->stats, retrans_synack);
 		tt_tcp_send_syn(ctx, c, true);
 		break;

@@ -100,6 +100,27 @@ conn_init_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t iss)
 }
 
 /*
+ * The handshake just completed after our SYN or SYN-ACK was sent again
+ * (TT_CF_HS_RXT): something was lost in it.
+ *
+ * - RFC 5681 3.1: "if the SYN or SYN/ACK is lost, the initial window used
+ *   by a sender after a correctly transmitted SYN MUST be one segment".
+ *   (Linux waits for a second retransmission, its 1 s initial RTO making
+ *   a spurious first one common; tcpterm keeps the RFC's rule.)
+ * - RFC 6298 5.7: with no valid RTT sample from the handshake (Karn's
+ *   algorithm discards a retransmitted SYN's; with timestamps the ACK's
+ *   TSecr gives one), an RTO under 3 s is re-initialized to 3 s when data
+ *   transmission begins, as Linux does (TCP_TIMEOUT_FALLBACK).
+ */
+static void
+handshake_loss(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	c->cwnd = c->mss;
+	if (c->srtt == 0 && c->rto_ms < TT_RTO_FALLBACK_MS)
+		c->rto_ms = RTE_MIN((uint32_t)TT_RTO_FALLBACK_MS, ctx->cfg->tcp.rto_max_ms);
+}
+
+/*
  * A new block @p c for the SYN (or cookie ACK) @p s: where replies go, and
  * LISTEN -> SYN_RCVD, counted as a transition of the listening endpoint.
  */
@@ -322,6 +343,8 @@ syn_sent_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s
 		else if (c->flags & TT_CF_RTT)
 			tt_tcp_rtt_sample(ctx, c, ctx->now_ms - c->rtt_ts);
 		c->flags &= ~TT_CF_RTT;
+		if (c->flags & TT_CF_HS_RXT)
+			handshake_loss(ctx, c);
 		c->snd_una = s->ack;
 		c->retries = 0;
 		c->rcv_adv = c->rcv_nxt + tt_tcp_rcv_window(ctx, c);
@@ -581,6 +604,9 @@ ack_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s, boo
 	if (c->flags & TT_CF_SYN_UNACKED) {
 		c->flags &= ~TT_CF_SYN_UNACKED;
 		data_acked--;
+		/* After this ACK's RTT sample, if it gave one. */
+		if (c->flags & TT_CF_HS_RXT)
+			handshake_loss(ctx, c);
 	}
 	c->snd_una = s->ack;
 	if (TT_SEQ_LT(c->snd_nxt, c->snd_una))
@@ -671,6 +697,7 @@ seq_check_done(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 		 * (RFC 9293 3.10.7.4 fourth, as BSD does).
 		 */
 		if ((s->flags & (TT_TH_SYN | TT_TH_ACK)) == TT_TH_SYN) {
+			c->flags |= TT_CF_HS_RXT;
 			TT_STAT_INC(ctx->stats, retrans_synack);
 			tt_tcp_send_syn(ctx, c, true);
 			return true;
@@ -906,6 +933,7 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	/* Fourth: a SYN in a synchronised state gets a challenge ACK (RFC 5961 4). */
 	if (s->flags & TT_TH_SYN) {
 		if (c->state == TT_TCPS_SYN_RCVD && s->seq == c->rcv_nxt - 1) {
+			c->flags |= TT_CF_HS_RXT;
 			TT_STAT_INC(ctx->stats, retrans_synack);
 			tt_tcp_send_syn(ctx, c, true);
 			return;

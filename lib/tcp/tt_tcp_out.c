@@ -361,8 +361,14 @@ tt_tcp_send_syn(struct tt_tcp_ctx *ctx, struct tt_conn *c, bool synack)
 	if (TT_SEQ_LT(c->snd_max, c->snd_nxt))
 		c->snd_max = c->snd_nxt;
 	c->rcv_adv = c->rcv_nxt + RTE_MIN(ctx->cfg->tcp.rcv_wnd, 65535u);
-	if (!(c->flags & TT_CF_TS) && c->retries == 0) {
-		/* Karn: time the SYN only when it is not a retransmission. */
+	if (c->flags & TT_CF_HS_RXT) {
+		/*
+		 * Karn: a SYN sent again (timer, or a SYN-ACK answering the
+		 * peer's retransmitted SYN) is not timed, and its ACK may be
+		 * the first copy's: no sample from it.
+		 */
+		c->flags &= ~TT_CF_RTT;
+	} else if (!(c->flags & TT_CF_TS)) {
 		c->flags |= TT_CF_RTT;
 		c->rtt_seq = c->snd_una;
 		c->rtt_ts = ctx->now_ms;

@@ -24,6 +24,9 @@ void tt_synq_push(struct tt_tcp_ctx *ctx, const struct tt_conn *c);
 /** Free the oldest half-open connection; false when there is none. */
 bool tt_synq_evict_oldest(struct tt_tcp_ctx *ctx);
 
+/* RFC 6298 5.7: the RTO after a handshake that lost a segment and gave no RTT sample. */
+#define TT_RTO_FALLBACK_MS 3000
+
 /**
  * The flow table's 64-bit hash of a key, computed once per segment and
  * passed on (a burst lookup, then the insert of a new flow, the TIME_WAIT

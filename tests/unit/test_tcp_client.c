@@ -312,6 +312,40 @@ START_TEST(test_client_syn_retransmit)
 }
 END_TEST
 
+/*
+ * Our SYN sent again, then the SYN-ACK without timestamps (RFC 5681 3.1,
+ * RFC 6298 5.7): no RTT sample (Karn), the RTO (backed off to 2 s) goes to
+ * 3 s, and the initial window is one segment.
+ */
+START_TEST(test_client_syn_loss_window)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+
+	fp_client_setup(f);
+	f->syn_opts = TT_OPT_MSS;
+	fp_start(f);
+	c = fp_client_connect(f);
+	s = fp_expect(f, SYN);
+	f->pc.rcv_nxt = s->seq + 1;
+	fp_time(f, f->cfg.tcp.rto_init_ms);
+	fp_expect(f, SYN);
+	fp_time(f, 3);
+	fp_send_synack(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	ck_assert_uint_eq(c->cwnd, c->mss);
+	ck_assert_uint_eq(c->srtt, 0);
+	ck_assert_uint_eq(c->rto_ms, 3000);
+	/* The request goes on the third segment all the same. */
+	s = fp_expect(f, ACK | PSH);
+	ck_assert_uint_gt(s->len, 0);
+	f->pc.rcv_nxt = s->seq + s->len;
+	fp_ack(f);
+	fp_end(f);
+}
+END_TEST
+
 /* RST|ACK in answer to the SYN: refused. Unacceptable ACKs are handled per RFC. */
 START_TEST(test_client_refused)
 {
@@ -474,6 +508,7 @@ tt_test_suite(void)
 	tc = fp_tcase("client");
 	tcase_add_test(tc, test_client_http);
 	tcase_add_test(tc, test_client_syn_retransmit);
+	tcase_add_test(tc, test_client_syn_loss_window);
 	tcase_add_test(tc, test_client_refused);
 	tcase_add_test(tc, test_client_simultaneous_open);
 	tcase_add_test(tc, test_client_tw_reuse);

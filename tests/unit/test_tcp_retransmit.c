@@ -52,6 +52,71 @@ START_TEST(test_synack_retransmit)
 }
 END_TEST
 
+/*
+ * A handshake that lost a segment (RFC 5681 3.1, RFC 6298 5.7, Karn).
+ * Case 0: our SYN-ACK sent again at its RTO, no timestamps: no RTT sample,
+ * so the RTO (backed off to 2 s) goes to 3 s, and the initial window is one
+ * segment: the response waits 3 s for its retransmission. Case 1: the
+ * peer's SYN came again and was answered with the SYN-ACK again, its ACK
+ * at once: Karn's rule takes no sample from it (the ACK may be the first
+ * copy's), so the RTO goes from 1 s to 3 s. Case 2: as 0 with timestamps:
+ * the ACK's TSecr gives a sample, the RTO comes from it; the window is
+ * still one segment. Case 3: nothing lost: the initial window and the
+ * sampled RTO.
+ */
+START_TEST(test_handshake_loss)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	uint32_t seq;
+
+	if (_i != 2)
+		f->syn_opts = TT_OPT_MSS;	/* no timestamps */
+	fp_start(f);
+	fp_syn(f);
+	if (_i == 0 || _i == 2) {
+		fp_time(f, f->cfg.tcp.rto_init_ms);
+		fp_expect(f, SYN | ACK);
+	} else if (_i == 1) {
+		fp_time(f, 5);
+		fp_send_syn(f);
+		fp_expect(f, SYN | ACK);
+	}
+	fp_time(f, 5);
+	fp_ack(f);
+	ck_state(f, TT_TCPS_ESTABLISHED);
+	c = fp_conn(f);
+	if (_i == 3) {
+		ck_assert_uint_eq(c->cwnd, f->cfg.tcp.init_cwnd * c->mss + 1);
+		ck_assert_uint_ne(c->srtt, 0);
+		fp_end(f);
+		return;
+	}
+	/* One segment (the SYN's sequence number counted in once acknowledged). */
+	ck_assert_uint_le(c->cwnd, (uint32_t)c->mss + 1);
+	if (_i == 2) {
+		ck_assert_uint_ne(c->srtt, 0);
+		ck_assert_uint_eq(c->rto_ms, f->cfg.tcp.rto_min_ms);
+		fp_end(f);
+		return;
+	}
+	ck_assert_uint_eq(c->srtt, 0);
+	ck_assert_uint_eq(c->rto_ms, 3000);
+	/* The response is retransmitted 3 s after it was sent, not before. */
+	fp_send_str(f, REQ11);
+	s = fp_expect(f, ACK | PSH);
+	seq = s->seq;
+	fp_time(f, 2999);
+	fp_none(f);
+	fp_time(f, 1);
+	s = fp_expect(f, ACK | PSH);
+	ck_assert_uint_eq(s->seq, seq);
+	fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
+	fp_end(f);
+}
+END_TEST
+
 /* Data: RTO (RFC 6298), doubling, max_retries times, then RST (retrans_timeout_reset). */
 START_TEST(test_data_retransmit)
 {
@@ -548,6 +613,7 @@ tt_test_suite(void)
 	tc = fp_tcase("retransmit");
 	tcase_add_test(tc, test_synack_retransmit);
 	tcase_add_test(tc, test_data_retransmit);
+	tcase_add_loop_test(tc, test_handshake_loss, 0, 4);
 	tcase_add_test(tc, test_retransmit_ack_resets_backoff);
 	tcase_add_test(tc, test_fin_retransmit);
 	tcase_add_test(tc, test_last_ack_fin_retransmit);
