@@ -79,7 +79,7 @@
 	X(sack_recoveries) X(sack_rxt_lost) X(sack_sb_full) X(sack_rescue) \
 	X(tlp_probes) X(tlp_recoveries) X(tlp_spurious) \
 	X(impair_dropped) X(impair_duplicated) X(impair_reordered) \
-	X(delayed_acks) X(persist_probes) X(tw_reuse) X(tw_reuse_connect) X(tw_ended_by_rst) X(tw_rst_ignored) X(last_ack_reopened) X(idle_timeouts) \
+	X(delayed_acks) X(persist_probes) X(wnd_updates) X(tw_reuse) X(tw_reuse_connect) X(tw_ended_by_rst) X(tw_rst_ignored) X(last_ack_reopened) X(idle_timeouts) \
 	X(http_requests) X(http_responses) X(http_bad_requests) \
 	X(client_completed) X(client_requests) X(client_responses) \
 	X(client_fail_refused) X(client_fail_timeout) X(client_fail_reset) \

@@ -343,8 +343,13 @@ conn_unlink(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 void
 tt_tcp_conn_free(struct tt_tcp_ctx *ctx, struct tt_conn *c, int reason)
 {
+	bool held = c->flags & TT_CF_APP_HOLDS;
+
 	conn_release(ctx, c, reason);
 	conn_unlink(ctx, c);
+	/* What the application held is given back: others' windows may reopen. */
+	if (unlikely(held) && ctx->ww_n > 0)
+		tt_tcp_wnd_wait_check(ctx);
 }
 
 /*

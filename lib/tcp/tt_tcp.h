@@ -139,6 +139,7 @@ struct tt_seg {
 #define TT_CF_CC_FC	0x400000	/**< W_max from fast convergence (RFC 9438 4.7) */
 #define TT_CF_CC_K0	0x800000	/**< the stage after a timeout: K = 0 (RFC 9438 4.8) */
 #define TT_CF_HS_RXT	0x1000000	/**< our SYN or SYN-ACK was sent again (RFC 5681 3.1, RFC 6298 5.7) */
+#define TT_CF_WND_WAIT	0x2000000	/**< advertised a window held shut: in the window-update ring */
 /* FIFO membership survives a block's reuse: the delayed-ACK FIFO is walked lazily. */
 #define TT_CF_FIFO_MASK (TT_CF_IN_DACK_FIFO | TT_CF_DACK_REQUEUE)
 
@@ -260,6 +261,9 @@ struct tt_synq_ent {
 	uint32_t iss;
 };
 
+/* Connections waiting for a window update at most (tt_tcp_wnd_wait()). */
+#define TT_WND_WAIT_SIZE 1024
+
 /** The SYN queue: a ring of entries, oldest at @c head. */
 struct tt_synq {
 	struct tt_synq_ent *e;
@@ -295,6 +299,13 @@ struct tt_tcp_ctx {
 	uint32_t cookie_key[4];	/**< secret of the SYN cookies (tt_syncookie.c) */
 	uint32_t syn_rcvd_max;	/**< half-open flows from which syn_cookies = auto answers with cookies */
 	struct tt_synq synq;	/**< half-open flows, oldest first (syn_cookies = off only) */
+	/**
+	 * Connections that advertised a window their application's holding
+	 * kept below an update's worth, oldest first (tt_tcp_guard.h,
+	 * tt_tcp_wnd_wait()): told when another's release reopens it.
+	 */
+	uint32_t wnd_wait[TT_WND_WAIT_SIZE];
+	uint32_t ww_head, ww_n;
 	uint16_t our_mss;	/**< MSS we advertise */
 	uint32_t chack_ms;	/**< start of the challenge-ACK second (RFC 5961 7) */
 	uint32_t chack_left;	/**< challenge ACKs left in it */

@@ -137,3 +137,57 @@ tt_tcp_app_unread(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t n)
 	/* Say at once that the window is closed (tt_tcp_rcv_window()). */
 	c->flags |= TT_CF_ACK_NOW;
 }
+
+/* Connections looked at by one tt_tcp_wnd_wait_check(). */
+#define TT_WND_WAIT_BATCH 16
+
+void
+tt_tcp_wnd_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	if ((c->flags & TT_CF_WND_WAIT) || ctx->ww_n == TT_WND_WAIT_SIZE)
+		return;
+	c->flags |= TT_CF_WND_WAIT;
+	ctx->wnd_wait[(ctx->ww_head + ctx->ww_n++) % TT_WND_WAIT_SIZE] =
+		tt_tcp_conn_idx(ctx, c);
+}
+
+void
+tt_tcp_wnd_wait_check(struct tt_tcp_ctx *ctx)
+{
+	uint32_t k = RTE_MIN(ctx->ww_n, (uint32_t)TT_WND_WAIT_BATCH);
+
+	while (k-- > 0) {
+		struct tt_conn *c = &ctx->conns[ctx->wnd_wait[ctx->ww_head]];
+		int32_t adv = (int32_t)(c->rcv_adv - c->rcv_nxt);
+		uint32_t min = tt_tcp_wnd_update_min(ctx, c);
+		uint32_t wnd;
+
+		ctx->ww_head = (ctx->ww_head + 1) % TT_WND_WAIT_SIZE;
+		ctx->ww_n--;
+		/*
+		 * Gone (freed, or reused: a new block's flags are clear), past
+		 * receiving, told a window worth having since, or about to send
+		 * an ACK anyway (the window goes with it).
+		 */
+		if (!(c->flags & TT_CF_WND_WAIT))
+			continue;
+		if ((c->state != TT_TCPS_ESTABLISHED && c->state != TT_TCPS_FIN_WAIT_1 &&
+		     c->state != TT_TCPS_FIN_WAIT_2) || adv >= (int32_t)min ||
+		    (c->flags & TT_CF_ACK_NOW)) {
+			c->flags &= ~TT_CF_WND_WAIT;
+			continue;
+		}
+		wnd = tt_tcp_rcv_window(ctx, c);
+		if (adv < 0)
+			adv = 0;
+		if (wnd >= (uint32_t)adv + min) {
+			/* RFC 9293 3.8.6.2.2: the window reopened by enough to say so. */
+			c->flags &= ~TT_CF_WND_WAIT;
+			TT_STAT_INC(ctx->stats, wnd_updates);
+			tt_tcp_delack(ctx, c);
+			continue;
+		}
+		c->flags &= ~TT_CF_WND_WAIT;
+		tt_tcp_wnd_wait(ctx, c);	/* still shut: to the back */
+	}
+}

@@ -11,6 +11,8 @@
  * docs/security.md.
  */
 
+#include <rte_common.h>
+
 #include "tcp/tt_tcp.h"
 
 /**
@@ -81,5 +83,33 @@ uint32_t tt_tcp_persist_due(const struct tt_tcp_ctx *ctx, const struct tt_conn *
  * and an ACK with the closed window is owed).
  */
 bool tt_tcp_hold_room(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+
+/**
+ * The least window increase worth an update of its own (receiver SWS
+ * avoidance, RFC 9293 3.8.6.2.2): min(half the receive buffer, one MSS).
+ */
+static inline uint32_t
+tt_tcp_wnd_update_min(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
+{
+	return RTE_MIN(ctx->cfg->tcp.rcv_wnd / 2, (uint32_t)c->mss);
+}
+
+/**
+ * @p c is advertising a window its application's holding keeps below
+ * tt_tcp_wnd_update_min(): remember it, so that when the application
+ * gives back what another connection held (echo's per-lcore limit) and
+ * this window reopens, the peer is told (tt_tcp_wnd_wait_check()) rather
+ * than left to find out with a zero-window probe after its persist timer.
+ * A full ring leaves it to the probe.
+ */
+void tt_tcp_wnd_wait(struct tt_tcp_ctx *ctx, struct tt_conn *c);
+
+/**
+ * The application gave back held data: of the connections waiting (at
+ * most TT_WND_WAIT_BATCH, oldest first), queue an ACK for those whose
+ * window reopened by an update's worth (sent at the delayed-ACK deadline,
+ * tcp.delack_ms), and put back those still shut.
+ */
+void tt_tcp_wnd_wait_check(struct tt_tcp_ctx *ctx);
 
 #endif /* _TT_TCP_GUARD_H_ */

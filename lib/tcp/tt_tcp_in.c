@@ -519,8 +519,11 @@ data_acked_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t data_acked)
 	if (!(c->flags & TT_CF_APP_HOLDS))
 		return;
 	now_wnd = tt_tcp_rcv_window(ctx, c);
-	if (now_wnd > adv && now_wnd - adv >= RTE_MIN(ctx->cfg->tcp.rcv_wnd / 2, (uint32_t)c->mss))
+	if (now_wnd > adv && now_wnd - adv >= tt_tcp_wnd_update_min(ctx, c))
 		c->flags |= TT_CF_ACK_NOW;
+	/* What it gave back may reopen others' windows (a per-lcore limit). */
+	if (ctx->ww_n > 0)
+		tt_tcp_wnd_wait_check(ctx);
 }
 
 /* Our FIN is acknowledged (RFC 9293 3.10.7.4 fifth). Returns 1 when the block is done with. */

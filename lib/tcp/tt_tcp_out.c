@@ -19,6 +19,7 @@
 #include "tcp/tt_tcp_priv.h"
 #include "tcp/tt_tcp_events.h"
 #include "tcp/tt_tcp_reass.h"
+#include "tcp/tt_tcp_guard.h"
 
 uint32_t
 tt_tcp_rcv_window_held(const struct tt_tcp_ctx *ctx, const struct tt_conn *c)
@@ -286,6 +287,9 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 					 so.payload, len, &so.psum);
 	/* Whatever we send carries the ACK: no ACK is owed any more. */
 	c->rcv_adv = c->rcv_nxt + (wnd >> c->rcv_ws << c->rcv_ws);
+	/* A window held shut by what the application holds: to be reopened (tt_tcp_guard.h). */
+	if (unlikely(c->flags & TT_CF_APP_HOLDS) && wnd < tt_tcp_wnd_update_min(ctx, c))
+		tt_tcp_wnd_wait(ctx, c);
 	c->flags &= ~(TT_CF_ACK_NOW | TT_CF_DELACK);
 	c->rx_unacked = 0;
 	seg_send(ctx, ifc, &so, len);

@@ -260,13 +260,14 @@ END_TEST
  * another mbuf only while it holds fewer than the lcore has free (those
  * holding most stop first), its window shrinking to what those can carry;
  * data sent into a window advertised before another connection took the
- * mbufs is refused and counted. Acknowledging the echoes gives them back.
+ * mbufs is refused and counted. Acknowledging the echoes gives them back,
+ * and the other connection whose window the limit shut is told it reopened.
  */
 START_TEST(test_echo_lcore_limit)
 {
 	struct fp *f = fp_cur;
 	const struct fp_seg *s;
-	struct fp_pc a;
+	struct fp_pc a, b;
 	static const uint8_t one = 'x';
 	static const uint16_t win_a[] = { 4000, 2000 }, win_b[] = { 2000, 0 };
 	uint32_t ack_a, ack_b;
@@ -306,6 +307,7 @@ START_TEST(test_echo_lcore_limit)
 	s = fp_expect(f, ACK);
 	ck_assert_uint_eq(s->win, 0);
 	f->pc.snd_nxt--;
+	b = f->pc;
 	/* A was told 2000 bytes, but holds 2 with 2 free: refused, counted. */
 	f->pc = a;
 	fp_send(f, ACK | PSH, &one, 1);
@@ -322,6 +324,22 @@ START_TEST(test_echo_lcore_limit)
 	ck_assert_uint_eq(s->win, 4000);
 	ck_assert_uint_eq(tt_test_pool_in_use(), base + 2);
 	ck_assert_uint_eq(f->ctx->app->echo_held, 2);
+	/*
+	 * That reopened B's window too (2 more mbufs of 4 free): B's peer is
+	 * told at the delayed-ACK deadline, not left to its persist timer
+	 * (RFC 9293 3.8.6.2.2).
+	 */
+	a = f->pc;
+	f->pc = b;
+	ck_assert_uint_eq(ST(f, wnd_updates), 1);
+	fp_time(f, f->cfg.tcp.delack_ms - 1);
+	fp_none(f);
+	fp_time(f, 1);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->dport, b.port);
+	ck_assert_uint_eq(s->win, 2000);
+	ck_assert_uint_eq(s->len, 0);
+	f->pc = a;
 	fp_send(f, FIN | ACK, NULL, 0);
 	fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
 	ck_state(f, TT_TCPS_CLOSED);
