@@ -28,6 +28,10 @@ for s8_kv in ${S8_SRV_SET:-}; do
 done
 unset s8_kv
 S8_DPERF_MEM=800	# MB of hugepages per dperf process (its sockets: 100 x 65535 x 64 B)
+# What a dperf process takes in all: EAL grows past socket_mem for the
+# mbuf pool and the memif rings (its server, 2026-12-07: 1,250 MB), so a
+# pair needs far more free hugepages than 2 x socket_mem.
+S8_DPERF_TAKES=1500
 
 # s8_find_dperf: S8_DPERF (the binary) and S8_FROM, or S8_WHY.
 s8_find_dperf() {
@@ -283,8 +287,8 @@ s8_dperf() {
 		return 0
 	fi
 	S8_NR_OLD=
-	if ! s8_hugepages $((2 * S8_DPERF_MEM + 200)); then
-		b_note 8a "skipped: dperf needs $((2 * S8_DPERF_MEM + 200)) MB of free 2 MiB hugepages for a pair, which could not be had"
+	if ! s8_hugepages $((2 * S8_DPERF_TAKES + 200)); then
+		b_note 8a "skipped: dperf needs $((2 * S8_DPERF_TAKES + 200)) MB of free 2 MiB hugepages for a pair, which could not be had"
 		return 0
 	fi
 	log "[8] dperf: $S8_FROM"
