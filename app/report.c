@@ -288,11 +288,28 @@ rate_why_line(struct tt_app *app, FILE *f, const struct tt_stats *s, double achi
 	}
 	fprintf(f, "client rate held back by:");
 	if (conc != 0) {
+		uint64_t syn_rxt = s->c[TT_STAT_retrans_syn];
+		uint64_t opened = s->c[TT_STAT_conn_attempted];
+
 		gen_hist(app, TT_MH_LIFETIME, &h);
 		fprintf(f, " client.concurrency (all %u open at %" PRIu64 " polls; a mean "
-			"lifetime of %.0f us needs about %.0f open for %" PRIu64 " conn/s: raise it)",
+			"lifetime of %.0f us needs about %.0f open for %" PRIu64 " conn/s",
 			app->cfg.client.concurrency, conc, tt_hist_mean(&h),
 			tt_hist_mean(&h) * 1e-6 * rate, rate);
+		/*
+		 * Lifetimes made long by SYNs that went unanswered (a server
+		 * past its capacity sheds them, docs/tcp.md "Overload"; each
+		 * waits the SYN retransmission timeout): more concurrency only
+		 * holds more connections waiting.
+		 */
+		if (syn_rxt * 20 > opened)
+			fprintf(f, ", most of it waiting: %" PRIu64 " SYNs were sent again for %"
+				PRIu64 " opens, each after tcp.rto_init_ms, because the target "
+				"dropped or shed them: it is past its capacity, and a higher "
+				"concurrency would only hold more connections waiting)",
+				syn_rxt, opened);
+		else
+			fprintf(f, ": raise it)");
 		sep = ",";
 	}
 	if (txq != 0) {
