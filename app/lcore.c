@@ -434,8 +434,8 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		if (w->txq.n >= TT_TXQ_SIZE / 2 && w->admit.enabled)
 			syn_q = 0;
 		/* The same two signals end finished connections early (tt_tcp.h). */
-		w->tcp->overloaded = w->admit.enabled &&
-				     (w->admit.rate != 0 || w->txq.n >= TT_TXQ_SIZE / 2);
+		tt_tcp_set_overloaded(w->tcp, w->admit.enabled &&
+				      (w->admit.rate != 0 || w->txq.n >= TT_TXQ_SIZE / 2));
 		w->syn_given = w->syn_left = syn_q;
 		w->rx_full = false;
 

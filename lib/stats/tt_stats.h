@@ -74,7 +74,7 @@
 	X(syncookies_ok) X(syncookies_failed) X(syn_rcvd_evicted) X(tw_recycled) \
 	X(tx_mbuf_reused) X(tx_refused) \
 	X(retrans_syn) X(retrans_synack) X(retrans_data) X(retrans_fin) \
-	X(retrans_fast) X(retrans_timeout_reset) X(overload_fin_aborts) X(dup_acks) \
+	X(retrans_fast) X(retrans_timeout_reset) X(overload_fin_aborts) X(overload_rto_deferred) X(dup_acks) \
 	X(ooo_queued) X(ooo_merged) X(sack_out) X(dsack_out) \
 	X(sack_recoveries) X(sack_rxt_lost) X(sack_sb_full) X(sack_rescue) \
 	X(tlp_probes) X(tlp_recoveries) X(tlp_spurious) \

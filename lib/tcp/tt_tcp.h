@@ -114,6 +114,14 @@ struct tt_seg {
 	const struct rte_ether_addr *smac;
 };
 
+/*
+ * RFC 6298 2.4's floor: "if it is less than 1 second, then the RTO SHOULD
+ * be rounded up to 1 second". tcp.rto_min_ms (200 ms, as Linux) applies
+ * normally; an lcore overloaded within the last TT_RTO_OVERLOAD_MS waits
+ * this long before it retransmits data or a FIN by timer (rto_expired()).
+ */
+#define TT_RTO_OVERLOAD_MS 1000
+
 /* Connection flags (the engine's; the application keeps its own in its area). */
 #define TT_CF_WS	0x0001	/**< window scaling in use (both sent WS) */
 #define TT_CF_TS	0x0002	/**< timestamps in use */
@@ -316,6 +324,12 @@ struct tt_tcp_ctx {
 	 * instead of retransmitting it (rto_expired(), docs/tcp.md).
 	 */
 	bool overloaded;
+	/**
+	 * TT_RTO_OVERLOAD_MS past the last poll that was overloaded
+	 * (tt_tcp_set_overloaded()): until then a retransmission timeout
+	 * below 1 s waits for RFC 6298's 1 s floor (rto_expired()).
+	 */
+	uint32_t overload_until_ms;
 	uint8_t listen_bits[65536 / 8];
 	/** The application's context (tt_tcp_events.h), set by whoever creates it. */
 	struct tt_app_ctx *app;
@@ -330,6 +344,15 @@ struct tt_tcp_ctx *tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net 
 void tt_tcp_ctx_free(struct tt_tcp_ctx *ctx);
 
 /** Set the time (microseconds, monotonic) for the next calls. */
+/** The lcore's overload signal for this poll (see overloaded above). */
+static inline void
+tt_tcp_set_overloaded(struct tt_tcp_ctx *ctx, bool overloaded)
+{
+	ctx->overloaded = overloaded;
+	if (overloaded)
+		ctx->overload_until_ms = ctx->now_ms + TT_RTO_OVERLOAD_MS;
+}
+
 static inline void
 tt_tcp_set_time(struct tt_tcp_ctx *ctx, uint64_t now_us)
 {

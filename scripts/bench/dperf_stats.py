@@ -159,6 +159,9 @@ def tcpterm(path, seconds):
         if fin_aborts:
             detail.append("overload_fin_aborts %d (the peer had every byte: not errors)" %
                           fin_aborts)
+        if c.get("overload_rto_deferred", 0):
+            detail.append("overload_rto_deferred %d (timer retransmissions held to 1 s)" %
+                          c["overload_rto_deferred"])
     out["detail"] = "; ".join(detail) if detail else "none"
     return out
 

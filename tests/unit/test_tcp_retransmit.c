@@ -285,7 +285,7 @@ START_TEST(test_overload_last_ack_abort)
 	const struct fp_seg *s;
 	uint32_t fin_seq = to_last_ack(f);
 
-	f->ctx->overloaded = true;
+	tt_tcp_set_overloaded(f->ctx, true);
 	ck_assert_uint_eq(fp_wait_output(f, 2000), f->cfg.tcp.rto_min_ms);
 	s = fp_expect(f, RST | ACK);
 	ck_assert_uint_eq(s->seq, fin_seq + 1);
@@ -303,8 +303,9 @@ END_TEST
 
 /*
  * Overloaded, but data is outstanding (a response the peer may not have):
- * the RTO retransmits it as always; once the data is acknowledged and only
- * the FIN is left, the next RTO resets.
+ * it is retransmitted, after RFC 6298 2.4's 1 s floor instead of
+ * tcp.rto_min_ms (TT_RTO_OVERLOAD_MS, overload_rto_deferred); once the
+ * data is acknowledged and only the FIN is left, the next RTO resets.
  */
 START_TEST(test_overload_keeps_unacked_data)
 {
@@ -320,11 +321,12 @@ START_TEST(test_overload_keeps_unacked_data)
 	seq = s->seq;
 	fin_seq = s->seq + s->len;
 	ck_state(f, TT_TCPS_FIN_WAIT_1);
-	f->ctx->overloaded = true;
-	ck_assert_uint_eq(fp_wait_output(f, 2000), f->cfg.tcp.rto_min_ms);
+	tt_tcp_set_overloaded(f->ctx, true);
+	ck_assert_uint_eq(fp_wait_output(f, 2000), TT_RTO_OVERLOAD_MS);
 	s = fp_expect(f, ACK | PSH | FIN);
 	ck_assert_uint_eq(s->seq, seq);
 	ck_assert_uint_eq(ST(f, retrans_data), 1);
+	ck_assert_uint_eq(ST(f, overload_rto_deferred), 1);
 	ck_assert_uint_eq(ST(f, overload_fin_aborts), 0);
 	fp_none(f);
 	/* The data (not the FIN) acknowledged: the FIN's RTO now resets. */
@@ -338,6 +340,46 @@ START_TEST(test_overload_keeps_unacked_data)
 	ck_state(f, TT_TCPS_CLOSED);
 	ck_assert_uint_eq(ST(f, overload_fin_aborts), 1);
 	ck_assert_uint_eq(ST(f, retrans_fin), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * The 1 s floor after an overload, step by step. The lcore was overloaded
+ * once, when the response went, and not since: within TT_RTO_OVERLOAD_MS
+ * of it, the deadline of the first RTO (200 ms) passes and nothing is
+ * sent; the segment goes 1 s after it was first sent, then backoff
+ * doubles from 1 s (the next 2 s later), with no second deferral.
+ */
+START_TEST(test_overload_rto_floor)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	uint32_t seq;
+
+	f->cfg.tcp.tlp = false;
+	fp_start(f);
+	fp_open(f);
+	fp_send_str(f, REQ10);
+	s = fp_expect(f, ACK | PSH | FIN);
+	seq = s->seq;
+	/* Overloaded a moment ago, not now: within the last second counts. */
+	tt_tcp_set_overloaded(f->ctx, true);
+	tt_tcp_set_overloaded(f->ctx, false);
+	fp_time(f, f->cfg.tcp.rto_min_ms + 10);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, overload_rto_deferred), 1);
+	ck_assert_uint_eq(ST(f, retrans_data), 0);
+	/* 1 s after it was sent (the time above counted). */
+	ck_assert_uint_eq(fp_wait_output(f, 2000), TT_RTO_OVERLOAD_MS - f->cfg.tcp.rto_min_ms - 10);
+	s = fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(s->seq, seq);
+	ck_assert_uint_eq(ST(f, retrans_data), 1);
+	/* Backoff from 1 s: the next after 2 s more, no second deferral. */
+	ck_assert_uint_eq(fp_wait_output(f, 5000), 2 * TT_RTO_OVERLOAD_MS);
+	fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(ST(f, retrans_data), 2);
+	ck_assert_uint_eq(ST(f, overload_rto_deferred), 1);
 	fp_end(f);
 }
 END_TEST
@@ -619,6 +661,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_last_ack_fin_retransmit);
 	tcase_add_test(tc, test_overload_last_ack_abort);
 	tcase_add_test(tc, test_overload_keeps_unacked_data);
+	tcase_add_test(tc, test_overload_rto_floor);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_partial_ack_with_data);
 	tcase_add_test(tc, test_sack_dupack_window_changes);
