@@ -302,6 +302,21 @@ START_TEST(test_overload_last_ack_abort)
 END_TEST
 
 /*
+ * A response with its FIN (the request asks the server to close), sent
+ * once, tail loss probes off so the RTO alone retransmits: returns the
+ * segment (its seq and len).
+ */
+static const struct fp_seg *
+response_sent(struct fp *f)
+{
+	f->cfg.tcp.tlp = false;
+	fp_start(f);
+	fp_open(f);
+	fp_send_str(f, REQ10);
+	return fp_expect(f, ACK | PSH | FIN);
+}
+
+/*
  * Overloaded, but data is outstanding (a response the peer may not have):
  * it is retransmitted, after RFC 6298 2.4's 1 s floor instead of
  * tcp.rto_min_ms (TT_RTO_OVERLOAD_MS, overload_rto_deferred); once the
@@ -313,11 +328,7 @@ START_TEST(test_overload_keeps_unacked_data)
 	const struct fp_seg *s;
 	uint32_t seq, fin_seq;
 
-	f->cfg.tcp.tlp = false;
-	fp_start(f);
-	fp_open(f);
-	fp_send_str(f, REQ10);
-	s = fp_expect(f, ACK | PSH | FIN);
+	s = response_sent(f);
 	seq = s->seq;
 	fin_seq = s->seq + s->len;
 	ck_state(f, TT_TCPS_FIN_WAIT_1);
@@ -357,12 +368,7 @@ START_TEST(test_overload_rto_floor)
 	const struct fp_seg *s;
 	uint32_t seq;
 
-	f->cfg.tcp.tlp = false;
-	fp_start(f);
-	fp_open(f);
-	fp_send_str(f, REQ10);
-	s = fp_expect(f, ACK | PSH | FIN);
-	seq = s->seq;
+	seq = response_sent(f)->seq;
 	/* Overloaded a moment ago, not now: within the last second counts. */
 	tt_tcp_set_overloaded(f->ctx, true);
 	tt_tcp_set_overloaded(f->ctx, false);
