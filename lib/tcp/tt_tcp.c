@@ -620,23 +620,22 @@ rto_expired(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 		tt_tcp_conn_free(ctx, c, TT_CLOSE_R_TIMEOUT);
 		return;
 	}
-	if (unlikely((int32_t)(ctx->overload_until_ms - ctx->now_ms) > 0) &&
-	    c->rto_ms < TT_RTO_OVERLOAD_MS && c->state >= TT_TCPS_ESTABLISHED &&
-	    c->snd_wnd != 0) {
+	if (unlikely(tt_tcp_overloaded_recently(ctx)) && c->rto_ms < TT_RTO_OVERLOAD_MS &&
+	    c->state >= TT_TCPS_ESTABLISHED && c->snd_wnd != 0) {
 		/*
 		 * Overloaded within the last second, data or a FIN
 		 * outstanding: RFC 6298 2.4's 1 s floor instead of
-		 * tcp.rto_min_ms. What is usually missing
-		 * is the peer's ACK, lost because the peer or the path is
-		 * as overloaded as we are (a ring it did not drain, its own
-		 * TX dropping); a retransmission every 200, 600, 1,400 ms
-		 * adds load where there is none to spare, and a peer that
-		 * repairs on its own, slower timer (its FIN sent again)
-		 * throws each one away (docs/dperf.md). Congestion
-		 * collapse from needless retransmissions is what RFC 6298's
-		 * conservative floor is for. The deadline moves to 1 s
-		 * after the timer was started (rto_due was start + rto_ms),
-		 * no retry is counted, and backoff goes on from 1 s.
+		 * tcp.rto_min_ms. What is usually missing is the peer's
+		 * ACK, lost because the peer or the path is as overloaded
+		 * as we are (a ring it did not drain, its own TX dropping).
+		 * A retransmission at 200, 600 and 1,400 ms adds load where
+		 * there is none to spare, and a peer that repairs on its
+		 * own, slower timer (its FIN sent again) throws each one
+		 * away (docs/dperf.md). Congestion collapse from needless
+		 * retransmissions is what RFC 6298's conservative floor is
+		 * for. The deadline moves to 1 s after the timer was
+		 * started (rto_due was start + rto_ms), no retry is
+		 * counted, and backoff goes on from 1 s.
 		 */
 		TT_STAT_INC(ctx->stats, overload_rto_deferred);
 		c->rto_due += TT_RTO_OVERLOAD_MS - c->rto_ms;

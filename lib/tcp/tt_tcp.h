@@ -325,11 +325,13 @@ struct tt_tcp_ctx {
 	 */
 	bool overloaded;
 	/**
-	 * TT_RTO_OVERLOAD_MS past the last poll that was overloaded
-	 * (tt_tcp_set_overloaded()): until then a retransmission timeout
-	 * below 1 s waits for RFC 6298's 1 s floor (rto_expired()).
+	 * now_ms of the last poll that was overloaded, once there was one
+	 * (tt_tcp_set_overloaded()): within TT_RTO_OVERLOAD_MS of it a
+	 * retransmission timeout below 1 s waits for RFC 6298's 1 s floor
+	 * (rto_expired()).
 	 */
-	uint32_t overload_until_ms;
+	uint32_t overload_ms;
+	bool overload_seen;
 	uint8_t listen_bits[65536 / 8];
 	/** The application's context (tt_tcp_events.h), set by whoever creates it. */
 	struct tt_app_ctx *app;
@@ -343,16 +345,25 @@ struct tt_tcp_ctx *tt_tcp_ctx_create(const struct tt_config *cfg, struct tt_net 
 				     unsigned int idx, int socket);
 void tt_tcp_ctx_free(struct tt_tcp_ctx *ctx);
 
-/** Set the time (microseconds, monotonic) for the next calls. */
 /** The lcore's overload signal for this poll (see overloaded above). */
 static inline void
 tt_tcp_set_overloaded(struct tt_tcp_ctx *ctx, bool overloaded)
 {
 	ctx->overloaded = overloaded;
-	if (overloaded)
-		ctx->overload_until_ms = ctx->now_ms + TT_RTO_OVERLOAD_MS;
+	if (overloaded) {
+		ctx->overload_ms = ctx->now_ms;
+		ctx->overload_seen = true;
+	}
 }
 
+/** True within TT_RTO_OVERLOAD_MS of the last overloaded poll. */
+static inline bool
+tt_tcp_overloaded_recently(const struct tt_tcp_ctx *ctx)
+{
+	return ctx->overload_seen && ctx->now_ms - ctx->overload_ms < TT_RTO_OVERLOAD_MS;
+}
+
+/** Set the time (microseconds, monotonic) for the next calls. */
 static inline void
 tt_tcp_set_time(struct tt_tcp_ctx *ctx, uint64_t now_us)
 {

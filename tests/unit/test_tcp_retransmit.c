@@ -391,6 +391,31 @@ START_TEST(test_overload_rto_floor)
 END_TEST
 
 /*
+ * An overload more than TT_RTO_OVERLOAD_MS before the timeout defers
+ * nothing: the response is retransmitted at tcp.rto_min_ms.
+ */
+START_TEST(test_overload_rto_floor_expires)
+{
+	struct fp *f = fp_cur;
+
+	f->cfg.tcp.tlp = false;
+	fp_start(f);
+	fp_open(f);
+	tt_tcp_set_overloaded(f->ctx, true);
+	tt_tcp_set_overloaded(f->ctx, false);
+	fp_time(f, TT_RTO_OVERLOAD_MS + 100);
+	fp_none(f);
+	fp_send_str(f, REQ10);
+	fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(fp_wait_output(f, 2000), f->cfg.tcp.rto_min_ms);
+	fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(ST(f, retrans_data), 1);
+	ck_assert_uint_eq(ST(f, overload_rto_deferred), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
  * Limited transmit (RFC 3042) on the first two duplicate ACKs, fast
  * retransmit on the third, NewReno partial and full ACKs.
  */
@@ -668,6 +693,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_overload_last_ack_abort);
 	tcase_add_test(tc, test_overload_keeps_unacked_data);
 	tcase_add_test(tc, test_overload_rto_floor);
+	tcase_add_test(tc, test_overload_rto_floor_expires);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_partial_ack_with_data);
 	tcase_add_test(tc, test_sack_dupack_window_changes);
