@@ -62,7 +62,7 @@ if [ "$who" = tcpterm ]; then
 	# curl left each transfer mid-body (its RST ends tcpterm's side);
 	# tt_srv_stop checks the end state as the tests do.
 	tt_srv_stop >/dev/null
-	for k in retrans_fast retrans_data sack_recoveries sack_rxt_lost tlp_probes tlp_recoveries; do
+	for k in retrans_fast retrans_data sack_recoveries sack_rxt_lost tlp_probes tlp_recoveries overload_rto_deferred; do
 		printf 'COUNTER %s %s\n' "$k" "$(tt_srv_c "$k")"
 	done
 	exit 0
