@@ -5,8 +5,8 @@
 #   - 1 MiB of random data comes back byte-exact (the client half-closes
 #     after sending; tcpterm echoes everything, then closes its side);
 #   - then 8 clients at once, 256 KiB each, all byte-exact.
-# tcp_bytes_in == tcp_bytes_out == what the clients sent (plus at most one
-# segment a tail loss probe, which may resend the last); a tshark capture
+# tcp_bytes_in == tcp_bytes_out == what the clients sent (plus one segment
+# for each tail loss probe that resent the last one); a tshark capture
 # without bad checksum, malformed frame or TCP anomaly; a clean end state
 # (the echo application holds received mbufs until the peer acknowledges
 # their echo: every one must be back in the pool).
