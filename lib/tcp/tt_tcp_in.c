@@ -1004,12 +1004,22 @@ tuple_earlier_in_burst(const struct tt_flow_key *keys, const uint64_t *hs, unsig
 	return false;
 }
 
-/* Bring what the processing of block @p c reads first into the cache. */
+/*
+ * Bring block @p c into the cache: every line it spans. Blocks are 176
+ * bytes, 16-byte aligned, so one starts 0, 16, 32 or 48 bytes into a line
+ * and spans three or four; a line at a fixed offset from the start (the
+ * first and the identity line, as this was) leaves the per-segment line
+ * or the RTT's out for half of them, and the segment then waits on it.
+ */
 static inline void
 conn_prefetch(const struct tt_conn *c)
 {
-	rte_prefetch0(c);
-	rte_prefetch0(&c->laddr);
+	const char *b = (const char *)c;
+
+	rte_prefetch0(b);
+	rte_prefetch0(b + 64);
+	rte_prefetch0(b + 127);
+	rte_prefetch0(b + sizeof(*c) - 1);
 }
 
 void
@@ -1040,10 +1050,17 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 		/* then each one's block (or, for a miss, its TIME_WAIT index line). */
 		for (i = 0; i < cnt; i++) {
 			pos[i] = tt_flowidx_candidate(&ctx->fidx, hs[i]);
-			if (pos[i] != TT_FLOWIDX_NIL)
+			if (pos[i] != TT_FLOWIDX_NIL) {
 				conn_prefetch(&ctx->conns[pos[i]]);
-			else
+				/*
+				 * A FIN may take its flow into TIME_WAIT, whose
+				 * index insert would otherwise miss the cache.
+				 */
+				if (p[base + i].tcp->tcp_flags & RTE_TCP_FIN_FLAG)
+					tt_tw_prefetch(&ctx->tw, tt_flowidx_sig(hs[i]));
+			} else {
 				tt_tw_prefetch(&ctx->tw, tt_flowidx_sig(hs[i]));	/* no_flow() looks there */
+			}
 		}
 		allocs = ctx->n_allocs;
 		for (i = 0; i < cnt; i++) {
