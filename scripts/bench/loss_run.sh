@@ -17,6 +17,13 @@
 #		impairment (port0.impair_drop_pct: one segment per drop; an
 #		nftables rule on the namespace's output hook would drop whole
 #		GSO super-packets), a tcpterm of its own for each
+#	loss_run.sh tcpterm-veth SECONDS [--set KEY=VALUE ...]
+#	loss_run.sh tcpterm-veth-rx SECONDS [--set KEY=VALUE ...]
+#		the same two transfers with tcpterm on one end of a veth pair
+#		(net_af_packet) whose other end is in the namespace: the link
+#		Linux to Linux uses below. net_tap raises SIGIO for every frame
+#		the kernel queues to it, and that signal's delivery was a third
+#		of tcpterm's CPU when sending at 1% loss (docs/loss.md)
 #	loss_run.sh linux SECONDS
 #		Linux to Linux over a veth pair between two namespaces, iperf3
 #		-R for SECONDS, the same drops on the receiver's input hook
@@ -79,6 +86,86 @@ if [ "$who" = tcpterm-rx ]; then
 		echo "RESULT tcpterm-rx $l $("$TT_PY" -c "print('%.1f' % (${bps:-0} / 1e6))")"
 		for k in impair_dropped ooo_queued sack_out dsack_out; do
 			printf 'COUNTER %s %s %s\n' "$l" "$k" "$(tt_srv_c "$k")"
+		done
+	done
+	exit 0
+fi
+
+# veth_start SHORT [--set ...]: tcpterm (config/tap-server.ini's keys, its
+# port on net_af_packet) on veth V_IFC, the peer end in namespace V_NS with
+# $TT_SRV_K_IP, checksum offload, TSO, GSO and GRO off on both ends (one
+# frame per segment, as on the tap). Sets V_PID, V_JSON, V_CPUS.
+veth_start() {
+	local short=$1 args _
+	shift
+	V_NS=$(tt_netns_create "$short") || tt_fail "namespace"
+	V_IFC="tv$short$$"
+	ip link add "$V_IFC" type veth peer name "${V_IFC}p" netns "$V_NS" || tt_fail "veth"
+	ip netns exec "$V_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.tcp_early_retrans=0 >/dev/null 2>&1
+	sysctl -qw "net.ipv6.conf.$V_IFC.disable_ipv6=1" >/dev/null 2>&1
+	ip -n "$V_NS" addr add "$TT_SRV_K_IP/24" dev "${V_IFC}p"
+	ip -n "$V_NS" link set "${V_IFC}p" up
+	ip link set "$V_IFC" up
+	ethtool -K "$V_IFC" tx off tso off gso off gro off >/dev/null 2>&1
+	ip netns exec "$V_NS" ethtool -K "${V_IFC}p" tx off tso off gso off gro off >/dev/null 2>&1
+	args="-l 0 --no-pci --file-prefix=tv$short$$ --vdev=net_af_packet0,iface=$V_IFC"
+	V_CPUS=$(tt_srv_client_cpus "$args")
+	V_JSON=$(tt_tmpdir)/summary.json
+	tt_start_tcpterm V_PID -c "$TT_SRCDIR/config/tap-server.ini" --set "eal.args=$args" \
+		--set "port0.ip=$TT_SRV_IP/24" --set general.stats_interval_ms=0 "$@" --json "$V_JSON"
+	for _ in $(seq 1 50); do
+		ip netns exec "$V_NS" ping -c 1 -W 1 "$TT_SRV_IP" >/dev/null 2>&1 && return 0
+		tt_alive "$V_PID" || tt_fail "tcpterm exited early"
+		tt_sleep 0.2
+	done
+	tt_fail "no echo reply from $TT_SRV_IP over $V_IFC"
+}
+
+# veth_exec CMD...: CMD in the namespace, on the CPUs tcpterm leaves free.
+veth_exec() {
+	if [ -n "$V_CPUS" ]; then
+		ip netns exec "$V_NS" taskset -c "$V_CPUS" "$@"
+	else
+		ip netns exec "$V_NS" "$@"
+	fi
+}
+
+veth_stop() {
+	tt_stop_tcpterm "$V_PID" || tt_fail "tcpterm exited $? after SIGTERM"
+	tt_check_pools "$V_JSON" || tt_fail "mbufs leaked"
+	ip netns del "$V_NS" 2>/dev/null
+}
+
+if [ "$who" = tcpterm-veth ]; then
+	tt_srv_require curl nft
+	veth_start vs --set server.app=http --set server.listen=80 \
+		--set server.response_bytes=1073741824 "$@"
+	for l in 0 1 5; do
+		drop_rule "$V_NS" "$TT_SRV_IP" 80 "$l"
+		out=$(veth_exec curl -s --max-time "$secs" -o /dev/null \
+			-w '%{size_download} %{time_total}' "http://$TT_SRV_IP/")
+		read -r bytes t <<<"$out"
+		echo "RESULT tcpterm-veth $l $("$TT_PY" -c "print('%.1f' % ($bytes * 8 / $t / 1e6))")"
+	done
+	veth_stop
+	for k in retrans_fast retrans_data sack_recoveries sack_rxt_lost tlp_probes tlp_recoveries overload_rto_deferred; do
+		printf 'COUNTER %s %s\n' "$k" "$(tt_json_get "$V_JSON" "d[\"counters\"][\"$k\"]")"
+	done
+	exit 0
+fi
+
+if [ "$who" = tcpterm-veth-rx ]; then
+	tt_srv_require iperf
+	for l in 0 1 5; do
+		veth_start vr$l --set server.app=discard --set server.listen=5001 \
+			--set "port0.impair_drop_pct=$l" --set port0.impair_seed=$((RANDOM + 1)) "$@"
+		out=$(veth_exec timeout $((secs + 20)) iperf -c "$TT_SRV_IP" -p 5001 -t "$secs" -y C 2>&1)
+		bps=$(grep -E "^[0-9]+,$TT_SRV_K_IP,[0-9]+,$TT_SRV_IP,5001," <<<"$out" | tail -n 1 | cut -d, -f9)
+		veth_stop
+		echo "RESULT tcpterm-veth-rx $l $("$TT_PY" -c "print('%.1f' % (${bps:-0} / 1e6))")"
+		for k in impair_dropped ooo_queued sack_out dsack_out; do
+			printf 'COUNTER %s %s %s\n' "$l" "$k" "$(tt_json_get "$V_JSON" "d[\"counters\"][\"$k\"]")"
 		done
 	done
 	exit 0

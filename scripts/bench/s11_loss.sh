@@ -7,7 +7,8 @@
 # against Linux to Linux over a veth pair, drops on the receiver (nftables
 # on the input hook, GRO off there, or tcpterm's receive impairment: one
 # segment per drop) at 0, 1 and 5%; each run is scripts/bench/loss_run.sh,
-# tcpterm (send), tcpterm (receive) and Linux rounds interleaved. Ratios are each run's lossy rate over its own clean one.
+# tcpterm (send), tcpterm (receive), the same two over a veth pair
+# (net_af_packet) and Linux rounds interleaved. Ratios are each run's lossy rate over its own clean one.
 # Not run with --quick.
 
 s11_rows() {
@@ -26,6 +27,16 @@ s11_rows() {
 	b_row 11m "11. Receiving under loss, Linux (iperf2) -> tcpterm, net_tap" "5% loss" "Mbit/s"
 	b_row 11n "11. Receiving under loss, Linux (iperf2) -> tcpterm, net_tap" "1% / 0%, run by run" "x"
 	b_row 11o "11. Receiving under loss, Linux (iperf2) -> tcpterm, net_tap" "5% / 0%, run by run" "x"
+	b_row 11p "11. Sending under loss, tcpterm -> curl, veth (net_af_packet)" "0% loss" "Mbit/s"
+	b_row 11q "11. Sending under loss, tcpterm -> curl, veth (net_af_packet)" "1% loss" "Mbit/s"
+	b_row 11r "11. Sending under loss, tcpterm -> curl, veth (net_af_packet)" "5% loss" "Mbit/s"
+	b_row 11s "11. Sending under loss, tcpterm -> curl, veth (net_af_packet)" "1% / 0%, run by run" "x"
+	b_row 11t "11. Sending under loss, tcpterm -> curl, veth (net_af_packet)" "5% / 0%, run by run" "x"
+	b_row 11u "11. Receiving under loss, Linux (iperf2) -> tcpterm, veth (net_af_packet)" "0% loss" "Mbit/s"
+	b_row 11v "11. Receiving under loss, Linux (iperf2) -> tcpterm, veth (net_af_packet)" "1% loss" "Mbit/s"
+	b_row 11w "11. Receiving under loss, Linux (iperf2) -> tcpterm, veth (net_af_packet)" "5% loss" "Mbit/s"
+	b_row 11x "11. Receiving under loss, Linux (iperf2) -> tcpterm, veth (net_af_packet)" "1% / 0%, run by run" "x"
+	b_row 11y "11. Receiving under loss, Linux (iperf2) -> tcpterm, veth (net_af_packet)" "5% / 0%, run by run" "x"
 }
 
 # s11_vals WHO ROWS(0% 1% 5% 1%/0% 5%/0%) LOG: the figures of one run.
@@ -59,11 +70,18 @@ s11_loss() {
 		TCPTERM=$BIN TT_SRCDIR=$root "$root/scripts/bench/loss_run.sh" tcpterm-rx "$secs" \
 			>"$W/s11r$i.log" 2>&1 || b_note 11k "run $i: tcpterm's end state failed its checks ($W/s11r$i.log)"
 		s11_vals tcpterm-rx "11k 11l 11m 11n 11o" "$W/s11r$i.log"
+		TCPTERM=$BIN TT_SRCDIR=$root "$root/scripts/bench/loss_run.sh" tcpterm-veth "$secs" \
+			>"$W/s11v$i.log" 2>&1 || b_note 11p "run $i: tcpterm's end state failed its checks ($W/s11v$i.log)"
+		s11_vals tcpterm-veth "11p 11q 11r 11s 11t" "$W/s11v$i.log"
+		TCPTERM=$BIN TT_SRCDIR=$root "$root/scripts/bench/loss_run.sh" tcpterm-veth-rx "$secs" \
+			>"$W/s11w$i.log" 2>&1 || b_note 11u "run $i: tcpterm's end state failed its checks ($W/s11w$i.log)"
+		s11_vals tcpterm-veth-rx "11u 11v 11w 11x 11y" "$W/s11w$i.log"
 		TT_SRCDIR=$root "$root/scripts/bench/loss_run.sh" linux "$secs" >"$W/s11l$i.log" 2>&1 ||
 			b_note 11f "run $i failed ($W/s11l$i.log)"
 		s11_vals linux "11f 11g 11h 11i 11j" "$W/s11l$i.log"
 	done
 	b_note 11a "$secs s per figure (curl --max-time over a 1 GiB body: bytes received / time); drops by nftables on the namespace's input hook, data segments only, GRO off; tcpterm's counters in $W/s11t*.log"
 	b_note 11f "iperf3 -R for $secs s between two namespaces, the same drop rule on the receiver, GRO off there, TSO/GSO off on the sender"
+	b_note 11p "the same transfers with tcpterm on one end of a veth pair (net_af_packet, tx/TSO/GSO/GRO off on both ends), the other end in the namespace: the link of the Linux -> Linux rows; net_tap raises SIGIO for every frame the kernel queues to tcpterm, and its delivery takes tcpterm's CPU (docs/loss.md)"
 	b_note 11k "iperf2 for $secs s into tcpterm's discard server; drops by tcpterm's test impairment on its receive side (port0.impair_drop_pct), a tcpterm for each figure; the reference is Linux -> Linux (11f-11j), whose drops are on its receiver too"
 }
