@@ -138,6 +138,7 @@ struct tt_seg {
 #define TT_CF_TLP_RXT	0x1000	/**< ... and it was a retransmission (RFC 8985 TLPRxtOut) */
 #define TT_CF_RTO_ON	0x2000	/**< retransmission/persist deadline rto_due runs */
 #define TT_CF_IN_DACK_FIFO 0x4000
+#define TT_CF_SACK_PEND	0x8000	/**< out-of-order data: a duplicate ACK at the end of this burst */
 #define TT_CF_DACK_REQUEUE 0x20000	/**< delayed ACK re-armed while queued */
 #define TT_CF_SYN_UNACKED 0x40000	/**< our SYN-ACK's SYN is not acknowledged yet */
 #define TT_CF_REASS	0x80000	/**< holds out-of-order data (tt_tcp_reass.c) */
@@ -279,6 +280,9 @@ struct tt_synq {
 };
 
 /** Per-lcore TCP context. */
+/** Blocks a burst may owe a coalesced duplicate ACK (the largest receive burst). */
+#define TT_TCP_SACK_PEND_MAX 64
+
 struct tt_tcp_ctx {
 	uint64_t now_us;	/**< set by the caller before input/timers */
 	uint32_t now_ms;
@@ -299,6 +303,16 @@ struct tt_tcp_ctx {
 	 */
 	struct rte_mbuf *spare;
 	bool spare_taken;	/**< the spare went out as a reply */
+	/**
+	 * Blocks owed a duplicate ACK for out-of-order data (TT_CF_SACK_PEND),
+	 * sent once at the end of tt_tcp_input_burst() (tt_tcp_in.c).
+	 */
+	struct {
+		uint32_t idx;	/**< the block */
+		uint32_t end;	/**< where its last out-of-order segment ended */
+		uint32_t runs;	/**< held runs those segments went to, at most */
+	} sack_pend[TT_TCP_SACK_PEND_MAX];
+	uint16_t n_sack_pend;
 	struct tt_timer_wheel wheel;
 	/** TIME_WAIT: compact entries, no blocks (tt_tw.h). */
 	struct tt_tw_table tw;

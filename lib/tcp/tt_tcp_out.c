@@ -290,7 +290,7 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 	/* A window held shut by what the application holds: to be reopened (tt_tcp_guard.h). */
 	if (unlikely(c->flags & TT_CF_APP_HOLDS) && wnd < tt_tcp_wnd_update_min(ctx, c))
 		tt_tcp_wnd_wait(ctx, c);
-	c->flags &= ~(TT_CF_ACK_NOW | TT_CF_DELACK);
+	c->flags &= ~(TT_CF_ACK_NOW | TT_CF_DELACK | TT_CF_SACK_PEND);
 	c->rx_unacked = 0;
 	seg_send(ctx, ifc, &so, len);
 	return 0;

@@ -324,6 +324,114 @@ START_TEST(test_reass_sack_no_ts)
 }
 END_TEST
 
+/* Segment [off, off + len) of the peer's stream as an mbuf, for a burst (fp_input()). */
+static struct rte_mbuf *
+seg_at(struct fp *f, uint32_t base, uint32_t off, uint16_t len)
+{
+	uint8_t o[12], ol = 0;
+
+	if (f->pc.ts)
+		ol = fp_ts_optbuf(++f->tsval, f->pc.ts_recent, o);
+	return fp_build(f, ACK, base + off, f->pc.rcv_nxt, f->win, ol ? o : NULL, ol, &pat[off],
+			len);
+}
+
+/*
+ * Out-of-order segments of one receive burst are answered by one duplicate
+ * ACK at its end, whose SACK blocks describe the whole burst (sack_ack() in
+ * tt_tcp_in.c); segments of the next burst by another. A burst that ends
+ * with the hole filled owes nothing more: its in-order ACK carries it.
+ */
+START_TEST(test_reass_burst_one_dupack)
+{
+	struct fp *f = fp_cur;
+	struct rte_mbuf *m[4];
+	const struct fp_seg *s;
+	uint32_t b;
+
+	open_app(f, TT_APP_DISCARD, &b);
+	/* [100, 400) in three segments, [0, 100) missing; two of them reordered. */
+	m[0] = seg_at(f, b, 300, 100);
+	m[1] = seg_at(f, b, 100, 100);
+	m[2] = seg_at(f, b, 200, 100);
+	fp_input(f, m, 3);
+	s = expect_sack(f, b, 1);
+	ck_block(s, 0, b + 100, b + 400);
+	fp_none(f);
+	ck_assert_uint_eq(ST(f, sack_out), 1);
+	/* The next burst: one more held segment, one more duplicate ACK. */
+	m[0] = seg_at(f, b, 500, 100);
+	fp_input(f, m, 1);
+	s = expect_sack(f, b, 2);
+	ck_block(s, 0, b + 500, b + 600);
+	ck_block(s, 1, b + 100, b + 400);
+	fp_none(f);
+	/* Held data, then the hole: one ACK, of the filled hole and what followed it. */
+	m[0] = seg_at(f, b, 600, 100);
+	m[1] = seg_at(f, b, 0, 100);
+	fp_input(f, m, 2);
+	s = expect_sack(f, b + 400, 1);
+	ck_block(s, 0, b + 500, b + 700);
+	fp_none(f);
+	ck_assert_uint_eq(held(f), 2);	/* [500, 600) and [600, 700): two mbufs */
+	fp_end(f);
+}
+END_TEST
+
+/*
+ * Out-of-order segments of one burst in three runs: the third run's first
+ * segment is answered at once, its blocks all three runs (three fit beside
+ * timestamps), so no run goes unreported however many a burst makes; the
+ * rest of the burst at its end.
+ */
+START_TEST(test_reass_burst_three_runs)
+{
+	struct fp *f = fp_cur;
+	struct rte_mbuf *m[5];
+	const struct fp_seg *s;
+	uint32_t b;
+
+	open_app(f, TT_APP_DISCARD, &b);
+	m[0] = seg_at(f, b, 100, 100);
+	m[1] = seg_at(f, b, 300, 100);
+	m[2] = seg_at(f, b, 400, 100);
+	m[3] = seg_at(f, b, 700, 100);
+	m[4] = seg_at(f, b, 800, 100);
+	fp_input(f, m, 5);
+	s = expect_sack(f, b, 3);
+	ck_block(s, 0, b + 700, b + 800);
+	ck_block(s, 1, b + 300, b + 500);
+	ck_block(s, 2, b + 100, b + 200);
+	s = expect_sack(f, b, 3);
+	ck_block(s, 0, b + 700, b + 900);
+	ck_block(s, 1, b + 300, b + 500);
+	ck_block(s, 2, b + 100, b + 200);
+	fp_none(f);
+	fp_end(f);
+}
+END_TEST
+
+/* Without SACK the peer counts duplicate ACKs (RFC 5681 3.2): one per out-of-order segment. */
+START_TEST(test_reass_burst_no_sack_dupacks)
+{
+	struct fp *f = fp_cur;
+	struct rte_mbuf *m[3];
+	uint32_t b;
+
+	f->cfg.tcp.sack = false;
+	open_no_sack(f, &b);
+	m[0] = seg_at(f, b, 300, 100);
+	m[1] = seg_at(f, b, 100, 100);
+	m[2] = seg_at(f, b, 200, 100);
+	fp_input(f, m, 3);
+	expect_sack(f, b, 0);
+	expect_sack(f, b, 0);
+	expect_sack(f, b, 0);
+	fp_none(f);
+	fp_end(f);
+}
+END_TEST
+
 /* tcp.sack off: no SACK-permitted, no blocks, data still held and merged. */
 START_TEST(test_reass_sack_off)
 {
@@ -519,6 +627,9 @@ tt_test_suite(void)
 
 	tc = fp_tcase("reass");
 	tcase_add_test(tc, test_reass_merge);
+	tcase_add_test(tc, test_reass_burst_one_dupack);
+	tcase_add_test(tc, test_reass_burst_no_sack_dupacks);
+	tcase_add_test(tc, test_reass_burst_three_runs);
 	tcase_add_test(tc, test_reass_overlap);
 	tcase_add_test(tc, test_reass_dup);
 	tcase_add_test(tc, test_reass_window_edge);
