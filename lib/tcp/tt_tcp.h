@@ -279,10 +279,10 @@ struct tt_synq {
 	uint32_t cap, head, n;
 };
 
-/** Per-lcore TCP context. */
 /** Blocks a burst may owe a coalesced duplicate ACK (the largest receive burst). */
 #define TT_TCP_SACK_PEND_MAX 64
 
+/** Per-lcore TCP context. */
 struct tt_tcp_ctx {
 	uint64_t now_us;	/**< set by the caller before input/timers */
 	uint32_t now_ms;
