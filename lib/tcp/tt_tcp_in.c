@@ -789,80 +789,6 @@ struct seg_text {
 	bool fin;
 };
 
-/* Held runs a coalesced duplicate ACK may cover: its SACK blocks beside timestamps. */
-#define TT_SACK_PEND_RUNS 3
-
-/*
- * The duplicate ACK owed for out-of-order data [seq, end) (RFC 5681 4.2:
- * "SHOULD send an immediate duplicate ACK"). With SACK in use, the
- * out-of-order segments of one receive burst share one, sent at the end of
- * the burst: its SACK blocks, most recently changed run first (RFC 2018
- * 4), describe what the burst brought. A path that reorders within a burst
- * (a veth fed from two CPUs' backlogs: the sender's process and its
- * softirq) then no longer shows the peer holes that fill a few
- * microseconds later: with an ACK a segment, Linux's RACK (RFC 8985)
- * resent segments still on their way, a third of its retransmissions
- * duplicates (docs/loss.md). Linux's receiver holds such ACKs up to a
- * millisecond (tcp_comp_sack_delay_ns), and GRO alone merges a burst.
- *
- * Every run must still be reported once, as an ACK a segment would: only
- * three blocks fit beside timestamps, so once the burst's segments may
- * have gone to three runs (counted as the starts of non-contiguous
- * segments, an upper bound) the ACK goes at once. Without SACK the peer
- * counts duplicate ACKs (RFC 5681 3.2), so each goes at once, as does one
- * that carries a D-SACK (RFC 2883).
- */
-static inline void
-sack_ack(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t end)
-{
-	uint32_t idx = (uint32_t)(c - ctx->conns);
-	unsigned int i;
-
-	if (!(c->flags & TT_CF_SACK) || ctx->n_sack_pend >= TT_TCP_SACK_PEND_MAX ||
-	    tt_reass_dsack_for(ctx, c)) {
-		tt_tcp_send_ack(ctx, c);
-		return;
-	}
-	if (c->flags & TT_CF_SACK_PEND) {
-		for (i = ctx->n_sack_pend; i-- > 0;)
-			if (ctx->sack_pend[i].idx == idx)
-				break;
-		if (i < ctx->n_sack_pend) {
-			if (ctx->sack_pend[i].end != seq &&
-			    ++ctx->sack_pend[i].runs >= TT_SACK_PEND_RUNS) {
-				tt_tcp_send_ack(ctx, c);	/* the entry is spent */
-				return;
-			}
-			ctx->sack_pend[i].end = end;
-			return;
-		}
-	}
-	c->flags |= TT_CF_SACK_PEND;
-	ctx->sack_pend[ctx->n_sack_pend].idx = idx;
-	ctx->sack_pend[ctx->n_sack_pend].end = end;
-	ctx->sack_pend[ctx->n_sack_pend++].runs = 1;
-}
-
-/* The end of a burst: the coalesced duplicate ACKs (sack_ack()) still owed. */
-static void
-sack_ack_flush(struct tt_tcp_ctx *ctx)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->n_sack_pend; i++) {
-		struct tt_conn *c = &ctx->conns[ctx->sack_pend[i].idx];
-
-		/* Sent since (any segment carries it), or the block was freed. */
-		if (!(c->flags & TT_CF_SACK_PEND))
-			continue;
-		if (c->state == TT_TCPS_CLOSED)
-			c->flags &= ~TT_CF_SACK_PEND;
-		else
-			tt_tcp_send_ack(ctx, c);
-	}
-	ctx->n_sack_pend = 0;
-}
-
 /*
  * Seventh step, first half: keep what is new and fits the window. Returns
  * false when the segment is out of order (held or dropped, a duplicate ACK sent).
@@ -894,7 +820,7 @@ text_trim(struct tt_tcp_ctx *ctx, struct tt_conn *c, const struct tt_seg *s,
 		/* Out of order: held; a duplicate ACK, with SACK blocks (RFC 5681 4.2). */
 		if (tt_reass_insert(ctx, c, ref->m, seq, t->data, t->len, t->fin, rcv_wnd))
 			*ref->kept = true;
-		sack_ack(ctx, c, seq, seq + t->len);
+		tt_reass_dupack(ctx, c, seq, seq + t->len);
 		return false;
 	}
 	if (t->len > rcv_wnd) {
@@ -1195,7 +1121,7 @@ tt_tcp_input_burst(struct tt_tcp_ctx *ctx, const struct tt_iface *ifc,
 		}
 	}
 	if (ctx->n_sack_pend > 0)
-		sack_ack_flush(ctx);
+		tt_reass_dupack_flush(ctx);
 }
 
 struct tt_conn *

@@ -81,4 +81,15 @@ bool tt_reass_dsack_for(const struct tt_tcp_ctx *ctx, const struct tt_conn *c);
 void tt_reass_sack_opts(struct tt_tcp_ctx *ctx, const struct tt_conn *c,
 			struct tt_tcp_opts *o, uint32_t len);
 
+/**
+ * The duplicate ACK owed for out-of-order data [@p seq, @p end) of @p c,
+ * just held (RFC 5681 4.2): with SACK, one per receive burst and run
+ * group, sent by tt_reass_dupack_flush() unless it goes at once (the
+ * rules are in tt_tcp_reass.c). Call only inside tt_tcp_input_burst().
+ */
+void tt_reass_dupack(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t end);
+
+/** The end of a receive burst: the duplicate ACKs tt_reass_dupack() held. */
+void tt_reass_dupack_flush(struct tt_tcp_ctx *ctx);
+
 #endif /* _TT_TCP_REASS_H_ */

@@ -338,8 +338,8 @@ seg_at(struct fp *f, uint32_t base, uint32_t off, uint16_t len)
 
 /*
  * Out-of-order segments of one receive burst are answered by one duplicate
- * ACK at its end, whose SACK blocks describe the whole burst (sack_ack() in
- * tt_tcp_in.c); segments of the next burst by another. A burst that ends
+ * ACK at its end, whose SACK blocks describe the whole burst
+ * (tt_reass_dupack()); segments of the next burst by another. A burst that ends
  * with the hole filled owes nothing more: its in-order ACK carries it.
  */
 START_TEST(test_reass_burst_one_dupack)
