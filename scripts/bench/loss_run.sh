@@ -53,43 +53,44 @@ table ip ttbl {
 EOT
 }
 
-if [ "$who" = tcpterm ]; then
-	tt_srv_require curl nft
-	tt_srv_start bl --set server.app=http --set server.listen=80 \
-		--set server.response_bytes=1073741824 "$@"
-	ip netns exec "$TT_SRV_NS" ethtool -K "$TT_SRV_IFC" gro off >/dev/null 2>&1
+# send_rounds WHO NS EXEC...: curl in namespace NS, run through EXEC,
+# downloads the 1 GiB body for $secs at 0, 1 and 5% of tcpterm's data
+# segments dropped; prints "RESULT WHO LOSS MBIT/S" for each.
+send_rounds() {
+	local who=$1 ns=$2 l out bytes t
+	shift 2
 	for l in 0 1 5; do
-		drop_rule "$TT_SRV_NS" "$TT_SRV_IP" 80 "$l"
-		out=$(tt_srv_exec curl -s --max-time "$secs" -o /dev/null \
+		drop_rule "$ns" "$TT_SRV_IP" 80 "$l"
+		out=$("$@" curl -s --max-time "$secs" -o /dev/null \
 			-w '%{size_download} %{time_total}' "http://$TT_SRV_IP/")
 		read -r bytes t <<<"$out"
-		echo "RESULT tcpterm $l $("$TT_PY" -c "print('%.1f' % ($bytes * 8 / $t / 1e6))")"
+		echo "RESULT $who $l $("$TT_PY" -c "print('%.1f' % ($bytes * 8 / $t / 1e6))")"
 	done
-	drop_rule "$TT_SRV_NS" "$TT_SRV_IP" 80 0
-	# curl left each transfer mid-body (its RST ends tcpterm's side);
-	# tt_srv_stop checks the end state as the tests do.
-	tt_srv_stop >/dev/null
-	for k in retrans_fast retrans_data sack_recoveries sack_rxt_lost tlp_probes tlp_recoveries overload_rto_deferred; do
-		printf 'COUNTER %s %s\n' "$k" "$(tt_srv_c "$k")"
-	done
-	exit 0
-fi
+	drop_rule "$ns" "$TT_SRV_IP" 80 0
+}
 
-if [ "$who" = tcpterm-rx ]; then
-	tt_srv_require iperf
-	for l in 0 1 5; do
-		tt_srv_start rx$l --set server.app=discard --set server.listen=5001 \
-			--set "port0.impair_drop_pct=$l" --set port0.impair_seed=$((RANDOM + 1)) "$@"
-		out=$(tt_srv_exec timeout $((secs + 20)) iperf -c "$TT_SRV_IP" -p 5001 -t "$secs" -y C 2>&1)
-		bps=$(grep -E "^[0-9]+,$TT_SRV_K_IP,[0-9]+,$TT_SRV_IP,5001," <<<"$out" | tail -n 1 | cut -d, -f9)
-		tt_srv_stop >/dev/null
-		echo "RESULT tcpterm-rx $l $("$TT_PY" -c "print('%.1f' % (${bps:-0} / 1e6))")"
-		for k in impair_dropped ooo_queued sack_out dsack_out; do
-			printf 'COUNTER %s %s %s\n' "$l" "$k" "$(tt_srv_c "$k")"
-		done
+# rx_mbps EXEC...: iperf2 from the namespace, run through EXEC, into
+# tcpterm's discard server for $secs; prints its Mbit/s (0 if it failed).
+rx_mbps() {
+	local out bps
+	out=$("$@" timeout $((secs + 20)) iperf -c "$TT_SRV_IP" -p 5001 -t "$secs" -y C 2>&1)
+	bps=$(grep -E "^[0-9]+,$TT_SRV_K_IP,[0-9]+,$TT_SRV_IP,5001," <<<"$out" | tail -n 1 | cut -d, -f9)
+	"$TT_PY" -c "print('%.1f' % (${bps:-0} / 1e6))"
+}
+
+# print_counters JSON PREFIX KEY...: "COUNTER PREFIXKEY VALUE" for each key
+# of tcpterm's summary JSON.
+print_counters() {
+	local j=$1 pre=$2 k
+	shift 2
+	for k in "$@"; do
+		printf 'COUNTER %s%s %s\n' "$pre" "$k" "$(tt_json_get "$j" "d[\"counters\"][\"$k\"]")"
 	done
-	exit 0
-fi
+}
+
+SEND_COUNTERS=(retrans_fast retrans_data sack_recoveries sack_rxt_lost tlp_probes tlp_recoveries
+	overload_rto_deferred)
+RX_COUNTERS=(impair_dropped ooo_queued sack_out dsack_out)
 
 # veth_start SHORT [--set ...]: tcpterm (config/tap-server.ini's keys, its
 # port on net_af_packet) on veth V_IFC, the peer end in namespace V_NS with
@@ -123,6 +124,7 @@ veth_start() {
 }
 
 # veth_exec CMD...: CMD in the namespace, on the CPUs tcpterm leaves free.
+# shellcheck disable=SC2317 # called through send_rounds and rx_mbps
 veth_exec() {
 	if [ -n "$V_CPUS" ]; then
 		ip netns exec "$V_NS" taskset -c "$V_CPUS" "$@"
@@ -137,21 +139,39 @@ veth_stop() {
 	ip netns del "$V_NS" 2>/dev/null
 }
 
+if [ "$who" = tcpterm ]; then
+	tt_srv_require curl nft
+	tt_srv_start bl --set server.app=http --set server.listen=80 \
+		--set server.response_bytes=1073741824 "$@"
+	ip netns exec "$TT_SRV_NS" ethtool -K "$TT_SRV_IFC" gro off >/dev/null 2>&1
+	send_rounds tcpterm "$TT_SRV_NS" tt_srv_exec
+	# curl left each transfer mid-body (its RST ends tcpterm's side);
+	# tt_srv_stop checks the end state as the tests do.
+	tt_srv_stop >/dev/null
+	print_counters "$TT_SRV_JSON" "" "${SEND_COUNTERS[@]}"
+	exit 0
+fi
+
+if [ "$who" = tcpterm-rx ]; then
+	tt_srv_require iperf
+	for l in 0 1 5; do
+		tt_srv_start rx$l --set server.app=discard --set server.listen=5001 \
+			--set "port0.impair_drop_pct=$l" --set port0.impair_seed=$((RANDOM + 1)) "$@"
+		r=$(rx_mbps tt_srv_exec)
+		tt_srv_stop >/dev/null
+		echo "RESULT tcpterm-rx $l $r"
+		print_counters "$TT_SRV_JSON" "$l " "${RX_COUNTERS[@]}"
+	done
+	exit 0
+fi
+
 if [ "$who" = tcpterm-veth ]; then
 	tt_srv_require curl nft
 	veth_start vs --set server.app=http --set server.listen=80 \
 		--set server.response_bytes=1073741824 "$@"
-	for l in 0 1 5; do
-		drop_rule "$V_NS" "$TT_SRV_IP" 80 "$l"
-		out=$(veth_exec curl -s --max-time "$secs" -o /dev/null \
-			-w '%{size_download} %{time_total}' "http://$TT_SRV_IP/")
-		read -r bytes t <<<"$out"
-		echo "RESULT tcpterm-veth $l $("$TT_PY" -c "print('%.1f' % ($bytes * 8 / $t / 1e6))")"
-	done
+	send_rounds tcpterm-veth "$V_NS" veth_exec
 	veth_stop
-	for k in retrans_fast retrans_data sack_recoveries sack_rxt_lost tlp_probes tlp_recoveries overload_rto_deferred; do
-		printf 'COUNTER %s %s\n' "$k" "$(tt_json_get "$V_JSON" "d[\"counters\"][\"$k\"]")"
-	done
+	print_counters "$V_JSON" "" "${SEND_COUNTERS[@]}"
 	exit 0
 fi
 
@@ -160,13 +180,10 @@ if [ "$who" = tcpterm-veth-rx ]; then
 	for l in 0 1 5; do
 		veth_start vr$l --set server.app=discard --set server.listen=5001 \
 			--set "port0.impair_drop_pct=$l" --set port0.impair_seed=$((RANDOM + 1)) "$@"
-		out=$(veth_exec timeout $((secs + 20)) iperf -c "$TT_SRV_IP" -p 5001 -t "$secs" -y C 2>&1)
-		bps=$(grep -E "^[0-9]+,$TT_SRV_K_IP,[0-9]+,$TT_SRV_IP,5001," <<<"$out" | tail -n 1 | cut -d, -f9)
+		r=$(rx_mbps veth_exec)
 		veth_stop
-		echo "RESULT tcpterm-veth-rx $l $("$TT_PY" -c "print('%.1f' % (${bps:-0} / 1e6))")"
-		for k in impair_dropped ooo_queued sack_out dsack_out; do
-			printf 'COUNTER %s %s %s\n' "$l" "$k" "$(tt_json_get "$V_JSON" "d[\"counters\"][\"$k\"]")"
-		done
+		echo "RESULT tcpterm-veth-rx $l $r"
+		print_counters "$V_JSON" "$l " "${RX_COUNTERS[@]}"
 	done
 	exit 0
 fi
