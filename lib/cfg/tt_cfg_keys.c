@@ -724,7 +724,7 @@ static const struct tt_cfg_key tt_tcp_keys[] = {
 	KEY_BOOL(tt_tcp_cfg, last_ack_reopen, "true"),
 	KEY_FIELD(tt_tcp_cfg, syn_cookies, cfg_parse_syn_cookies,
 		  cfg_fmt_syn_cookies, "auto"),
-	KEY_UINT(tt_tcp_cfg, rcv_wnd, 1024, 1073741823, "262144"),
+	KEY_UINT(tt_tcp_cfg, rcv_wnd, 1024, 1073741823, "1048576"),
 	KEY_UINT(tt_tcp_cfg, reass_mbufs, 0, 1048576, "2048"),
 	KEY_UINT(tt_tcp_cfg, sack_scoreboards, 0, 65535, "1024"),
 	KEY_FIELD(tt_tcp_cfg, cc, cfg_parse_cc, cfg_fmt_cc, "cubic"),

@@ -190,6 +190,12 @@ tt_app_ctx_free(struct tt_app_ctx *a)
  * Each held mbuf costs at least echo_cost bytes of the receive window (as
  * Linux charges an skb's truesize), so the window closes as the mbufs
  * fill, whatever their payload: a connection holds at most echo_conn_max.
+ * The cost is the window's share of a mbuf, but never more than a
+ * full-size segment carries (the MSS we offer less 40 bytes of options):
+ * near its limit a connection offers left x echo_cost bytes, and a peer
+ * filling that with full-size segments must not bring more mbufs than it
+ * may still take (with 1 MiB and 256 mbufs, a share is 4 KiB: 1,448-byte
+ * segments would overrun the limit and be dropped after they were let in).
  */
 static void
 echo_limits(struct tt_app_ctx *a)
@@ -202,6 +208,7 @@ echo_limits(struct tt_app_ctx *a)
 	a->echo_lcore_max = lc;
 	a->echo_conn_max = cfg->server.echo_conn_mbufs;
 	a->echo_cost = RTE_MAX(1u, (cfg->tcp.rcv_wnd + a->echo_conn_max - 1) / a->echo_conn_max);
+	a->echo_cost = RTE_MIN(a->echo_cost, (uint32_t)cfg->tcp.mss - 40u);
 }
 
 struct tt_app_ctx *

@@ -179,7 +179,7 @@ START_TEST(test_defaults)
 	ck_assert(cfg.tcp.tw_reuse);
 	ck_assert_uint_eq(cfg.tcp.tw_reuse_delay_ms, 1000);
 	ck_assert(!cfg.tcp.rfc1337);
-	ck_assert_uint_eq(cfg.tcp.rcv_wnd, 262144);
+	ck_assert_uint_eq(cfg.tcp.rcv_wnd, 1048576);
 	ck_assert_uint_eq(cfg.tcp.rto_init_ms, 1000);
 	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 200);
 	ck_assert_uint_eq(cfg.tcp.rto_max_ms, 60000);
@@ -278,7 +278,7 @@ START_TEST(test_full)
 	ck_assert(!cfg.tcp.tw_reuse);
 	ck_assert_uint_eq(cfg.tcp.tw_reuse_delay_ms, 2500);
 	ck_assert(cfg.tcp.rfc1337);
-	ck_assert_uint_eq(cfg.tcp.rcv_wnd, 1048576);
+	ck_assert_uint_eq(cfg.tcp.rcv_wnd, 2097152);
 	ck_assert_uint_eq(cfg.tcp.rto_init_ms, 500);
 	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 100);
 	ck_assert_uint_eq(cfg.tcp.rto_max_ms, 10000);

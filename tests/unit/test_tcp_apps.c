@@ -128,6 +128,64 @@ START_TEST(test_echo_tiny_segments)
 }
 END_TEST
 
+/*
+ * Echo with a window wider than echo_conn_mbufs full-size segments (as
+ * the 1 MiB default and 256 mbufs are): a peer that fills every window it
+ * is given with full-size segments (1,448 bytes beside timestamps) never
+ * sends one the connection may not hold. Each mbuf costs what a full-size
+ * segment carries at most (tcp.mss - 40), not the window's share of it
+ * (131 KiB here), so the window closes before the mbufs run out.
+ */
+START_TEST(test_echo_full_segments_wide_window)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	static uint8_t seg[1448];
+	uint32_t ack_base, right;
+	unsigned int base, k = 0;
+
+	f->cfg.server.app = TT_APP_ECHO;
+	f->cfg.tcp.rcv_wnd = 1048576;
+	f->cfg.server.echo_conn_mbufs = 8;
+	f->syn_opts = TT_OPT_MSS | TT_OPT_WS | TT_OPT_TS;
+	memset(seg, 'y', sizeof(seg));
+	fp_start(f);
+	base = f->pool_base;
+	fp_open(f);
+	ack_base = f->pc.rcv_nxt;
+	/* The window offered at the start: 8 mbufs of 1,420, in units of 2^7. */
+	fp_send(f, ACK | PSH, seg, sizeof(seg));
+	s = fp_expect(f, ACK | PSH);
+	ck_assert_uint_eq(s->len, sizeof(seg));
+	f->pc.rcv_nxt = ack_base;	/* the echoes are not acknowledged */
+	right = s->ack + ((uint32_t)s->win << f->cfg.tcp.wscale);
+	for (k = 1; TT_SEQ_LEQ(f->pc.snd_nxt + sizeof(seg), right); k++) {
+		ck_assert_uint_le(k, 8);
+		fp_send(f, ACK | PSH, seg, sizeof(seg));
+		s = fp_expect(f, ACK | PSH);
+		ck_assert_uint_eq(s->len, sizeof(seg));
+		ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+		f->pc.rcv_nxt = ack_base;
+		/* RFC 9293 3.8.6.2.2: the right edge never moves back. */
+		ck_assert(TT_SEQ_GEQ(s->ack + ((uint32_t)s->win << f->cfg.tcp.wscale), right));
+		right = s->ack + ((uint32_t)s->win << f->cfg.tcp.wscale);
+	}
+	/* As many full segments as the window let in, every one held, none refused. */
+	ck_assert_uint_ge(k, 7);
+	ck_assert_uint_eq(tt_test_pool_in_use(), base + k);
+	ck_assert_uint_eq(DROPS(f, tcp_held_full), 0);
+	/* Acknowledging the echoes frees them all. */
+	f->pc.rcv_nxt = ack_base + k * sizeof(seg);
+	fp_ack(f);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(tt_test_pool_in_use(), base);
+	fp_send(f, FIN | ACK, NULL, 0);
+	fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+}
+END_TEST
+
 START_TEST(test_echo)
 {
 	struct fp *f = fp_cur;
@@ -460,6 +518,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_reply_in_rx_mbuf);
 	tcase_add_test(tc, test_reply_not_in_held_mbuf);
 	tcase_add_test(tc, test_echo_tiny_segments);
+	tcase_add_test(tc, test_echo_full_segments_wide_window);
 	tcase_add_test(tc, test_echo_stream);
 	suite_add_tcase(s, tc);
 
