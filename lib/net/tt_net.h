@@ -145,6 +145,18 @@ tt_arp_hash(const struct tt_arp_table *t, uint32_t ip)
  * port may already have freed, or one it did not take.
  */
 #define TT_TXQ_SIZE 4096
+/*
+ * A connection's pure ACKs (no data, SYN, FIN or RST) take the queue up to
+ * here only: past it, the ACK is owed as a delayed one instead
+ * (tt_tcp_out.c, conn_send(): drop reason tx_ack_shed). The last eighth is
+ * kept for the segments whose loss costs a retransmission timeout. A peer
+ * that stops reading for a while (a bulk sender busy sending) leaves a
+ * receiver's queue full of ACKs, and a FIN or data segment behind them
+ * would be dropped (tx_full) and wait its RTO; an ACK is cumulative (RFC
+ * 9293 3.4), so the one sent later stands for those not sent, and RFC
+ * 5681 4.2 lets a receiver delay it.
+ */
+#define TT_TXQ_ACK_MAX (TT_TXQ_SIZE - TT_TXQ_SIZE / 8)
 struct tt_txq {
 	uint16_t n;
 	uint16_t head;

@@ -43,6 +43,7 @@
 	X(not_our_mac)		/* Ethernet destination neither ours nor broadcast ARP */ \
 	X(no_mbuf)		/* mempool empty when building a reply */ \
 	X(tx_full)		/* lcore TX queue overflowed (a full TX ring's refusals stay queued) */ \
+	X(tx_ack_shed)		/* pure ACK owed as a delayed one: the TX queue's last eighth is kept for other segments */ \
 	X(syn_overload)		/* new-connection SYN shed by a saturated lcore (general.overload_control) */ \
 	X(no_arp)		/* no neighbour MAC for an output packet */ \
 	X(link_down)		/* queued for a port whose link is down */ \

@@ -273,8 +273,23 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 	struct seg_hdr h = seg_hdr_conn(c);
 	struct tt_tcp_opts o;
 	struct seg_out so;
-	uint32_t wnd = tt_tcp_rcv_window(ctx, c);
+	uint32_t wnd;
 
+	/*
+	 * A pure ACK with the TX queue in its last eighth (TT_TXQ_ACK_MAX):
+	 * owed as a delayed ACK (RFC 5681 4.2), so that the room left goes to
+	 * segments whose loss would cost an RTO, and the ACK still goes once
+	 * the queue drains (the last ACK of a flight shed for good would leave
+	 * the peer to its RTO).
+	 */
+	if (len == 0 && flags == TT_TH_ACK && unlikely(ctx->net->txq->n >= TT_TXQ_ACK_MAX)) {
+		TT_DROP(ctx->stats, TT_DROP_tx_ack_shed);
+		/* Due delack_ms from now, also when a delayed ACK fired into this. */
+		c->flags &= ~(TT_CF_ACK_NOW | TT_CF_SACK_PEND | TT_CF_DELACK);
+		tt_tcp_delack(ctx, c);
+		return 0;
+	}
+	wnd = tt_tcp_rcv_window(ctx, c);
 	h.seq = seq;
 	h.ack = c->rcv_nxt;
 	h.flags = flags;

@@ -318,6 +318,58 @@ START_TEST(test_delayed_ack)
 }
 END_TEST
 
+/*
+ * With the lcore's TX queue in its last eighth (TT_TXQ_ACK_MAX), a pure ACK
+ * is not queued (tx_ack_shed) but owed as a delayed ACK, and goes once the
+ * queue has room: the last ACK of a flight is never lost for good, which
+ * would leave the peer to its RTO. A segment with data or a FIN still finds
+ * the room kept for it.
+ */
+START_TEST(test_ack_shed_owed)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	struct tt_conn *c;
+	static uint8_t data[2000];
+	unsigned int i;
+	uint32_t mss;
+
+	f->cfg.server.app = TT_APP_DISCARD;
+	fp_start(f);
+	c = fp_open(f);
+	mss = c->mss;
+	/* Frames the port has not taken fill the queue to the mark. */
+	for (i = 0; i < TT_TXQ_ACK_MAX; i++)
+		tt_txq_push(&f->t->net, rte_pktmbuf_alloc(tt_test_pool()));
+	/* Two full segments ask for an ACK at once (RFC 9293 3.8.6.3): owed instead. */
+	fp_send(f, ACK, data, (uint16_t)mss);
+	fp_send(f, ACK, data, (uint16_t)mss);
+	ck_assert_uint_eq(f->t->txq.n, TT_TXQ_ACK_MAX);
+	ck_assert_uint_eq(DROPS(f, tx_ack_shed), 1);
+	ck_assert(c->flags & TT_CF_DELACK);
+	/* Still no room at the deadline: owed again. */
+	fp_time(f, f->cfg.tcp.delack_ms);
+	ck_assert_uint_eq(f->t->txq.n, TT_TXQ_ACK_MAX);
+	ck_assert_uint_eq(DROPS(f, tx_ack_shed), 2);
+	/* The port takes the queue: at the next deadline the ACK covers both. */
+	ck_assert_uint_eq(tt_test_txq_flush(f->t), TT_TXQ_ACK_MAX);
+	fp_none(f);
+	fp_time(f, f->cfg.tcp.delack_ms);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	ck_assert_uint_eq(s->len, 0);
+	ck_assert_uint_eq(ST(f, delayed_acks), 2);
+	/* Full again: the peer's FIN is answered with ours (CLOSE_WAIT, then LAST_ACK). */
+	for (i = 0; i < TT_TXQ_ACK_MAX; i++)
+		tt_txq_push(&f->t->net, rte_pktmbuf_alloc(tt_test_pool()));
+	fp_send(f, FIN | ACK, NULL, 0);
+	ck_assert_uint_eq(f->t->txq.n, TT_TXQ_ACK_MAX + 1);
+	ck_assert_uint_eq(DROPS(f, tx_full), 0);
+	ck_assert_uint_eq(tt_test_txq_flush(f->t), TT_TXQ_ACK_MAX + 1);
+	fp_end(f);
+}
+END_TEST
+
 /* Data beyond the advertised window is cut at its right edge; past it, dropped. */
 START_TEST(test_window_trim)
 {
@@ -416,6 +468,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_out_of_order);
 	tcase_add_test(tc, test_delayed_ack);
 	tcase_add_test(tc, test_delayed_ack_piggyback);
+	tcase_add_test(tc, test_ack_shed_owed);
 	tcase_add_test(tc, test_window_trim);
 	tcase_add_test(tc, test_ack_unsent);
 	suite_add_tcase(s, tc);
