@@ -280,9 +280,12 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 	 * owed as a delayed ACK (RFC 5681 4.2), so that the room left goes to
 	 * segments whose loss would cost an RTO, and the ACK still goes once
 	 * the queue drains (the last ACK of a flight shed for good would leave
-	 * the peer to its RTO).
+	 * the peer to its RTO). Not in FIN_WAIT_2: there the ACK of the
+	 * peer's FIN is the block's last act (TIME_WAIT keeps an entry, and
+	 * no block to owe an ACK from).
 	 */
-	if (len == 0 && flags == TT_TH_ACK && unlikely(ctx->net->txq->n >= TT_TXQ_ACK_MAX)) {
+	if (len == 0 && flags == TT_TH_ACK && unlikely(ctx->net->txq->n >= TT_TXQ_ACK_MAX) &&
+	    c->state != TT_TCPS_FIN_WAIT_2) {
 		TT_DROP(ctx->stats, TT_DROP_tx_ack_shed);
 		/* Due delack_ms from now, also when a delayed ACK fired into this. */
 		c->flags &= ~(TT_CF_ACK_NOW | TT_CF_SACK_PEND | TT_CF_DELACK);

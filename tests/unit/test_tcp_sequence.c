@@ -370,6 +370,29 @@ START_TEST(test_ack_shed_owed)
 }
 END_TEST
 
+/* The ACK of the peer's FIN in FIN_WAIT_2 goes past the mark: the block leaves for TIME_WAIT. */
+START_TEST(test_ack_shed_not_fin_wait_2)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	unsigned int i;
+
+	fp_start(f);
+	fp_reach_state(f, TT_TCPS_FIN_WAIT_2);
+	for (i = 0; i < TT_TXQ_ACK_MAX; i++)
+		tt_txq_push(&f->t->net, rte_pktmbuf_alloc(tt_test_pool()));
+	fp_send(f, FIN | ACK, NULL, 0);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	ck_assert_uint_eq(DROPS(f, tx_ack_shed), 0);
+	ck_assert_uint_eq(f->t->txq.n, TT_TXQ_ACK_MAX + 1);
+	for (i = 0; i < TT_TXQ_ACK_MAX; i++)
+		rte_pktmbuf_free(tt_test_txq_pop(f->t));
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	fp_end(f);
+}
+END_TEST
+
 /* Data beyond the advertised window is cut at its right edge; past it, dropped. */
 START_TEST(test_window_trim)
 {
@@ -469,6 +492,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_delayed_ack);
 	tcase_add_test(tc, test_delayed_ack_piggyback);
 	tcase_add_test(tc, test_ack_shed_owed);
+	tcase_add_test(tc, test_ack_shed_not_fin_wait_2);
 	tcase_add_test(tc, test_window_trim);
 	tcase_add_test(tc, test_ack_unsent);
 	suite_add_tcase(s, tc);
