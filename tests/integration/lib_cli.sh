@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # Helpers for the integration tests of the load generator (client role):
-# test_tap_nginx_client.sh, test_memif_pair.sh, test_ring_loopback.sh and
+# test_tap_nginx_client.sh, the test_memif_*.sh, test_ring_loopback.sh and
 # test_rate_accuracy.sh. Source it after lib.sh:
 #
 #	. "$(dirname "$0")/lib.sh"
@@ -220,6 +220,27 @@ tt_cli_wait_log() {
 	*) echo "'$re' did not appear in $log within ${timeout}s" >&2 ;;
 	esac
 	return 1
+}
+
+# tt_cli_memif_setup TAG DIR: the two ends of a memif link as the memif
+# tests run them. Sets srv_ini and cli_ini (config/memif-server.ini and
+# memif-client.ini), sock (DIR/memif.sock), srv_eal and cli_eal: the
+# server on the second CPU we may use, the client on the first (the same
+# one when there is only one), file prefixes ttTAGs<pid> and ttTAGc<pid>.
+# shellcheck disable=SC2034 # it sets the caller's variables
+tt_cli_memif_setup() {
+	local tag=$1 cpus vdev
+	srv_ini=$TT_SRCDIR/config/memif-server.ini
+	cli_ini=$TT_SRCDIR/config/memif-client.ini
+	[ -f "$srv_ini" ] || tt_fail "missing $srv_ini"
+	[ -f "$cli_ini" ] || tt_fail "missing $cli_ini"
+	sock=$2/memif.sock
+	read -r -a cpus <<<"$(tt_cli_cpus)"
+	[ ${#cpus[@]} -gt 1 ] || tt_info "one CPU only: both processes share CPU ${cpus[0]}"
+	vdev="--vdev=net_memif0,socket=$sock,role"
+	srv_eal=$(tt_cli_eal_from_ini "$srv_ini" \
+		"-l ${cpus[1]:-${cpus[0]}} --file-prefix=tt${tag}s$$ $vdev=server")
+	cli_eal=$(tt_cli_eal_from_ini "$cli_ini" "-l ${cpus[0]} --file-prefix=tt${tag}c$$ $vdev=client")
 }
 
 # tt_cli_memif_listening SOCK: true when a memif server listens on SOCK,

@@ -26,26 +26,15 @@
 
 tt_require_root
 tt_require_tcpterm
-srv_ini=$TT_SRCDIR/config/memif-server.ini
-cli_ini=$TT_SRCDIR/config/memif-client.ini
 
 N=64
 BYTES=4194304
 MSL_MS=200
 d=$(tt_tmpdir)
-sock=$d/memif.sock
 srv_json=$d/server.json
 cli_json=$d/client.json
 
-read -r -a cpus <<<"$(tt_cli_cpus)"
-cli_cpu=${cpus[0]}
-srv_cpu=${cpus[1]:-${cpus[0]}}
-[ "$cli_cpu" = "$srv_cpu" ] && tt_info "one CPU only: both processes share CPU $cli_cpu"
-
-srv_eal=$(tt_cli_eal_from_ini "$srv_ini" \
-	"-l $srv_cpu --file-prefix=ttmbs$$ --vdev=net_memif0,role=server,socket=$sock")
-cli_eal=$(tt_cli_eal_from_ini "$cli_ini" \
-	"-l $cli_cpu --file-prefix=ttmbc$$ --vdev=net_memif0,role=client,socket=$sock")
+tt_cli_memif_setup mb "$d"
 
 spid=
 tt_start_tcpterm spid -c "$srv_ini" --set "eal.args=$srv_eal" \

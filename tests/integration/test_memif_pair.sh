@@ -25,30 +25,15 @@
 
 tt_require_root
 tt_require_tcpterm
-srv_ini=$TT_SRCDIR/config/memif-server.ini
-cli_ini=$TT_SRCDIR/config/memif-client.ini
-[ -f "$srv_ini" ] || tt_fail "missing $srv_ini"
-[ -f "$cli_ini" ] || tt_fail "missing $cli_ini"
 
 N=20000
 RATE=5000
 MSL_MS=200
 d=$(tt_tmpdir)
-sock=$d/memif.sock
 srv_json=$d/server.json
 cli_json=$d/client.json
 
-# Server on the second CPU we may use, client on the first; both on the
-# same one if there is only one.
-read -r -a cpus <<<"$(tt_cli_cpus)"
-cli_cpu=${cpus[0]}
-srv_cpu=${cpus[1]:-${cpus[0]}}
-[ "$cli_cpu" = "$srv_cpu" ] && tt_info "one CPU only: both processes share CPU $cli_cpu"
-
-srv_eal=$(tt_cli_eal_from_ini "$srv_ini" \
-	"-l $srv_cpu --file-prefix=ttmfs$$ --vdev=net_memif0,role=server,socket=$sock")
-cli_eal=$(tt_cli_eal_from_ini "$cli_ini" \
-	"-l $cli_cpu --file-prefix=ttmfc$$ --vdev=net_memif0,role=client,socket=$sock")
+tt_cli_memif_setup mf "$d"
 
 spid=
 tt_start_tcpterm spid -c "$srv_ini" --set "eal.args=$srv_eal" \

@@ -30,22 +30,12 @@
 
 tt_require_root
 tt_require_tcpterm
-srv_ini=$TT_SRCDIR/config/memif-server.ini
-cli_ini=$TT_SRCDIR/config/memif-client.ini
 
 KILLS=${TT_MEMIF_KILLS:-12}
 d=$(tt_tmpdir)
-sock=$d/memif.sock
 srv_json=$d/server.json
 
-read -r -a cpus <<<"$(tt_cli_cpus)"
-cli_cpu=${cpus[0]}
-srv_cpu=${cpus[1]:-${cpus[0]}}
-
-srv_eal=$(tt_cli_eal_from_ini "$srv_ini" \
-	"-l $srv_cpu --file-prefix=ttmls$$ --vdev=net_memif0,role=server,socket=$sock")
-cli_eal=$(tt_cli_eal_from_ini "$cli_ini" \
-	"-l $cli_cpu --file-prefix=ttmlc$$ --vdev=net_memif0,role=client,socket=$sock")
+tt_cli_memif_setup ml "$d"
 
 # Orphans end fast: 6 retransmissions at most 200 ms apart, 1 s idle.
 # Which munmap() the memif PMD binds to: tcpterm's (the guard), not libc's.
