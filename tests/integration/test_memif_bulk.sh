@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Bulk over net_memif between two tcpterm processes, default keys but the
-# transfer: the client sends 4 MiB on each of 64 connections at once
-# (client.app = send) into the server's discard application (scenario 6e
-# of scripts/bench.sh).
+# transfer and a short MSL: the client sends 4 MiB on each of 64
+# connections at once (client.app = send) into the server's discard
+# application (scenario 6e of scripts/bench.sh).
 #
 # The case it guards: with the 1 MiB default receive window, the sender,
 # busy sending, drains its receive ring more slowly than the server's ACKs
