@@ -287,9 +287,17 @@ conn_send(struct tt_tcp_ctx *ctx, struct tt_conn *c, uint32_t seq, uint32_t len,
 	if (len == 0 && flags == TT_TH_ACK && unlikely(ctx->net->txq->n >= TT_TXQ_ACK_MAX) &&
 	    c->state != TT_TCPS_FIN_WAIT_2) {
 		TT_DROP(ctx->stats, TT_DROP_tx_ack_shed);
-		/* Due delack_ms from now, also when a delayed ACK fired into this. */
-		c->flags &= ~(TT_CF_ACK_NOW | TT_CF_SACK_PEND | TT_CF_DELACK);
-		tt_tcp_delack(ctx, c);
+		c->flags &= ~(TT_CF_ACK_NOW | TT_CF_SACK_PEND);
+		/*
+		 * An ACK already owed keeps its deadline (segments that keep
+		 * coming must not push it back); one whose delayed ACK is firing
+		 * into this (out of the FIFO, the flag still set) is owed anew.
+		 */
+		if ((c->flags & (TT_CF_DELACK | TT_CF_IN_DACK_FIFO)) !=
+		    (TT_CF_DELACK | TT_CF_IN_DACK_FIFO)) {
+			c->flags &= ~TT_CF_DELACK;
+			tt_tcp_delack(ctx, c);
+		}
 		return 0;
 	}
 	wnd = tt_tcp_rcv_window(ctx, c);

@@ -347,11 +347,18 @@ START_TEST(test_ack_shed_owed)
 	ck_assert_uint_eq(f->t->txq.n, TT_TXQ_ACK_MAX);
 	ck_assert_uint_eq(DROPS(f, tx_ack_shed), 1);
 	ck_assert(c->flags & TT_CF_DELACK);
-	/* Still no room at the deadline: owed again. */
-	fp_time(f, f->cfg.tcp.delack_ms);
+	/* Two more, half a delay later: each asks again, and the deadline stays. */
+	fp_time(f, f->cfg.tcp.delack_ms / 2);
+	fp_send(f, ACK, data, (uint16_t)mss);
+	fp_send(f, ACK, data, (uint16_t)mss);
+	ck_assert_uint_eq(DROPS(f, tx_ack_shed), 3);
+	fp_time(f, f->cfg.tcp.delack_ms - f->cfg.tcp.delack_ms / 2 - 1);
+	ck_assert_uint_eq(DROPS(f, tx_ack_shed), 3);
+	/* Still no room at the first deadline: owed again. */
+	fp_time(f, 1);
 	ck_assert_uint_eq(f->t->txq.n, TT_TXQ_ACK_MAX);
-	ck_assert_uint_eq(DROPS(f, tx_ack_shed), 2);
-	/* The port takes the queue: at the next deadline the ACK covers both. */
+	ck_assert_uint_eq(DROPS(f, tx_ack_shed), 4);
+	/* The port takes the queue: at the next deadline the ACK covers all four. */
 	ck_assert_uint_eq(tt_test_txq_flush(f->t), TT_TXQ_ACK_MAX);
 	fp_none(f);
 	fp_time(f, f->cfg.tcp.delack_ms);
