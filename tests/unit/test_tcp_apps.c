@@ -25,6 +25,27 @@ fill_pattern(uint8_t *p, uint32_t n, uint32_t seed)
 }
 
 /*
+ * The peer acknowledges the echoes up to @p ack: every mbuf the echo held
+ * is back in the pool (@p base in use), then its FIN closes the
+ * connection. Returns the window of the engine's ACK of that ACK.
+ */
+static uint16_t
+echo_release_close(struct fp *f, uint32_t ack, unsigned int base)
+{
+	uint16_t win;
+
+	f->pc.rcv_nxt = ack;
+	fp_ack(f);
+	win = fp_expect(f, ACK)->win;
+	ck_assert_uint_eq(tt_test_pool_in_use(), base);
+	fp_send(f, FIN | ACK, NULL, 0);
+	fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
+	ck_state(f, TT_TCPS_CLOSED);
+	fp_end(f);
+	return win;
+}
+
+/*
  * Replies are built in the mbuf of the segment they answer (no allocation):
  * the SYN-ACK in the SYN's, the response in the request's, the last ACK in
  * the FIN's; a pure ACK that needs no answer is freed. An mbuf the echo
@@ -115,16 +136,8 @@ START_TEST(test_echo_tiny_segments)
 		f->pc.snd_nxt = seq;
 	}
 	ck_assert_uint_eq(tt_test_pool_in_use(), base + 8);
-	/* Acknowledging the echoes frees them all. */
-	f->pc.rcv_nxt = ack_base + 8;
-	fp_ack(f);
-	s = fp_expect(f, ACK);
-	ck_assert_uint_eq(s->win, wnd);
-	ck_assert_uint_eq(tt_test_pool_in_use(), base);
-	fp_send(f, FIN | ACK, NULL, 0);
-	fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
-	ck_state(f, TT_TCPS_CLOSED);
-	fp_end(f);
+	/* Acknowledging the echoes frees them all, and the window is whole again. */
+	ck_assert_uint_eq(echo_release_close(f, ack_base + 8, base), wnd);
 }
 END_TEST
 
@@ -175,14 +188,7 @@ START_TEST(test_echo_full_segments_wide_window)
 	ck_assert_uint_eq(tt_test_pool_in_use(), base + k);
 	ck_assert_uint_eq(DROPS(f, tcp_held_full), 0);
 	/* Acknowledging the echoes frees them all. */
-	f->pc.rcv_nxt = ack_base + k * sizeof(seg);
-	fp_ack(f);
-	s = fp_expect(f, ACK);
-	ck_assert_uint_eq(tt_test_pool_in_use(), base);
-	fp_send(f, FIN | ACK, NULL, 0);
-	fp_exchange(f, fp_rxbuf, sizeof(fp_rxbuf));
-	ck_state(f, TT_TCPS_CLOSED);
-	fp_end(f);
+	echo_release_close(f, ack_base + k * sizeof(seg), base);
 }
 END_TEST
 
