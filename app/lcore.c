@@ -29,6 +29,20 @@
 /* Packets left in the lcore's TX queue after a flush that mean saturation. */
 #define TT_ADMIT_TXQ_MARK (TT_TXQ_SIZE / 4)
 #define TT_CTL_EVERY 64		/* loop iterations between control checks */
+/*
+ * Receive bursts a poll of a load generator's lcore may take while each
+ * comes back full (its replies go out between them, a burst at a time).
+ * A generator that reads one burst a poll and opens new connections in
+ * every poll falls behind on its peer's answers when it is offered more
+ * than it completes: the server's queue to it backs up, the server's
+ * admission control reads that as saturation and sheds the generator's
+ * SYNs, and each shed SYN costs the generator a 1 s retransmission and
+ * another SYN to send (docs/benchmarks.md, "The generator drains its
+ * replies first"). Answers first, then new connections, as a server's
+ * admission does (tcp/tt_admit.h). A server lcore keeps one burst a poll:
+ * its full bursts are its admission control's saturation signal.
+ */
+#define TT_GEN_RX_ROUNDS 4
 #define TT_LINK_CHECK_MS 10	/* the main lcore polls the links' state */
 #define TT_ARP_HOUSE_MS 100	/* ARP retries and expiry */
 /* After the generators drain: wait at most this long for the last segments... */
@@ -361,12 +375,14 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 	uint16_t burst = app->cfg.general.burst;
 	unsigned int iter = 0;
 	uint64_t prev;
-	bool busy = false;
-	uint16_t p, nb_rx, syn_q, n_polled = 0;
+	bool busy = false, flushed;
+	uint16_t p, r, nb_rx, syn_q, n_polled = 0;
+	uint16_t rx_rounds = w->gen != NULL ? TT_GEN_RX_ROUNDS : 1;
 
 	for (p = 0; p < app->n_ports; p++)
 		n_polled += app->ports[p].used;
-	tt_admit_init(&w->admit, burst * RTE_MAX(n_polled, 1), app->cfg.general.overload_control);
+	tt_admit_init(&w->admit, burst * RTE_MAX(n_polled, 1) * rx_rounds,
+		       app->cfg.general.overload_control);
 	w->syn_given = w->syn_left = w->admit.quota;
 
 	w->tx_deadline = rte_rdtsc() + drain_tsc;
@@ -391,9 +407,33 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		tt_tcp_set_time(w->tcp, now_us);
 
 		nb_rx = 0;
-		for (p = 0; p < app->n_ports; p++)
-			if (app->ports[p].used && app->ports[p].link_up)
-				nb_rx += rx_port(app, w, p, burst);
+		flushed = false;
+		for (r = 0; r < rx_rounds; r++) {
+			uint16_t got = 0, full = 0;
+
+			/* Behind: the last round still found a full burst. */
+			w->rx_full = false;
+			for (p = 0; p < app->n_ports; p++)
+				if (app->ports[p].used && app->ports[p].link_up) {
+					uint16_t n = rx_port(app, w, p, burst);
+
+					got += n;
+					full |= n == burst;
+				}
+			nb_rx += got;
+			if (!full || r + 1 == rx_rounds || w->txq.n >= TT_TXQ_SIZE / 4)
+				break;
+			/*
+			 * What this round answered goes now, as it would at
+			 * the end of a one-burst poll: a burst's replies do
+			 * not wait for the next bursts (at low concurrency
+			 * that would turn the pipeline into one batch).
+			 */
+			if (w->txq.n >= burst) {
+				flushed |= tx_flush(app, w) > 0;
+				w->tx_deadline = now + drain_tsc;
+			}
+		}
 		if (unlikely(w->steer != NULL))
 			nb_rx += tt_steer_rx(app, w);
 
@@ -408,7 +448,7 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		 * when nothing came in (no more to batch with: waiting would only
 		 * add latency).
 		 */
-		busy = nb_rx > 0;
+		busy = nb_rx > 0 || flushed;
 		if (w->txq.n >= burst ||
 		    (w->txq.n > 0 && (nb_rx == 0 || now >= w->tx_deadline))) {
 			/* Busy when the ports took something (not when they refused all). */
