@@ -409,10 +409,14 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 		nb_rx = 0;
 		flushed = false;
 		for (r = 0; r < rx_rounds; r++) {
-			uint16_t got = 0, full = 0;
+			uint16_t got = 0;
+			bool full = false;
 
-			/* Behind: the last round still found a full burst. */
-			w->rx_full = false;
+			/*
+			 * rx_port() sets rx_full on a full burst: a further
+			 * round runs only after one, so the saturation signal
+			 * stays "the first burst was full", as with one round.
+			 */
 			for (p = 0; p < app->n_ports; p++)
 				if (app->ports[p].used && app->ports[p].link_up) {
 					uint16_t n = rx_port(app, w, p, burst);
@@ -421,7 +425,8 @@ worker_run(struct tt_app *app, struct tt_worker *w)
 					full |= n == burst;
 				}
 			nb_rx += got;
-			if (!full || r + 1 == rx_rounds || w->txq.n >= TT_TXQ_SIZE / 4)
+			/* A backed-up TX queue: more would only queue more replies. */
+			if (!full || r + 1 == rx_rounds || w->txq.n >= TT_ADMIT_TXQ_MARK)
 				break;
 			/*
 			 * What this round answered goes now, as it would at
