@@ -175,7 +175,22 @@ tt_srv_capture_start() {
 # tt_srv_capture_stop: stop tshark by PID; fail if it dropped frames.
 tt_srv_capture_stop() {
 	[ -n "$TT_SRV_CAP_PID" ] || return 0
-	sleep 0.2
+	# dumpcap hands frames over in blocks (TPACKET_V3, retired on a timer)
+	# and flushes its file on an update interval, and what it has not read
+	# when it is stopped is neither written nor counted as dropped. Stop it
+	# only once the file has not grown for 0.6 s (at most 10 s).
+	local prev=-1 cur stable=0 i
+	for i in $(seq 50); do
+		sleep 0.2
+		cur=$(stat -c %s "$TT_SRV_CAP_FILE" 2>/dev/null || echo 0)
+		if [ "$cur" = "$prev" ]; then
+			stable=$((stable + 1))
+			[ $stable -ge 3 ] && break
+		else
+			stable=0
+		fi
+		prev=$cur
+	done
 	tt_stop_tcpterm "$TT_SRV_CAP_PID" >/dev/null 2>&1
 	TT_SRV_CAP_PID=
 	[ -s "$TT_SRV_CAP_FILE" ] || tt_fail "no capture file"
