@@ -26,6 +26,7 @@
 #include "tt_main.h"
 #include "gen/tt_gen.h"
 #include "l7/tt_app.h"
+#include "tcp/tt_tcp_reass.h"
 
 struct tt_app tt_app;
 
@@ -126,6 +127,12 @@ worker_stack_create(struct tt_app *app, struct tt_worker *w)
 	       app->cfg.tcp.max_flows, sizeof(struct tt_conn), w->tcp->tw.cap,
 	       (double)tw_bytes / w->tcp->tw.cap,
 	       (after.heap_allocsz_bytes - before.heap_allocsz_bytes) / 1048576.0);
+	if (tt_reass_cap(w->tcp->reass) < app->cfg.tcp.reass_mbufs)
+		TT_LOG(NOTICE, "lcore %u: reassembly holds at most %u segments, not tcp.reass_mbufs = %u: "
+		       "a quarter of a port's general.mbufs = %u shared by %u lcores "
+		       "(raise general.mbufs for more)",
+		       w->lcore_id, tt_reass_cap(w->tcp->reass), app->cfg.tcp.reass_mbufs,
+		       app->cfg.general.mbufs, rte_lcore_count());
 	if (app->cfg.client.enabled) {
 		w->gen = tt_gen_create(&app->cfg, w->tcp, w->queue, app->n_workers, sock);
 		if (w->gen == NULL) {

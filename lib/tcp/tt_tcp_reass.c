@@ -7,8 +7,9 @@
  * of an lcore hold out-of-order data at any time. So a block has one flag
  * (TT_CF_REASS), which is all the packet path reads when nothing is held,
  * and a 16-bit slot (reass_slot, meaningful with the flag) in a per-lcore
- * array of queues, as many as the lcore may hold segments (tcp.reass_mbufs, at most
- * 65,535) and no more than its blocks (tcp.max_flows: a connection takes
+ * array of queues, as many as the lcore may hold segments
+ * (tt_reass_lcore_cap(): tcp.reass_mbufs within a quarter of the pool, at
+ * most 65,535) and no more than its blocks (tcp.max_flows: a connection takes
  * one slot at most): a slot is taken by the first segment a connection
  * holds and given back when its queue empties. A slot has the list's
  * head and tail, what it holds, and the SACK history RFC 2018 4 asks for.
@@ -30,6 +31,7 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_errno.h>
+#include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
@@ -60,7 +62,7 @@ struct tt_reass_q {
 
 struct tt_reass {
 	uint32_t held;		/**< segments held, all connections */
-	uint32_t cap;		/**< tcp.reass_mbufs */
+	uint32_t cap;		/**< tt_reass_lcore_cap() */
 	uint16_t n_slots;
 	uint16_t free_head;	/**< 0: none */
 	/* A D-SACK block for the next segment of dsack_c (RFC 2883). */
@@ -81,10 +83,25 @@ static const struct rte_mbuf_dynfield tt_reass_seq_desc = {
 #define SEQ(m) (*RTE_MBUF_DYNFIELD((m), tt_reass_seq_off, uint32_t *))
 #define END(m) (SEQ(m) + (m)->data_len)
 
+uint32_t
+tt_reass_lcore_cap(const struct tt_config *cfg, unsigned int n_lcores)
+{
+	uint32_t share = RTE_MAX(1u, cfg->general.mbufs / (4u * RTE_MAX(1u, n_lcores)));
+
+	return RTE_MIN(cfg->tcp.reass_mbufs, share);
+}
+
+uint32_t
+tt_reass_cap(const struct tt_reass *r)
+{
+	return r->cap;
+}
+
 struct tt_reass *
 tt_reass_create(const struct tt_config *cfg, int socket)
 {
-	uint32_t n = RTE_MIN(RTE_MIN(cfg->tcp.reass_mbufs, cfg->tcp.max_flows), TT_REASS_MAX_SLOTS);
+	uint32_t cap = tt_reass_lcore_cap(cfg, rte_lcore_count());
+	uint32_t n = RTE_MIN(RTE_MIN(cap, cfg->tcp.max_flows), TT_REASS_MAX_SLOTS);
 	struct tt_reass *r;
 	uint32_t i;
 
@@ -99,7 +116,7 @@ tt_reass_create(const struct tt_config *cfg, int socket)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	r->cap = cfg->tcp.reass_mbufs;
+	r->cap = cap;
 	r->n_slots = (uint16_t)n;
 	for (i = 1; i <= n; i++)
 		r->q[i].next_free = (uint16_t)(i < n ? i + 1 : 0);

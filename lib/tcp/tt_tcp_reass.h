@@ -32,8 +32,18 @@ struct tt_tcp_opts;
 /** Per-lcore reassembly state. */
 struct tt_reass;
 
-/** Create an lcore's state (tcp.reass_mbufs of @p cfg). NULL and rte_errno on error. */
+/**
+ * Segments an lcore may hold, of @p n_lcores: tcp.reass_mbufs, but no more
+ * than a quarter of a port's pool (general.mbufs) shared by the lcores, as
+ * echo's automatic bound: what reassembly holds is missing from RX, and
+ * every lcore's queue may hold mbufs of the same port. 0 with
+ * tcp.reass_mbufs 0.
+ */
+uint32_t tt_reass_lcore_cap(const struct tt_config *cfg, unsigned int n_lcores);
+/** Create an lcore's state (tt_reass_lcore_cap() of @p cfg and the EAL's lcores). NULL and rte_errno on error. */
 struct tt_reass *tt_reass_create(const struct tt_config *cfg, int socket);
+/** The lcore's bound (tt_reass_lcore_cap() when it was created). */
+uint32_t tt_reass_cap(const struct tt_reass *r);
 /** Free it, with every mbuf still held. */
 void tt_reass_destroy(struct tt_reass *r);
 /** Segments held now by the lcore (tests, pools). */

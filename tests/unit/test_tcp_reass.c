@@ -9,6 +9,8 @@
 
 #include <check.h>
 
+#include <rte_lcore.h>
+
 #include "tt_fake_peer.h"
 #include "tcp/tt_tcp_reass.h"
 
@@ -481,6 +483,44 @@ START_TEST(test_reass_cap)
 END_TEST
 
 /*
+ * The lcore's bound is tcp.reass_mbufs within a quarter of a port's pool
+ * shared by the lcores (what reassembly holds is missing from RX): with a
+ * pool of 1,023 mbufs and the default 2,048, an lcore holds 255 at most.
+ */
+START_TEST(test_reass_cap_pool)
+{
+	struct fp *f = fp_cur;
+	uint32_t cap, i, b;
+
+	f->cfg.tcp.reass_mbufs = 2048;
+	f->cfg.general.mbufs = 1023;
+	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 1), 255);
+	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 2), 127);
+	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 4096), 1);
+	f->cfg.tcp.reass_mbufs = 100;
+	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 1), 100);
+	f->cfg.tcp.reass_mbufs = 0;
+	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 1), 0);
+
+	f->cfg.tcp.reass_mbufs = 2048;
+	open_app(f, TT_APP_DISCARD, &b);
+	cap = tt_reass_cap(f->ctx->reass);
+	ck_assert_uint_eq(cap, tt_reass_lcore_cap(&f->cfg, rte_lcore_count()));
+	ck_assert_uint_lt(cap, f->cfg.tcp.reass_mbufs);
+	/* Held up to the bound, one segment a hole, then refused and counted. */
+	for (i = 0; i <= cap; i++) {
+		send_at(f, b, 100 + i * 200, 100, false);
+		expect_sack(f, b, RTE_MIN(i + 1, cap) > 3 ? 3 : RTE_MIN(i + 1, cap));
+	}
+	ck_assert_uint_eq(held(f), cap);
+	ck_assert_uint_eq(DROPS(f, tcp_ooo), 1);
+	fp_raw(f, RST, b, 0, 0, NULL, 0, NULL, 0);
+	ck_assert_uint_eq(held(f), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
  * The queues are as many as the blocks when tcp.max_flows is below
  * tcp.reass_mbufs (a connection takes one at most): with every block in
  * use, each connection holds a segment, none is refused.
@@ -638,6 +678,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_reass_sack_no_ts);
 	tcase_add_test(tc, test_reass_sack_off);
 	tcase_add_test(tc, test_reass_cap);
+	tcase_add_test(tc, test_reass_cap_pool);
 	tcase_add_test(tc, test_reass_slot_per_block);
 	tcase_add_test(tc, test_reass_off);
 	tcase_add_test(tc, test_reass_fin);
