@@ -53,6 +53,7 @@ enum tt_close_mode {
 	TT_CLOSE_ACTIVE = 0,	/**< client sends FIN after the last response */
 	TT_CLOSE_PASSIVE,	/**< client waits for the server's FIN */
 	TT_CLOSE_RESET,		/**< client aborts with RST */
+	TT_CLOSE_HALF,		/**< client's FIN goes with its last request (half-close) */
 };
 
 /** How a port's queues map flows to lcores (docs/architecture.md, "Multi-core and RSS"). */

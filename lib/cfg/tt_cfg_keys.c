@@ -296,6 +296,7 @@ static const char *const tt_close_names[] = {
 	[TT_CLOSE_ACTIVE] = "active",
 	[TT_CLOSE_PASSIVE] = "passive",
 	[TT_CLOSE_RESET] = "reset",
+	[TT_CLOSE_HALF] = "half",
 };
 
 const char *
@@ -383,7 +384,7 @@ cfg_parse_close(struct tt_cfg_ctx *ctx, const struct tt_cfg_ent *e,
 			return 0;
 		}
 	}
-	return TT_CFG_ENT_ERR(ctx, e, "expected active, passive or reset");
+	return TT_CFG_ENT_ERR(ctx, e, "expected active, passive, reset or half");
 }
 
 static void

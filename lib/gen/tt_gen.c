@@ -722,10 +722,11 @@ tt_gen_plan(const struct tt_config *cfg, const uint64_t *lcore_tuples, unsigned 
 		}
 	}
 	/*
-	 * Only an active close leaves the tuple in our TIME_WAIT (RFC 9293
-	 * 3.6); after a passive close or a reset it is free at once.
+	 * Only an active close (or a half-close, whose FIN goes first) leaves
+	 * the tuple in our TIME_WAIT (RFC 9293 3.6); after a passive close or
+	 * a reset it is free at once.
 	 */
-	if (cc->close != TT_CLOSE_ACTIVE && cc->app != TT_APP_SEND)
+	if (cc->close != TT_CLOSE_ACTIVE && cc->close != TT_CLOSE_HALF && cc->app != TT_APP_SEND)
 		return;
 	if (tc->tw_reuse && tc->timestamps) {
 		p->hold_ms = tc->tw_reuse_delay_ms;

@@ -450,10 +450,19 @@ client_next_request(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	bool last = ac->u.s.tmpl_n + 1 >= cc->requests_per_connection;
 
 	TT_STAT_INC(ctx->stats, client_requests);
-	if (ac->kind == TT_CAPP_CLI_HTTP && last && cc->close == TT_CLOSE_PASSIVE)
+	if (ac->kind == TT_CAPP_CLI_HTTP && last &&
+	    (cc->close == TT_CLOSE_PASSIVE || cc->close == TT_CLOSE_HALF))
 		queue_final(ctx, c, TT_TMPL_CLI_REQ_CLOSE);
 	else
 		queue_normal(ctx, c);
+	/*
+	 * close = half: our FIN follows the last request, in its segment
+	 * when it fits (RFC 9293 3.6: a FIN ends our data, not the
+	 * connection; the server answers, then closes). Five segments a
+	 * connection with an HTTP server, and TIME_WAIT is ours.
+	 */
+	if (last && cc->close == TT_CLOSE_HALF)
+		tt_tcp_app_close(ctx, c);
 }
 
 /* The client's work on this connection is done: close as configured. */
@@ -473,6 +482,9 @@ client_complete(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 		break;
 	case TT_CLOSE_PASSIVE:
 		/* Wait for the server's FIN; tt_app_eof closes our side. */
+		break;
+	case TT_CLOSE_HALF:
+		/* Our FIN went with the last request (client_next_request()). */
 		break;
 	default:
 		tt_tcp_app_close(ctx, c);

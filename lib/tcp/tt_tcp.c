@@ -856,6 +856,14 @@ tt_tcp_app_close(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 	if (c->flags & TT_CF_FIN_QUEUED)
 		return;
 	c->flags |= TT_CF_FIN_QUEUED;
+	/*
+	 * Closed while reading the text of a segment that ends in the peer's
+	 * FIN: that FIN is here before ours is sent, so it is no simultaneous
+	 * close. fin_input() takes the connection to CLOSE_WAIT, then, closed,
+	 * to LAST_ACK, as if the application had read after the segment.
+	 */
+	if (c->flags & TT_CF_FIN_IN)
+		return;
 	/* RFC 9293 3.10.4: CLOSE in ESTABLISHED / SYN_RCVD -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK. */
 	if (c->state == TT_TCPS_ESTABLISHED || c->state == TT_TCPS_SYN_RCVD)
 		tt_tcp_set_state(ctx, c, TT_TCPS_FIN_WAIT_1);

@@ -149,6 +149,7 @@ struct tt_seg {
 #define TT_CF_CC_K0	0x800000	/**< the stage after a timeout: K = 0 (RFC 9438 4.8) */
 #define TT_CF_HS_RXT	0x1000000	/**< our SYN or SYN-ACK was sent again (RFC 5681 3.1, RFC 6298 5.7) */
 #define TT_CF_WND_WAIT	0x2000000	/**< advertised a window held shut: in the window-update ring */
+#define TT_CF_FIN_IN	0x4000000	/**< the segment being read ends in a FIN, in order (conn_input()) */
 /* FIFO membership survives a block's reuse: the delayed-ACK FIFO is walked lazily. */
 #define TT_CF_FIFO_MASK (TT_CF_IN_DACK_FIFO | TT_CF_DACK_REQUEUE)
 

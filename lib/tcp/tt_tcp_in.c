@@ -868,11 +868,14 @@ static bool
 fin_input(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
 	c->rcv_nxt += 1;
-	c->flags |= TT_CF_ACK_NOW;
+	c->flags = (c->flags | TT_CF_ACK_NOW) & ~TT_CF_FIN_IN;
 	switch (c->state) {
 	case TT_TCPS_SYN_RCVD:
 	case TT_TCPS_ESTABLISHED:
 		tt_tcp_set_state(ctx, c, TT_TCPS_CLOSE_WAIT);
+		/* Closed while reading this segment (tt_tcp_app_close()): 3.10.4. */
+		if (c->flags & TT_CF_FIN_QUEUED)
+			tt_tcp_set_state(ctx, c, TT_TCPS_LAST_ACK);
 		break;
 	case TT_TCPS_FIN_WAIT_1:
 		/* Our FIN not yet acknowledged: simultaneous close. */
@@ -974,6 +977,8 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	}
 	if (unlikely(c->flags & TT_CF_APP_HOLDS) && t.len > 0 && !tt_tcp_hold_room(ctx, c))
 		t.len = 0, t.fin = false;
+	if (t.fin && t.len > 0)
+		c->flags |= TT_CF_FIN_IN;	/* a close while reading waits for it */
 	if (t.len > 0 && !text_deliver(ctx, c, m, &t, spare, kept))
 		return;
 	if ((c->flags & TT_CF_REASS) && (t.len > 0 || t.fin) && !tt_reass_deliver(ctx, c, &t.fin))
@@ -985,6 +990,12 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	if (t.fin && (c->rcv_nxt == s->seq + s->len || !(s->flags & TT_TH_FIN)) &&
 	    !fin_input(ctx, c))
 		return;
+	if (unlikely(c->flags & TT_CF_FIN_IN)) {
+		/* The FIN was not reached (text left unread): the close goes on. */
+		c->flags &= ~TT_CF_FIN_IN;
+		if ((c->flags & TT_CF_FIN_QUEUED) && c->state == TT_TCPS_ESTABLISHED)
+			tt_tcp_set_state(ctx, c, TT_TCPS_FIN_WAIT_1);
+	}
 	/* One timer update for the ACK, the text and what is sent (tt_tcp_output_segs()). */
 	tt_tcp_output_segs(ctx, c, false);
 	tt_tcp_timer_update(ctx, c, restart);

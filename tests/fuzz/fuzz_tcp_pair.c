@@ -10,7 +10,7 @@
  *   b0: server application (http, echo, discard, fixed), timestamps and
  *       SACK offered by both, window scale (0, 2, 7, 14);
  *   b1: client application (http, fixed, echo, send), requests per
- *       connection (1-4), close (active, passive, reset);
+ *       connection (1-4), close (active, passive, reset, half);
  *   b2: receive window (1024, 4096, 65535, 262144, at least one unit of
  *       the window scale), MSS, tcp.tw_reuse (with an MSL of 2 s, else
  *       100 ms), response bytes (0, 100, 3000, 100000), request bytes
@@ -135,7 +135,7 @@ static int
 load_cli(struct tt_config *cfg, uint32_t key)
 {
 	static const char *const capps[] = { "http", "fixed", "echo", "send" };
-	static const char *const closes[] = { "active", "passive", "reset", "active" };
+	static const char *const closes[] = { "active", "passive", "reset", "half" };
 	uint8_t b1 = (uint8_t)(key >> 8), b2 = (uint8_t)key;
 	char s[14][64];
 	unsigned int n;

@@ -19,6 +19,12 @@
 # back in its pool.
 # If only the rate is off while tcpterm waited for a CPU more than 2% of
 # the time (a shared machine), the test ends in SKIP, saying so.
+#
+# TT_NGINX_CLOSE=half (test_tap_nginx_client_half.sh): [client] close =
+# half, 6000 connections: tcpterm's FIN goes with each request (which says
+# Connection: close), nginx answers all of them with 200 all the same, and
+# tcpterm sends 3 segments a connection (SYN, request + FIN, last ACK),
+# where close = active sends 4.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -34,7 +40,12 @@ tt_require_tcpterm
 ini=$TT_SRCDIR/config/tap-client.ini
 [ -f "$ini" ] || tt_fail "missing $ini"
 
-N=20000
+CLOSE=${TT_NGINX_CLOSE:-active}
+case $CLOSE in
+active) N=20000 ;;
+half) N=6000 ;;
+*) tt_fail "TT_NGINX_CLOSE: '$CLOSE' (active or half)" ;;
+esac
 RATE=2000
 CONC=64
 ifc=ttnc$$			# at most 15 characters
@@ -54,7 +65,7 @@ pid=
 tt_start_tcpterm pid -c "$ini" --set "eal.args=$eal" \
 	--set general.duration=0 --set "client.target=$k_ip:80" \
 	--set client.connections=$N --set client.rate=$RATE --set client.concurrency=$CONC \
-	--set client.duration=0 --set client.arp_timeout_ms=20000 \
+	--set client.duration=0 --set client.arp_timeout_ms=20000 --set client.close=$CLOSE \
 	--json "$json" --csv "$csv"
 log=$TT_TCPTERM_LOG
 tt_wait_for_iface "$ifc" 30 || tt_fail "tap $ifc never appeared"
@@ -101,6 +112,15 @@ bad_size=$(awk '$9 == 200 && $10 != 100' "$d/access.log" | wc -l)
 tt_cli_expect_eq "responses with a body other than 100 bytes" "$bad_size" 0
 grep -E '\[(crit|alert|emerg)\]' "$d/nginx-error.log" && tt_fail "nginx logged errors"
 tt_check_pools "$json" || tt_fail "mbufs leaked"
+tx=$(tt_cli_get "$json" 'd["counters"]["tx_pkts"]')
+tt_info "tcpterm sent $tx packets for $N connections (close = $CLOSE)"
+if [ "$CLOSE" = half ]; then
+	# SYN, request + FIN, the ACK of nginx's FIN; a few ARP frames.
+	[ "$tx" -le $((3 * N + 20)) ] ||
+		tt_fail "close = half: $tx packets sent, more than 3 a connection (the FIN not with the request?)"
+	tt_cli_expect_eq "connections closed actively (TIME_WAIT ours)" \
+		"$(tt_cli_get "$json" 'd["counters"]["conn_closed_active"]')" "$N"
+fi
 
 achieved=$(tt_cli_get "$json" 'd["client"]["rate_achieved"]')
 if ! "$TT_PY" -c 'import sys; a, r = map(float, sys.argv[1:]); sys.exit(abs(a - r) > 0.02 * r)' \

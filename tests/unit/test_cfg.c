@@ -366,7 +366,7 @@ static const struct {
 	{ "bad-ramp-up.ini", "[client] ramp_up = '11': longer than [client] duration 10" },
 	{ "bad-no-port.ini", "[server] listen = '80': the server needs a [portN] section with an ip" },
 	{ "bad-path.ini", "[client] path = 'index.html': must start with '/'" },
-	{ "bad-close.ini", "[client] close = 'later': expected active, passive or reset" },
+	{ "bad-close.ini", "[client] close = 'later': expected active, passive, reset or half" },
 	{ "bad-rto.ini", "[tcp] rto_init_ms = '1000': outside rto_min_ms..rto_max_ms (2000..60000)" },
 	{ "bad-syn-cookies.ini", "[tcp] syn_cookies = 'sometimes': expected auto, on or off" },
 	{ "bad-rss.ini", "[port0] rss = 'rss': expected auto, queue, hash or steer" },

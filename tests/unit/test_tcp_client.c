@@ -497,6 +497,71 @@ START_TEST(test_client_close_passive)
 }
 END_TEST
 
+/*
+ * close = half: the FIN goes with the last request (RFC 9293 3.6, a
+ * half-close), which asks the server to close; the server's response and
+ * FIN in one segment acknowledge ours and end in TIME_WAIT: five segments
+ * a connection, TIME_WAIT ours.
+ */
+START_TEST(test_client_close_half)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+	char req[512];
+	uint32_t rl;
+
+	fp_client_setup(f);
+	f->cfg.client.close = TT_CLOSE_HALF;
+	fp_start(f);
+	fp_client_connect(f);
+	fp_expect(f, SYN);
+	fp_send_synack(f);
+	f->pc.ts = true;
+	rl = fp_request(req, sizeof(req), false);
+	s = fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(s->len, rl);
+	ck_assert(memcmp(s->data, req, rl) == 0);
+	ck_state(f, TT_TCPS_FIN_WAIT_1);
+	fp_none(f);
+	/* The response and the server's FIN, acknowledging our FIN. */
+	fp_send(f, ACK | PSH | FIN, resp, (uint16_t)strlen(resp));
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	ck_assert_uint_eq(s->len, 0);
+	fp_none(f);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	/* The segment's ACK first (FIN_WAIT_2), then its FIN (3.10.7.4 fifth, eighth). */
+	ck_assert_uint_eq(TRANS(f, FIN_WAIT_1, FIN_WAIT_2), 1);
+	ck_assert_uint_eq(TRANS(f, FIN_WAIT_2, TIME_WAIT), 1);
+	ck_assert_uint_eq(ST(f, client_responses), 1);
+	ck_assert_uint_eq(ST(f, client_completed), 1);
+	ck_assert_uint_eq(ST(f, conn_closed_active), 1);
+	ck_assert_uint_eq(ST(f, client_fail_bad_response), 0);
+
+	/* A server that acknowledges first and answers from CLOSE_WAIT later. */
+	f->lport++;
+	fp_new_conn(f, 80, 0x71000000);
+	fp_client_connect(f);
+	fp_expect(f, SYN);
+	fp_send_synack(f);
+	f->pc.ts = true;
+	fp_expect(f, ACK | PSH | FIN);
+	fp_ack(f);
+	ck_state(f, TT_TCPS_FIN_WAIT_2);
+	fp_send(f, ACK | PSH, resp, (uint16_t)strlen(resp));
+	ck_assert_uint_eq(ST(f, client_responses), 2);
+	fp_send(f, FIN | ACK, NULL, 0);
+	s = fp_expect(f, ACK);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	fp_none(f);
+	ck_state(f, TT_TCPS_TIME_WAIT);
+	ck_assert_uint_eq(ST(f, client_completed), 2);
+	ck_assert_uint_eq(ST(f, client_fail_bad_response), 0);
+	fp_end(f);
+}
+END_TEST
+
 Suite *
 tt_test_suite(void)
 {
@@ -514,6 +579,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_client_tw_reuse);
 	tcase_add_test(tc, test_client_tw_reuse_needs_ts);
 	tcase_add_test(tc, test_client_close_passive);
+	tcase_add_test(tc, test_client_close_half);
 	tcase_add_test(tc, test_client_no_options);
 	suite_add_tcase(s, tc);
 	return s;

@@ -259,6 +259,55 @@ START_TEST(test_simultaneous_close)
 END_TEST
 
 /*
+ * A request and the peer's FIN in one segment (a client that half-closes
+ * with its request, as tcpterm's close = half does). The server reads the
+ * request and closes while that segment is read, but the peer's FIN is
+ * here before ours is sent: no simultaneous close (CLOSING, then our own
+ * TIME_WAIT), but ESTABLISHED -> CLOSE_WAIT -> LAST_ACK (RFC 9293 3.10.4,
+ * 3.10.7.4 eighth), the response, our FIN and the ACK of the peer's FIN
+ * in one segment, and no TIME_WAIT here.
+ */
+START_TEST(test_request_with_fin)
+{
+	struct fp *f = fp_cur;
+	const struct fp_seg *s;
+
+	fp_start(f);
+	fp_open(f);
+	fp_send(f, ACK | PSH | FIN, REQ10, (uint16_t)strlen(REQ10));
+	s = fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	ck_assert_uint_eq(s->len, fp_http_response_len(f->cfg.server.response_bytes, false));
+	fp_none(f);
+	ck_state(f, TT_TCPS_LAST_ACK);
+	ck_assert_uint_eq(TRANS(f, ESTABLISHED, CLOSE_WAIT), 1);
+	ck_assert_uint_eq(TRANS(f, CLOSE_WAIT, LAST_ACK), 1);
+	ck_assert_uint_eq(TRANS(f, ESTABLISHED, FIN_WAIT_1), 0);
+	ck_assert_uint_eq(TRANS(f, FIN_WAIT_1, CLOSING), 0);
+	fp_ack(f);
+	fp_none(f);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, conn_closed_passive), 1);
+	ck_assert_uint_eq(ST(f, conn_closed_simultaneous), 0);
+	ck_assert_uint_eq(tt_tcp_time_wait_count(f->ctx), 0);
+
+	/* Keep-alive asked for: the same, the FIN ends it all the same. */
+	fp_new_conn(f, 40001, 5000);
+	fp_open(f);
+	fp_send(f, ACK | PSH | FIN, REQ11, (uint16_t)strlen(REQ11));
+	s = fp_expect(f, ACK | PSH | FIN);
+	ck_assert_uint_eq(s->ack, f->pc.snd_nxt);
+	fp_none(f);
+	ck_state(f, TT_TCPS_LAST_ACK);
+	fp_ack(f);
+	ck_state(f, TT_TCPS_CLOSED);
+	ck_assert_uint_eq(ST(f, conn_closed_passive), 2);
+	ck_assert_uint_eq(tt_tcp_time_wait_count(f->ctx), 0);
+	fp_end(f);
+}
+END_TEST
+
+/*
  * Half-close: the peer sends its request, then its FIN before reading any
  * of a response of many segments. The whole response still comes, then
  * our FIN on its last segment.
@@ -546,6 +595,7 @@ tt_test_suite(void)
 	tcase_add_test(tc, test_fin_wait_1_finack);
 	tcase_add_test(tc, test_simultaneous_close);
 	tcase_add_test(tc, test_half_close);
+	tcase_add_test(tc, test_request_with_fin);
 	tcase_add_test(tc, test_time_wait_fin_restart);
 	tcase_add_loop_test(tc, test_last_ack_reopen, 0, 2);
 	suite_add_tcase(s, tc);
