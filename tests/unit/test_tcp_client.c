@@ -459,27 +459,38 @@ START_TEST(test_client_no_options)
 }
 END_TEST
 
+/*
+ * A client with close = @p mode opens a connection; its request, which
+ * asks the server to close, comes with @p flags.
+ */
+static void
+client_open_closing(struct fp *f, enum tt_close_mode mode, uint8_t flags)
+{
+	const struct fp_seg *s;
+	char req[512];
+	uint32_t rl;
+
+	fp_client_setup(f);
+	f->cfg.client.close = mode;
+	fp_start(f);
+	fp_client_connect(f);
+	fp_expect(f, SYN);
+	fp_send_synack(f);
+	f->pc.ts = true;
+	rl = fp_request(req, sizeof(req), false);
+	s = fp_expect(f, flags);
+	ck_assert_uint_eq(s->len, rl);
+	ck_assert(memcmp(s->data, req, rl) == 0);
+}
+
 /* close = passive: the client waits for the server's FIN, then LAST_ACK. */
 START_TEST(test_client_close_passive)
 {
 	struct fp *f = fp_cur;
 	const struct fp_seg *s;
 	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-	char req[512];
-	uint32_t rl;
 
-	fp_client_setup(f);
-	f->cfg.client.close = TT_CLOSE_PASSIVE;
-	fp_start(f);
-	fp_client_connect(f);
-	fp_expect(f, SYN);
-	fp_send_synack(f);
-	f->pc.ts = true;
-	/* The last request asks the server to close. */
-	rl = fp_request(req, sizeof(req), false);
-	s = fp_expect(f, ACK | PSH);
-	ck_assert_uint_eq(s->len, rl);
-	ck_assert(memcmp(s->data, req, rl) == 0);
+	client_open_closing(f, TT_CLOSE_PASSIVE, ACK | PSH);
 	fp_send(f, ACK | PSH, resp, (uint16_t)strlen(resp));
 	ck_assert_uint_eq(ST(f, client_completed), 1);
 	ck_state(f, TT_TCPS_ESTABLISHED);
@@ -508,20 +519,8 @@ START_TEST(test_client_close_half)
 	struct fp *f = fp_cur;
 	const struct fp_seg *s;
 	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-	char req[512];
-	uint32_t rl;
 
-	fp_client_setup(f);
-	f->cfg.client.close = TT_CLOSE_HALF;
-	fp_start(f);
-	fp_client_connect(f);
-	fp_expect(f, SYN);
-	fp_send_synack(f);
-	f->pc.ts = true;
-	rl = fp_request(req, sizeof(req), false);
-	s = fp_expect(f, ACK | PSH | FIN);
-	ck_assert_uint_eq(s->len, rl);
-	ck_assert(memcmp(s->data, req, rl) == 0);
+	client_open_closing(f, TT_CLOSE_HALF, ACK | PSH | FIN);
 	ck_state(f, TT_TCPS_FIN_WAIT_1);
 	fp_none(f);
 	/* The response and the server's FIN, acknowledging our FIN. */
