@@ -295,6 +295,9 @@ b_row 8p "8. dperf side by side, net_memif, 3M/s offered" "dperf's client: goodp
 b_row 8q "8. dperf side by side, net_memif, 1M/s offered" "tcpterm client -> tcpterm server closing after each response" "resp/s"
 b_row 8r "8. dperf side by side, net_memif, 3M/s offered" "tcpterm client -> tcpterm server closing after each response" "resp/s"
 b_row 8s "8. dperf side by side, net_memif, 3M/s offered" "goodput tcpterm pair, server closing after each response / dperf pair" "x"
+b_row 8t "8. dperf side by side, net_memif, 1M/s offered" "tcpterm client half-closing with its request (client.close = half) -> tcpterm server" "resp/s"
+b_row 8u "8. dperf side by side, net_memif, 3M/s offered" "tcpterm client half-closing with its request (client.close = half) -> tcpterm server" "resp/s"
+b_row 8v "8. dperf side by side, net_memif, 3M/s offered" "goodput tcpterm pair, client.close = half / dperf pair" "x"
 s9_rows
 s10_rows
 s11_rows

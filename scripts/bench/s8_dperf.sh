@@ -20,7 +20,9 @@ S8_RATES=${S8_RATES:-"1000000 3000000"}
 # dk, tk: dperf's or tcpterm's client, tcpterm's server closing after each
 # response (server.keepalive_requests = 1), as dperf's server does with its
 # keepalive off (its default): the same segments a connection as dd.
-S8_PAIRS=${S8_PAIRS:-"dd tt dt td dk tk"}
+# ht: tcpterm's client with client.close = half (its FIN goes with the
+# request) against tcpterm's server: 5 segments a connection, not 7.
+S8_PAIRS=${S8_PAIRS:-"dd tt dt td dk tk ht"}
 # S8_SRV_SET: extra KEY=VALUE words for tcpterm's server (--set each).
 s8_srv_sets=()
 for s8_kv in ${S8_SRV_SET:-}; do
@@ -160,15 +162,17 @@ s8_wait() {
 	b_wait "$1" 1
 }
 
-# s8_run PAIR CPS NAME: one run of PAIR (dd, tt, dt, td, dk: client then
-# server, d = dperf, t = tcpterm, k = tcpterm's server closing after each
-# response) at CPS offered. Leaves $W/NAME.cli.stats
+# s8_run PAIR CPS NAME: one run of PAIR (dd, tt, dt, td, dk, tk, ht: client
+# then server, d = dperf, t = tcpterm, k = tcpterm's server closing after
+# each response, h = tcpterm's client with client.close = half) at CPS
+# offered. Leaves $W/NAME.cli.stats
 # and $W/NAME.srv.stats (dperf_stats.py's JSON). Returns 0 when both
 # programs exited cleanly.
 s8_run() {
 	local pair=$1 cps=$2 name=$3 spid cpid src crc=0 mode mem
-	local cs=${pair:0:1} ss=${pair:1:1} ksets=()
+	local cs=${pair:0:1} ss=${pair:1:1} ksets=() hsets=()
 	[ "$ss" = k ] && ksets=(--set server.keepalive_requests=1)
+	[ "$cs" = h ] && hsets=(--set client.close=half)
 	S8_SOCK=$W/$name.sock
 	rm -f "$S8_SOCK" "$W/$name.cli.json" "$W/$name.srv.json" "$W/$name.cli.stats" "$W/$name.srv.stats"
 	mode=$(b_memmode 700)
@@ -205,7 +209,7 @@ s8_run() {
 			--set general.stats_interval_ms=0 --set client.source_ips=198.18.0.10-198.18.0.109 \
 			--set "client.rate=$cps" --set client.concurrency=1000000 \
 			--set "client.duration=$d_s8" --set tcp.msl_ms=100 --set tcp.max_flows=1048576 \
-			--json "$W/$name.cli.json"
+			"${hsets[@]}" --json "$W/$name.cli.json"
 		cpid=$TT_SPAWN_PID
 		s8_wait "$cpid" "$spid" $((d_s8 + 60)) || crc=$?
 		b_dpdk_leftovers "$name-c"
@@ -259,7 +263,8 @@ s8_get() {
 s8_note_run() {
 	"$TT_PY" - "$W/$1.cli.stats" "$W/$1.srv.stats" "$2" <<'EOF'
 import json, sys
-prog = {"d": "dperf", "t": "tcpterm", "k": "tcpterm (keepalive_requests = 1)"}
+prog = {"d": "dperf", "t": "tcpterm", "k": "tcpterm (keepalive_requests = 1)",
+        "h": "tcpterm (close = half)"}
 c = json.load(open(sys.argv[1])); s = json.load(open(sys.argv[2])); p = sys.argv[3]
 lat = c.get("lat_us")
 print("%s client: %.0f responses/s, %d connections, %d errors, %d retransmissions, %d drops, "
@@ -270,11 +275,22 @@ print("%s client: %.0f responses/s, %d connections, %d errors, %d retransmission
 EOF
 }
 
+# s8_ratio "T..." "D...": the median of the figures T over the median of D
+# (empty when either is missing).
+s8_ratio() {
+	"$TT_PY" -c '
+import statistics, sys
+t = [float(x) for x in sys.argv[1].split()]; d = [float(x) for x in sys.argv[2].split()]
+print(statistics.median(t) / statistics.median(d) if t and d and statistics.median(d) else "")
+' "$1" "$2"
+}
+
 s8_dperf() {
 	local cps pair i k row rnote rlabel name v bad ratio
 	local -A rowof=([dd1000000]=8a [tt1000000]=8b [dt1000000]=8c [td1000000]=8d
 		[dd3000000]=8e [tt3000000]=8f [dt3000000]=8g [td3000000]=8h
-		[dk1000000]=8l [dk3000000]=8n [tk1000000]=8q [tk3000000]=8r)
+		[dk1000000]=8l [dk3000000]=8n [tk1000000]=8q [tk3000000]=8r
+		[ht1000000]=8t [ht3000000]=8u)
 	local -A good=() interop=([dd]=8j [dt]=8k [dk]=8m)
 	if [ "$quick" = 1 ]; then
 		b_note 8a "not run (--quick): dperf's slow start alone takes 10 s (its minimum), so no dperf run fits a smoke test"
@@ -327,20 +343,14 @@ s8_dperf() {
 		done
 	done
 	# Goodput ratio at saturation, from the medians.
-	ratio=$("$TT_PY" -c '
-import statistics, sys
-t = [float(x) for x in sys.argv[1].split()]; d = [float(x) for x in sys.argv[2].split()]
-print(statistics.median(t) / statistics.median(d) if t and d and statistics.median(d) else "")
-' "${good[tt3000000]:-}" "${good[dd3000000]:-}")
+	ratio=$(s8_ratio "${good[tt3000000]:-}" "${good[dd3000000]:-}")
 	b_val 8i "$ratio"
+	ratio=$(s8_ratio "${good[ht3000000]:-}" "${good[dd3000000]:-}")
+	b_val 8v "$ratio"
 	# Overload (dperf's client at 3M/s, about 3x what one core serves):
 	# tcpterm's server against dperf's, the same client.
 	for k in "dt 8o" "dk 8p" "tk 8s"; do
-		ratio=$("$TT_PY" -c '
-import statistics, sys
-t = [float(x) for x in sys.argv[1].split()]; d = [float(x) for x in sys.argv[2].split()]
-print(statistics.median(t) / statistics.median(d) if t and d and statistics.median(d) else "")
-' "${good[${k% *}3000000]:-}" "${good[dd3000000]:-}")
+		ratio=$(s8_ratio "${good[${k% *}3000000]:-}" "${good[dd3000000]:-}")
 		b_val "${k#* }" "$ratio"
 	done
 	b_note 8a "dperf $S8_FROM; one core each (client CPU $CA, server CPU $CB), net_memif ${memif_ring#,}, HTTP GET, one request per connection; dperf: its defaults (slow_start 10 s, then ${d_s8} s at the offered rate, measured after the first 2 s at full rate), 100 client addresses x 65535 ports, socket_mem $S8_DPERF_MEM; tcpterm: config/memif-server.ini / memif-client.ini (100-byte body, client.close=active) with client.rate as offered, client.duration=${d_s8}, and what the link and the rate need: client.source_ips=198.18.0.10-198.18.0.109, client.concurrency=1000000 (no cap below the rate), tcp.msl_ms=100 (TIME_WAIT 200 ms: at 30 s MSL the client's TIME_WAIT would fill its 6.4M tuples in seconds), tcp.max_flows=1048576"
@@ -350,6 +360,8 @@ print(statistics.median(t) / statistics.median(d) if t and d and statistics.medi
 	b_note 8i "target: at least 1.5 (median tcpterm <-> tcpterm goodput / median dperf <-> dperf goodput at 3M/s offered)"
 	b_note 8l "tcpterm's server with server.keepalive_requests = 1: its FIN goes with the response, as dperf's server's does (keepalive off, dperf's default), so dperf's client sends 3 segments a connection to either server instead of 4 (its own FIN, then the ACK of tcpterm's) against tcpterm's default server, which waits for the client to close"
 	b_note 8s "issue 14's target (at least 1.5) with tcpterm's server closing after each response, as dperf's server does: the two pairs then exchange the same 6 segments a connection (tcpterm's server holds the TIME_WAIT)"
+	b_note 8t "tcpterm's client with client.close = half: its FIN goes with its request (which says Connection: close), tcpterm's server sends its FIN with the response, the client's last ACK ends it: 5 segments a connection against 7 in row 8b (the client holds the TIME_WAIT); not default keys"
+	b_note 8v "issue 14's target (at least 1.5) with tcpterm's client half-closing with its request (row 8u over row 8e): a tuned figure beside row 8i, not instead of it"
 	b_note 8o "issue 16's overload target: at least 0.9 (median goodput of dperf's client at 3M/s against tcpterm's server / against dperf's server); 8p the same with tcpterm's server closing after each response"
 	if [ -n "$S8_NR_OLD" ]; then
 		echo "$S8_NR_OLD" >/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages 2>/dev/null
