@@ -507,9 +507,10 @@ START_TEST(test_reass_cap_pool)
 	cap = tt_reass_cap(f->ctx->reass);
 	ck_assert_uint_eq(cap, tt_reass_lcore_cap(&f->cfg, rte_lcore_count()));
 	ck_assert_uint_lt(cap, f->cfg.tcp.reass_mbufs);
-	/* Held up to the bound, one segment a hole, then refused and counted. */
+	ck_assert_uint_le(100 + cap * 60 + 40, sizeof(pat));
+	/* Held up to the bound, a hole before each segment, then refused and counted. */
 	for (i = 0; i <= cap; i++) {
-		send_at(f, b, 100 + i * 200, 100, false);
+		send_at(f, b, 100 + i * 60, 40, false);	/* within pat[] */
 		expect_sack(f, b, RTE_MIN(i + 1, cap) > 3 ? 3 : RTE_MIN(i + 1, cap));
 	}
 	ck_assert_uint_eq(held(f), cap);
