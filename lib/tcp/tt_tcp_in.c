@@ -863,19 +863,38 @@ text_deliver(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	return true;
 }
 
+/*
+ * The application closed while it read the text of a segment that ends in
+ * the peer's FIN (TT_CF_FIN_IN, tt_tcp_app_close()): with the FIN read,
+ * CLOSE_WAIT -> LAST_ACK (3.10.4); without it (text left unread),
+ * ESTABLISHED -> FIN_WAIT_1 as the close would have done. Out of line:
+ * rare, and kept off conn_input()'s code.
+ */
+static __rte_noinline void
+fin_in_close(struct tt_tcp_ctx *ctx, struct tt_conn *c)
+{
+	c->flags &= ~TT_CF_FIN_IN;
+	if (!(c->flags & TT_CF_FIN_QUEUED))
+		return;
+	if (c->state == TT_TCPS_CLOSE_WAIT)
+		tt_tcp_set_state(ctx, c, TT_TCPS_LAST_ACK);
+	else if (c->state == TT_TCPS_ESTABLISHED)
+		tt_tcp_set_state(ctx, c, TT_TCPS_FIN_WAIT_1);
+}
+
 /* Eighth step: the peer's FIN, in order. Returns false when nothing more is to be done. */
 static bool
 fin_input(struct tt_tcp_ctx *ctx, struct tt_conn *c)
 {
 	c->rcv_nxt += 1;
-	c->flags = (c->flags | TT_CF_ACK_NOW) & ~TT_CF_FIN_IN;
+	c->flags |= TT_CF_ACK_NOW;
 	switch (c->state) {
 	case TT_TCPS_SYN_RCVD:
 	case TT_TCPS_ESTABLISHED:
 		tt_tcp_set_state(ctx, c, TT_TCPS_CLOSE_WAIT);
-		/* Closed while reading this segment (tt_tcp_app_close()): 3.10.4. */
-		if (c->flags & TT_CF_FIN_QUEUED)
-			tt_tcp_set_state(ctx, c, TT_TCPS_LAST_ACK);
+		/* Closed while reading this segment: on to LAST_ACK before EOF. */
+		if (unlikely(c->flags & TT_CF_FIN_IN))
+			fin_in_close(ctx, c);
 		break;
 	case TT_TCPS_FIN_WAIT_1:
 		/* Our FIN not yet acknowledged: simultaneous close. */
@@ -990,12 +1009,8 @@ conn_input(struct tt_tcp_ctx *ctx, struct tt_conn *c, struct rte_mbuf *m,
 	if (t.fin && (c->rcv_nxt == s->seq + s->len || !(s->flags & TT_TH_FIN)) &&
 	    !fin_input(ctx, c))
 		return;
-	if (unlikely(c->flags & TT_CF_FIN_IN)) {
-		/* The FIN was not reached (text left unread): the close goes on. */
-		c->flags &= ~TT_CF_FIN_IN;
-		if ((c->flags & TT_CF_FIN_QUEUED) && c->state == TT_TCPS_ESTABLISHED)
-			tt_tcp_set_state(ctx, c, TT_TCPS_FIN_WAIT_1);
-	}
+	if (unlikely(c->flags & TT_CF_FIN_IN))
+		fin_in_close(ctx, c);	/* the FIN was not reached: text left unread */
 	/* One timer update for the ACK, the text and what is sent (tt_tcp_output_segs()). */
 	tt_tcp_output_segs(ctx, c, false);
 	tt_tcp_timer_update(ctx, c, restart);
