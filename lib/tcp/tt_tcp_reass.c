@@ -86,7 +86,8 @@ static const struct rte_mbuf_dynfield tt_reass_seq_desc = {
 uint32_t
 tt_reass_lcore_cap(const struct tt_config *cfg, unsigned int n_lcores)
 {
-	uint32_t share = RTE_MAX(1u, cfg->general.mbufs / (4u * RTE_MAX(1u, n_lcores)));
+	/* Pools are best 2^n - 1: the default 16,383 gives two lcores 2,048 each. */
+	uint32_t share = RTE_MAX(1u, (cfg->general.mbufs + 1) / (4u * RTE_MAX(1u, n_lcores)));
 
 	return RTE_MIN(cfg->tcp.reass_mbufs, share);
 }

@@ -34,8 +34,8 @@ struct tt_reass;
 
 /**
  * Segments an lcore may hold, of @p n_lcores: tcp.reass_mbufs, but no more
- * than a quarter of a port's pool (general.mbufs) shared by the lcores, as
- * echo's automatic bound: what reassembly holds is missing from RX, and
+ * than a quarter of a port's pool (general.mbufs + 1, pools being best
+ * 2^n - 1) shared by the lcores, as echo's automatic bound: what reassembly holds is missing from RX, and
  * every lcore's queue may hold mbufs of the same port. 0 with
  * tcp.reass_mbufs 0.
  */

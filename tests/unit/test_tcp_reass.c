@@ -485,7 +485,7 @@ END_TEST
 /*
  * The lcore's bound is tcp.reass_mbufs within a quarter of a port's pool
  * shared by the lcores (what reassembly holds is missing from RX): with a
- * pool of 1,023 mbufs and the default 2,048, an lcore holds 255 at most.
+ * pool of 1,023 mbufs and the default 2,048, an lcore holds 256 at most.
  */
 START_TEST(test_reass_cap_pool)
 {
@@ -494,11 +494,17 @@ START_TEST(test_reass_cap_pool)
 
 	f->cfg.tcp.reass_mbufs = 2048;
 	f->cfg.general.mbufs = 1023;
-	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 1), 255);
-	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 2), 127);
+	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 1), 256);
+	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 2), 128);
 	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 4096), 1);
 	f->cfg.tcp.reass_mbufs = 100;
 	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 1), 100);
+	/* The defaults: no lowering for one or two lcores. */
+	f->cfg.tcp.reass_mbufs = 2048;
+	f->cfg.general.mbufs = 16383;
+	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 2), 2048);
+	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 16), 256);
+	f->cfg.general.mbufs = 1023;
 	f->cfg.tcp.reass_mbufs = 0;
 	ck_assert_uint_eq(tt_reass_lcore_cap(&f->cfg, 1), 0);
 
